@@ -1,0 +1,163 @@
+import { AnomalyError, AutogradError } from "../errors.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { isGradEnabled, setGradEnabled } from "./grad_mode.js";
+import { AccumulateGrad, type Node } from "./node.js";
+import { sumToShape } from "./sum_to_shape.js";
+
+export interface BackwardOptions {
+  /** Keep saved tensors so the graph can be walked again. Defaults to `createGraph`. */
+  retainGraph?: boolean;
+  /** Record the backward pass itself, for higher-order gradients. */
+  createGraph?: boolean;
+}
+
+/** The gradient sent along every edge so far, per node and output slot. */
+type Pending = Map<Node, (Tensor | null)[]>;
+
+function addInto(pending: Pending, node: Node, slot: number, g: Tensor): void {
+  let slots = pending.get(node);
+  if (!slots) {
+    slots = new Array(node.outputMeta.length).fill(null);
+    pending.set(node, slots);
+  }
+  const prev = slots[slot];
+  slots[slot] = prev ? prev.add(g) : g;
+}
+
+/** Nodes reachable from the roots, with the number of edges that point at each. */
+function dependencies(roots: readonly Node[]): Map<Node, number> {
+  const deps = new Map<Node, number>();
+  const stack = [...roots];
+  for (const r of roots) deps.set(r, 0);
+  while (stack.length > 0) {
+    const node = stack.pop() as Node;
+    for (const e of node.nextFunctions) {
+      if (!e) continue;
+      const seen = deps.has(e.node);
+      deps.set(e.node, (deps.get(e.node) ?? 0) + 1);
+      if (!seen) stack.push(e.node);
+    }
+  }
+  return deps;
+}
+
+function checkFinite(node: Node, grads: readonly (Tensor | null | undefined)[]): void {
+  grads.forEach((g, i) => {
+    if (g && !g.isfinite().all().item()) {
+      throw new AnomalyError(
+        `Function '${node.name}' returned nan or inf values in its ${i}th output.` +
+          (node.forwardStack ? `\nThe forward call that created it:\n${node.forwardStack}` : ""),
+      );
+    }
+  });
+}
+
+function accumulate(leaf: Tensor, g: Tensor, createGraph: boolean): void {
+  // A fresh copy: the incoming gradient may be shared with other leaves or be a broadcast view.
+  const own = createGraph ? g : g.detach().clone();
+  leaf.grad = leaf.grad ? (createGraph ? leaf.grad.add(own) : leaf.grad.detach().add(own)) : own;
+}
+
+/**
+ * Runs reverse-mode autodiff from `roots` seeded with `rootGrads`. Nodes run in reverse topological order
+ * (each once every consumer has sent its gradient). With `capture`, the gradients of those tensors are
+ * returned instead of being accumulated into leaves' `.grad` (that is `autograd.grad`).
+ */
+export function runBackward(
+  roots: readonly Tensor[],
+  rootGrads: readonly Tensor[],
+  options: BackwardOptions,
+  capture?: readonly Tensor[],
+): (Tensor | null)[] {
+  const createGraph = options.createGraph ?? false;
+  const retainGraph = options.retainGraph ?? createGraph;
+  const pending: Pending = new Map();
+  const rootNodes: Node[] = [];
+  roots.forEach((r, i) => {
+    if (!r.requiresGrad) {
+      throw new AutogradError(`element ${i} of tensors does not require grad and does not have a gradFn`);
+    }
+    const edge = r.gradFn ? { node: r.gradFn, outputNr: r._outputNr } : { node: r._accumulatorNode(), outputNr: 0 };
+    rootNodes.push(edge.node);
+    addInto(pending, edge.node, edge.outputNr, rootGrads[i]);
+  });
+
+  const captured: (Tensor | null)[] = capture ? capture.map(() => null) : [];
+  const captureAt = new Map<Node, [number, number][]>();
+  capture?.forEach((t, i) => {
+    const node = t.gradFn ?? t._accumulatorNode();
+    const list = captureAt.get(node) ?? [];
+    list.push([t.gradFn ? t._outputNr : 0, i]);
+    captureAt.set(node, list);
+  });
+
+  const deps = dependencies(rootNodes);
+  // Ready nodes, newest first: a max-heap would be PyTorch's order; a sorted insert is enough here.
+  const ready: Node[] = [...new Set(rootNodes)].filter((n) => deps.get(n) === 0);
+  const prevGrad = isGradEnabled();
+  setGradEnabled(createGraph);
+  try {
+    while (ready.length > 0) {
+      ready.sort((a, b) => a.sequenceNr - b.sequenceNr);
+      const node = ready.pop() as Node;
+      const grads = (pending.get(node) ?? []).map((g, i) => g ?? zerosFor(node, i));
+      pending.delete(node);
+      runTensorHooks(node, grads);
+      for (const [slot, i] of captureAt.get(node) ?? []) captured[i] = grads[slot];
+
+      if (node instanceof AccumulateGrad) {
+        if (!capture) accumulate(node.variable, grads[0], createGraph);
+      } else {
+        for (const [slot, t] of node.retained) accumulate(t, grads[slot], createGraph);
+        const inputGrads = node.apply(grads);
+        if (inputGrads.length !== node.nextFunctions.length) {
+          throw new AutogradError(
+            `${node.name}: backward returned ${inputGrads.length} gradients, but the op has ${node.nextFunctions.length} inputs`,
+          );
+        }
+        if (node.forwardStack) checkFinite(node, inputGrads);
+        node.nextFunctions.forEach((edge, i) => {
+          const g = inputGrads[i];
+          if (!edge || !g) return;
+          const meta = node.inputMeta[i];
+          let shaped = sumToShape(g, meta.shape, node.name);
+          if (shaped.dtype !== meta.dtype) shaped = shaped.to(meta.dtype);
+          addInto(pending, edge.node, edge.outputNr, shaped);
+        });
+        if (!retainGraph) node.release();
+      }
+      for (const edge of node.nextFunctions) {
+        if (!edge) continue;
+        const left = (deps.get(edge.node) as number) - 1;
+        deps.set(edge.node, left);
+        if (left === 0) ready.push(edge.node);
+      }
+    }
+  } finally {
+    setGradEnabled(prevGrad);
+  }
+  return captured;
+}
+
+function zerosFor(node: Node, slot: number): Tensor {
+  const meta = node.outputMeta[slot];
+  return zerosHook(meta.shape, meta.dtype);
+}
+
+function runTensorHooks(node: Node, grads: Tensor[]): void {
+  const hooksFor = node instanceof AccumulateGrad ? new Map([[0, node.variable._hooks]]) : node.hooks;
+  for (const [slot, hooks] of hooksFor) {
+    for (const hook of hooks) {
+      const replaced = hook(grads[slot]);
+      if (replaced) grads[slot] = replaced;
+    }
+  }
+}
+
+// Set by the tensor module to break the import cycle (the engine makes zeros without importing ops).
+let zerosHook: (shape: readonly number[], dtype: Tensor["dtype"]) => Tensor = () => {
+  throw new Error("autograd engine used before tensorgrad finished loading");
+};
+export function setZerosFactory(f: typeof zerosHook): void {
+  zerosHook = f;
+}

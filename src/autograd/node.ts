@@ -1,0 +1,151 @@
+import type { DType } from "../dtype.js";
+import { AutogradError } from "../errors.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { isAnomalyEnabled, isGradEnabled } from "./grad_mode.js";
+
+/** What backward needs to know of a tensor without keeping it alive. */
+export interface TensorMeta {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+}
+
+/** A graph edge: the node that produced an input, and which of its outputs the input was. */
+export interface Edge {
+  readonly node: Node;
+  readonly outputNr: number;
+}
+
+/** Receives the gradient of every output and the saved tensors; returns one gradient per input. */
+export type BackwardFn = (grads: Tensor[], saved: Tensor[]) => readonly (Tensor | null | undefined)[];
+
+/** A hook on a tensor's gradient: may return a replacement gradient. */
+export type GradHook = (grad: Tensor) => Tensor | undefined;
+
+let sequence = 0;
+
+/**
+ * A node of the backward graph (`tensor.gradFn`): it knows its op's name, the edges to the nodes that made
+ * its inputs, and how to turn output gradients into input gradients. Walk `nextFunctions` to draw the graph.
+ */
+export class Node {
+  readonly name: string;
+  readonly nextFunctions: readonly (Edge | null)[];
+  /** @internal */ readonly inputMeta: readonly TensorMeta[];
+  /** @internal */ readonly outputMeta: TensorMeta[] = [];
+  /** Orders nodes by creation, so later ops run first in backward. */
+  /** @internal */ readonly sequenceNr = sequence++;
+  /** The stack of the forward call, kept only under `detectAnomaly`. */
+  readonly forwardStack: string | undefined;
+  /** @internal */ hooks = new Map<number, GradHook[]>();
+  /** @internal */ retained = new Map<number, Tensor>();
+  private backwardFn: BackwardFn | null;
+  private saved: readonly Tensor[] | null;
+  private readonly savedVersions: readonly number[];
+  private readonly hadSaved: boolean;
+
+  constructor(name: string, inputs: readonly (Tensor | null)[], backward: BackwardFn | null, saved: readonly Tensor[]) {
+    this.name = name;
+    this.nextFunctions = inputs.map((t) => (t?.requiresGrad ? edgeOf(t) : null));
+    this.inputMeta = inputs.map((t) => ({ shape: t ? t.shape : [], dtype: t ? t.dtype : "float32" }));
+    this.backwardFn = backward;
+    this.saved = saved;
+    this.savedVersions = saved.map((t) => t._version);
+    this.hadSaved = saved.length > 0;
+    this.forwardStack = isAnomalyEnabled() ? new Error().stack : undefined;
+  }
+
+  /** The saved tensors, checked against in-place changes made since the forward pass. */
+  unpackSaved(): Tensor[] {
+    if (this.saved === null) {
+      throw new AutogradError(
+        `${this.name}: trying to backward through the graph a second time (or to read saved tensors after they were freed). ` +
+          "Saved values are freed by backward() and autograd.grad(); pass {retainGraph: true} to the first call if you need to backward twice.",
+      );
+    }
+    return this.saved.map((t, i) => {
+      if (t._version !== this.savedVersions[i]) {
+        throw new AutogradError(
+          `one of the tensors needed for gradient computation has been modified by an in-place operation: ` +
+            `the ${t.dtype} tensor of shape [${t.shape.join(", ")}] saved by ${this.name} is at version ${t._version}; ` +
+            `expected version ${this.savedVersions[i]} instead. Hint: clone() it before the in-place op, or use the out-of-place op.`,
+        );
+      }
+      return t;
+    });
+  }
+
+  /** @internal Runs the backward function. */
+  apply(grads: Tensor[]): readonly (Tensor | null | undefined)[] {
+    if (this.backwardFn === null || (this.hadSaved && this.saved === null)) this.unpackSaved();
+    const saved = this.hadSaved ? this.unpackSaved() : [];
+    return (this.backwardFn as BackwardFn)(grads, saved);
+  }
+
+  /** @internal Drops saved tensors after backward without retainGraph, so their memory can be reclaimed. */
+  release(): void {
+    if (this.hadSaved) {
+      this.saved = null;
+      this.backwardFn = null;
+    }
+  }
+
+  toString(): string {
+    return `<${this.name}>`;
+  }
+}
+
+/** The sink for a leaf tensor's gradient (`AccumulateGrad` in PyTorch); `variable` is the leaf. */
+export class AccumulateGrad extends Node {
+  readonly variable: Tensor;
+  constructor(variable: Tensor) {
+    super("AccumulateGrad", [], null, []);
+    this.variable = variable;
+    this.outputMeta.push({ shape: variable.shape, dtype: variable.dtype });
+  }
+}
+
+function edgeOf(t: Tensor): Edge {
+  if (t.gradFn) return { node: t.gradFn, outputNr: t._outputNr };
+  t._accumulator ??= new AccumulateGrad(t);
+  return { node: t._accumulator, outputNr: 0 };
+}
+
+/** Whether an op with these inputs should record a node. */
+export function needsGrad(inputs: readonly (Tensor | null | undefined)[]): boolean {
+  if (!isGradEnabled()) return false;
+  for (const t of inputs) if (t?.requiresGrad) return true;
+  return false;
+}
+
+/**
+ * Attaches a backward node to the outputs of an op when grad mode is on and some input requires grad.
+ * Ops call this right after computing their result: forward and backward stay side by side.
+ * `backward` must capture no tensors: what it needs goes in `saved`, so it can be freed after backward.
+ */
+export function record<T extends Tensor | Tensor[]>(
+  name: string,
+  outputs: T,
+  inputs: readonly (Tensor | null)[],
+  backward: BackwardFn,
+  saved: readonly Tensor[] = [],
+): T {
+  if (!needsGrad(inputs)) return outputs;
+  const node = new Node(name, inputs, backward, saved);
+  const outs = Array.isArray(outputs) ? outputs : [outputs];
+  outs.forEach((o, i) => {
+    o._setGradFn(node, i);
+    node.outputMeta.push({ shape: o.shape, dtype: o.dtype });
+  });
+  return outputs;
+}
+
+/** `record` for the common case of one output: `backward(g, saved)` returns the input gradients. */
+export function record1(
+  name: string,
+  out: Tensor,
+  inputs: readonly (Tensor | null)[],
+  backward: (g: Tensor, saved: Tensor[]) => readonly (Tensor | null | undefined)[],
+  saved: readonly Tensor[] = [],
+): Tensor {
+  return record(name, out, inputs, (grads, s) => backward(grads[0], s), saved);
+}

@@ -1,0 +1,109 @@
+import type { AnyTypedArray, DType } from "../dtype.js";
+import type { Shape } from "../shape.js";
+
+/**
+ * The narrow interface every backend implements. Backends know nothing of autograd, broadcasting rules or
+ * dtype promotion: ops resolve those and hand kernels strided views and an output dtype. A new backend
+ * implements these kernels and nothing else; every op in `src/ops` then works on it.
+ */
+
+/** An opaque handle to memory owned by a backend (a typed array on the CPU backends). */
+export type BackendBuffer = object;
+
+/** A strided window onto a buffer: element `[i0, i1, ...]` is at `offset + Σ ik * strides[k]`. */
+export interface View {
+  readonly buffer: BackendBuffer;
+  readonly dtype: DType;
+  readonly shape: Shape;
+  readonly strides: Shape;
+  readonly offset: number;
+}
+
+export type UnaryOp =
+  | "neg"
+  | "abs"
+  | "sign"
+  | "exp"
+  | "log"
+  | "log1p"
+  | "expm1"
+  | "sqrt"
+  | "rsqrt"
+  | "square"
+  | "reciprocal"
+  | "sin"
+  | "cos"
+  | "tanh"
+  | "sigmoid"
+  | "relu"
+  | "floor"
+  | "ceil"
+  | "round"
+  | "erf"
+  | "logicalNot"
+  | "isnan"
+  | "isinf";
+
+export type BinaryOp =
+  | "add"
+  | "sub"
+  | "mul"
+  | "div"
+  | "pow"
+  | "maximum"
+  | "minimum"
+  | "eq"
+  | "ne"
+  | "lt"
+  | "le"
+  | "gt"
+  | "ge"
+  | "logicalAnd"
+  | "logicalOr";
+
+export type ReduceOp = "sum" | "prod" | "max" | "min";
+
+export type ArgReduceOp = "argmax" | "argmin";
+
+export interface Backend {
+  readonly name: string;
+  /** Where the memory lives, as `tensor.device` reports it. */
+  readonly device: "cpu";
+
+  /** A zero-filled buffer of `size` elements. */
+  alloc(dtype: DType, size: number): BackendBuffer;
+  /** A buffer holding a copy of `data` (whose typed array matches `dtype`). */
+  fromArray(data: AnyTypedArray): BackendBuffer;
+  /** The elements of a view, in row-major order, as a fresh typed array of the view's dtype. */
+  read(view: View): AnyTypedArray;
+
+  /** Writes `src` (same shape, any dtype) into the strided `dst`, casting to `dst.dtype`. */
+  copy(dst: View, src: View): void;
+  /** Sets every element of the strided `dst` to `value` (already valid for the dtype). */
+  fill(dst: View, value: number): void;
+
+  /** Elementwise `op(x)` into a new contiguous buffer of `outDType`. */
+  unary(op: UnaryOp, x: View, outDType: DType): BackendBuffer;
+  /** Elementwise `op(a, b)`; `a` and `b` already have the output shape (broadcast dims have stride 0). */
+  binary(op: BinaryOp, a: View, b: View, outDType: DType): BackendBuffer;
+  /** `cond ? a : b` elementwise; all three already have the output shape. */
+  where(cond: View, a: View, b: View, outDType: DType): BackendBuffer;
+
+  /** Reduces over the sorted `axes`; the output is contiguous with those axes removed. */
+  reduce(op: ReduceOp, x: View, axes: readonly number[], outDType: DType): BackendBuffer;
+  /** Index of the first max/min along `axis` (NaN counts as the max and the min, like PyTorch); int32. */
+  argReduce(op: ArgReduceOp, x: View, axis: number): BackendBuffer;
+  /** Inclusive running sum along `axis`, contiguous output of `outDType`. */
+  cumsum(x: View, axis: number, outDType: DType): BackendBuffer;
+
+  /** `a @ b` for `[...batch, m, k] @ [...batch, k, n]` with equal batch shapes; contiguous `[...batch, m, n]`. */
+  matmul(a: View, b: View, outDType: DType): BackendBuffer;
+
+  /** `out[...i at axis...] = x[...index[...] at axis...]`; the output has the index's shape. */
+  gather(x: View, axis: number, index: View): BackendBuffer;
+  /**
+   * A copy of `dst` (contiguous) where `src` values are written (or added) at `index` along `axis`, the
+   * inverse of `gather`. `index` and `src` share a shape.
+   */
+  scatter(dst: View, axis: number, index: View, src: View, mode: "assign" | "add"): BackendBuffer;
+}

@@ -1,0 +1,32 @@
+import { type AnyTypedArray, type DType, typedArrayFor } from "../../dtype.js";
+import type { Backend, BackendBuffer, View } from "../backend.js";
+import { copyInto, fillView } from "./copy.js";
+import { binary, unary, where } from "./elementwise.js";
+import { gather, scatter } from "./indexing.js";
+import { matmul } from "./matmul.js";
+import { argReduce, cumsum, reduce } from "./reduce.js";
+import { materialize } from "./strided.js";
+
+/**
+ * The reference backend: plain TypeScript over typed arrays, written to be obviously correct (fast
+ * backends are tested against it) yet not naive: contiguous inputs are read without copying, each op has
+ * its own loop, and matmul is cache-blocked.
+ */
+export const cpuBackend: Backend = {
+  name: "cpu",
+  device: "cpu",
+  alloc: (dtype: DType, size: number) => typedArrayFor(dtype, size),
+  fromArray: (data: AnyTypedArray) => data.slice(),
+  read: (view: View) => materialize(view).slice(),
+  copy: (dst: View, src: View) => copyInto(dst, src),
+  fill: (dst: View, value: number) => fillView(dst, value),
+  unary,
+  binary,
+  where,
+  reduce,
+  argReduce,
+  cumsum,
+  matmul,
+  gather,
+  scatter: (dst: View, axis: number, index: View, src: View, mode: "assign" | "add"): BackendBuffer => scatter(dst, axis, index, src, mode),
+};

@@ -1,0 +1,32 @@
+import { ValueError } from "../errors.js";
+import type { Backend } from "./backend.js";
+import { cpuBackend } from "./cpu/index.js";
+
+const backends = new Map<string, Backend>([["cpu", cpuBackend]]);
+let current: Backend = cpuBackend;
+
+/** The backend new tensors are created on. */
+export function getBackend(): Backend {
+  return current;
+}
+
+/** Makes a backend available to `setBackend` by its name. */
+export function registerBackend(backend: Backend): void {
+  backends.set(backend.name, backend);
+}
+
+/**
+ * Chooses the backend that new tensors are created on (`"cpu"` is the reference backend, always there).
+ *
+ * @example
+ * tg.setBackend("cpu");
+ */
+export function setBackend(name: string): void {
+  const b = backends.get(name);
+  if (!b) throw new ValueError(`setBackend: unknown backend "${name}"; registered: ${[...backends.keys()].join(", ")}`);
+  current = b;
+}
+
+export function listBackends(): string[] {
+  return [...backends.keys()];
+}

@@ -1,0 +1,105 @@
+import { DTypeError } from "./errors.js";
+
+/** The element types a tensor can hold. `float32` is the default, as in PyTorch. */
+export type DType = "float32" | "float64" | "int32" | "bool";
+
+/** The typed array that stores each dtype. `bool` is stored as bytes holding 0 or 1. */
+export type TypedArrayFor<D extends DType> = D extends "float32"
+  ? Float32Array
+  : D extends "float64"
+    ? Float64Array
+    : D extends "int32"
+      ? Int32Array
+      : Uint8Array;
+
+export type AnyTypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+export const DTYPES: readonly DType[] = ["float32", "float64", "int32", "bool"];
+
+export function isFloating(dtype: DType): boolean {
+  return dtype === "float32" || dtype === "float64";
+}
+
+export function isIntegral(dtype: DType, includeBool = false): boolean {
+  return dtype === "int32" || (includeBool && dtype === "bool");
+}
+
+export function typedArrayFor(dtype: DType, size: number): AnyTypedArray {
+  switch (dtype) {
+    case "float32":
+      return new Float32Array(size);
+    case "float64":
+      return new Float64Array(size);
+    case "int32":
+      return new Int32Array(size);
+    case "bool":
+      return new Uint8Array(size);
+  }
+}
+
+export function dtypeOfArray(data: AnyTypedArray): DType {
+  if (data instanceof Float32Array) return "float32";
+  if (data instanceof Float64Array) return "float64";
+  if (data instanceof Int32Array) return "int32";
+  return "bool";
+}
+
+export function assertDType(value: unknown, where: string): asserts value is DType {
+  if (!DTYPES.includes(value as DType)) {
+    throw new DTypeError(`${where}: unknown dtype ${String(value)}; expected one of ${DTYPES.join(", ")}`);
+  }
+}
+
+// Categories order the kinds for promotion: bool < integer < floating.
+const category = (d: DType): number => (d === "bool" ? 0 : d === "int32" ? 1 : 2);
+
+/** `torch.promote_types`: the smallest dtype both can be cast to without losing their kind. */
+export function promoteTypes(a: DType, b: DType): DType {
+  if (a === b) return a;
+  const ca = category(a);
+  const cb = category(b);
+  if (ca !== cb) return ca > cb ? a : b;
+  // Same category, different dtypes: only float32/float64 remain.
+  return "float64";
+}
+
+/** A JS value standing in for a tensor: PyTorch's "wrapped number". */
+export type Scalar = number | boolean;
+
+export type Operand = { dtype: DType; ndim: number } | Scalar;
+
+function scalarDType(s: Scalar): DType {
+  if (typeof s === "boolean") return "bool";
+  return Number.isInteger(s) ? "int32" : "float32";
+}
+
+/**
+ * `torch.result_type`: dimensioned tensors outrank zero-dim tensors, which outrank plain numbers; a lower
+ * group only changes the result when it is of a higher category (e.g. int tensor * 2.5 is float32).
+ */
+export function resultType(...operands: Operand[]): DType {
+  let dim: DType | undefined;
+  let zero: DType | undefined;
+  let wrapped: DType | undefined;
+  const join = (acc: DType | undefined, d: DType) => (acc === undefined ? d : promoteTypes(acc, d));
+  for (const o of operands) {
+    if (typeof o === "number" || typeof o === "boolean") wrapped = join(wrapped, scalarDType(o));
+    else if (o.ndim === 0) zero = join(zero, o.dtype);
+    else dim = join(dim, o.dtype);
+  }
+  const combine = (higher: DType | undefined, lower: DType | undefined): DType | undefined => {
+    if (higher === undefined) return lower;
+    if (lower === undefined) return higher;
+    if (isFloating(higher)) return higher;
+    if (higher === "bool" || isFloating(lower)) return promoteTypes(higher, lower);
+    return higher;
+  };
+  const r = combine(dim, combine(zero, wrapped));
+  if (r === undefined) throw new DTypeError("resultType: no operands");
+  return r;
+}
+
+/** The dtype an op that always produces floats (exp, sqrt, true division...) gives for an input dtype. */
+export function toFloating(dtype: DType): DType {
+  return isFloating(dtype) ? dtype : "float32";
+}

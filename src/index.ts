@@ -1,0 +1,125 @@
+/**
+ * tensorgrad: n-dimensional tensors and reverse-mode autodiff with PyTorch semantics, in TypeScript.
+ *
+ * @example
+ * import * as tg from "tensorgrad";
+ * const x = tg.tensor([1, 2, 3], { requiresGrad: true });
+ * x.square().sum().backward();
+ * console.log(x.grad?.toString()); // tensor([2., 4., 6.])
+ */
+
+export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from "./autograd/grad_mode.js";
+export * as autograd from "./autograd/index.js";
+export type { Backend, BackendBuffer, View } from "./backend/backend.js";
+export { getBackend, listBackends, registerBackend, setBackend } from "./backend/registry.js";
+export { type AnyTypedArray, type DType, promoteTypes, resultType, type Scalar } from "./dtype.js";
+export * from "./errors.js";
+export { max, min, permute, reshape, transpose } from "./functional.js";
+export {
+  add,
+  clamp,
+  type DivOptions,
+  div,
+  eq,
+  ge,
+  gt,
+  le,
+  logicalAnd,
+  logicalOr,
+  lt,
+  maximum,
+  minimum,
+  mul,
+  ne,
+  pow,
+  sub,
+  where,
+} from "./ops/binary.js";
+export {
+  arange,
+  type CreationOptions,
+  empty,
+  emptyLike,
+  eye,
+  full,
+  fullLike,
+  linspace,
+  ones,
+  onesLike,
+  type TensorData,
+  tensor,
+  zeros,
+  zerosLike,
+} from "./ops/creation.js";
+export { gather, indexSelect, maskedFill, scatter, scatterAdd } from "./ops/indexing.js";
+export { cat, chunk, flip, oneHot, pad, repeat, split, stack, tile, tril, triu, unbind } from "./ops/join.js";
+export { bmm, dot, matmul, mm, outer } from "./ops/linalg.js";
+export {
+  bernoulli,
+  defaultGenerator,
+  Generator,
+  manualSeed,
+  normal,
+  type RandomOptions,
+  rand,
+  randint,
+  randLike,
+  randn,
+  randnLike,
+  randperm,
+} from "./ops/random.js";
+export {
+  all,
+  amax,
+  amin,
+  any,
+  argmax,
+  argmin,
+  cumsum,
+  type Dims,
+  logsumexp,
+  mean,
+  type NormOrder,
+  norm,
+  prod,
+  std,
+  sum,
+  type VarOptions,
+  variance as var,
+} from "./ops/reduce.js";
+export { type IndexItem, type Slice, slice } from "./ops/slicing.js";
+export {
+  abs,
+  ceil,
+  cos,
+  erf,
+  exp,
+  expm1,
+  floor,
+  isfinite,
+  isinf,
+  isnan,
+  log,
+  log1p,
+  logicalNot,
+  neg,
+  reciprocal,
+  relu,
+  round,
+  rsqrt,
+  sigmoid,
+  sign,
+  sin,
+  sqrt,
+  square,
+  tanh,
+} from "./ops/unary.js";
+export { clone, contiguous, detach, expand, flatten, narrow, select, squeeze, unflatten, unsqueeze, view } from "./ops/views.js";
+export {
+  type NestedArray,
+  type RemovableHandle,
+  Tensor,
+  type TensorBackwardOptions,
+  type TensorLike,
+  type ValuesIndices,
+} from "./tensor/tensor.js";

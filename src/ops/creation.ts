@@ -1,0 +1,191 @@
+import { getBackend } from "../backend/registry.js";
+import { type AnyTypedArray, assertDType, type DType, dtypeOfArray, typedArrayFor } from "../dtype.js";
+import { ValueError } from "../errors.js";
+import { checkShape, numel } from "../shape.js";
+import type { NestedArray, Tensor } from "../tensor/tensor.js";
+import { fromBuffer } from "./util.js";
+
+export interface CreationOptions {
+  /** Element type; creation functions default to `float32` (`tensor` of booleans gives `bool`). */
+  dtype?: DType;
+  /** Make the new tensor a leaf that requires grad. */
+  requiresGrad?: boolean;
+}
+
+/** The data `tensor()` accepts: nested arrays of numbers or booleans, a typed array, or one value. */
+export type TensorData = NestedArray | AnyTypedArray | readonly NestedArray[];
+
+/** Builds a tensor from a filled typed array, applying `requiresGrad`. */
+export function fromTyped(data: AnyTypedArray, shape: readonly number[], options: CreationOptions = {}): Tensor {
+  const backend = getBackend();
+  const t = fromBuffer(backend.fromArray(data), shape, dtypeOfArray(data), backend);
+  if (options.requiresGrad) t.requiresGrad_(true);
+  return t;
+}
+
+function inferShape(data: NestedArray): number[] {
+  const shape: number[] = [];
+  let cur: NestedArray = data;
+  while (Array.isArray(cur)) {
+    shape.push(cur.length);
+    if (cur.length === 0) break;
+    cur = cur[0];
+  }
+  return shape;
+}
+
+function flatten(data: NestedArray, shape: number[], out: AnyTypedArray): void {
+  let k = 0;
+  const walk = (v: NestedArray, dim: number, path: number[]): void => {
+    if (dim === shape.length) {
+      if (Array.isArray(v)) throw new ValueError(`tensor: ragged nested array: expected a number at [${path.join("][")}], got an array`);
+      if (typeof v !== "number" && typeof v !== "boolean") {
+        throw new ValueError(`tensor: expected numbers or booleans, got ${typeof v} at [${path.join("][")}]`);
+      }
+      out[k++] = out instanceof Uint8Array ? (v ? 1 : 0) : Number(v);
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[dim]) {
+      throw new ValueError(
+        `tensor: ragged nested array: expected length ${shape[dim]} at dim ${dim}` +
+          (path.length ? ` (index [${path.join("][")}])` : "") +
+          `, got ${Array.isArray(v) ? `length ${v.length}` : "a scalar"}`,
+      );
+    }
+    v.forEach((item, i) => {
+      walk(item, dim + 1, [...path, i]);
+    });
+  };
+  walk(data, 0, []);
+}
+
+function firstLeaf(data: NestedArray): NestedArray {
+  let cur = data;
+  while (Array.isArray(cur) && cur.length > 0) cur = cur[0];
+  return cur;
+}
+
+/**
+ * A tensor holding a copy of `data`. Numbers become `float32` unless `dtype` says otherwise (JS has no
+ * separate integer literals), booleans become `bool`, and a typed array keeps its own dtype.
+ *
+ * @example
+ * tg.tensor([[1, 2], [3, 4]]);                   // float32, shape [2, 2]
+ * tg.tensor([0, 2, 1], { dtype: "int32" });     // class indices
+ * tg.tensor(new Float64Array([1, 2]), { requiresGrad: true });
+ */
+export function tensor(data: TensorData, options: CreationOptions = {}): Tensor {
+  if (ArrayBuffer.isView(data)) {
+    const typed = data as AnyTypedArray;
+    const dtype = options.dtype ?? dtypeOfArray(typed);
+    assertDType(dtype, "tensor");
+    const out = typedArrayFor(dtype, typed.length);
+    if (dtype === "bool") for (let i = 0; i < typed.length; i++) out[i] = typed[i] ? 1 : 0;
+    else out.set(typed);
+    return fromTyped(out, [typed.length], options);
+  }
+  const nested = data as NestedArray;
+  const shape = inferShape(nested);
+  const dtype = options.dtype ?? (typeof firstLeaf(nested) === "boolean" ? "bool" : "float32");
+  assertDType(dtype, "tensor");
+  const out = typedArrayFor(dtype, numel(shape));
+  flatten(nested, shape, out);
+  return fromTyped(out, shape, options);
+}
+
+/**
+ * A tensor of `shape` filled with `value`.
+ *
+ * @example
+ * tg.full([2, 3], 7); tg.full([2], true);
+ */
+export function full(shape: readonly number[], value: number | boolean, options: CreationOptions = {}): Tensor {
+  const s = checkShape(shape, "full");
+  const dtype = options.dtype ?? (typeof value === "boolean" ? "bool" : "float32");
+  assertDType(dtype, "full");
+  const data = typedArrayFor(dtype, numel(s));
+  data.fill(dtype === "bool" ? (value ? 1 : 0) : Number(value));
+  return fromTyped(data, s, options);
+}
+
+/** @example tg.zeros([2, 3]) */
+export function zeros(shape: readonly number[], options: CreationOptions = {}): Tensor {
+  return full(shape, 0, options);
+}
+
+/** @example tg.ones([3], { dtype: "float64" }) */
+export function ones(shape: readonly number[], options: CreationOptions = {}): Tensor {
+  return full(shape, 1, options);
+}
+
+/** A tensor of `shape`; its memory is zero-filled (JS has no uninitialized typed arrays). */
+export function empty(shape: readonly number[], options: CreationOptions = {}): Tensor {
+  return full(shape, 0, options);
+}
+
+const likeOptions = (x: Tensor, options: CreationOptions): CreationOptions => ({ dtype: x.dtype, ...options });
+
+export function zerosLike(x: Tensor, options: CreationOptions = {}): Tensor {
+  return zeros(x.shape, likeOptions(x, options));
+}
+export function onesLike(x: Tensor, options: CreationOptions = {}): Tensor {
+  return ones(x.shape, likeOptions(x, options));
+}
+export function emptyLike(x: Tensor, options: CreationOptions = {}): Tensor {
+  return zeros(x.shape, likeOptions(x, options));
+}
+export function fullLike(x: Tensor, value: number | boolean, options: CreationOptions = {}): Tensor {
+  return full(x.shape, value, likeOptions(x, options));
+}
+
+/**
+ * Values from `start` to `end` (exclusive) by `step`; `arange(end)` starts at 0. Integer arguments give
+ * `int32`, any fractional one `float32`.
+ *
+ * @example
+ * tg.arange(4);           // tensor([0, 1, 2, 3], dtype=int32)
+ * tg.arange(0, 1, 0.25);  // tensor([0.0000, 0.2500, 0.5000, 0.7500])
+ */
+export function arange(end: number): Tensor;
+export function arange(start: number, end: number, step?: number, options?: CreationOptions): Tensor;
+export function arange(a: number, b?: number, step = 1, options: CreationOptions = {}): Tensor {
+  const [start, end] = b === undefined ? [0, a] : [a, b];
+  if (step === 0) throw new ValueError("arange: step must be nonzero");
+  if ((end - start) / step < 0) {
+    throw new ValueError(`arange: upper bound and larger bound inconsistent with step sign (start=${start}, end=${end}, step=${step})`);
+  }
+  const n = Math.ceil((end - start) / step);
+  const dtype = options.dtype ?? ([start, end, step].every(Number.isInteger) ? "int32" : "float32");
+  const data = typedArrayFor(dtype, n);
+  for (let i = 0; i < n; i++) data[i] = start + i * step;
+  return fromTyped(data, [n], options);
+}
+
+/**
+ * `steps` evenly spaced values from `start` to `end`, both included.
+ *
+ * @example
+ * tg.linspace(0, 1, 5); // tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+ */
+export function linspace(start: number, end: number, steps: number, options: CreationOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new ValueError(`linspace: steps must be a non-negative integer, got ${steps}`);
+  const data = typedArrayFor(options.dtype ?? "float32", steps);
+  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  // Fill from both ends, as PyTorch does, so the last value is exactly `end`.
+  const half = Math.floor(steps / 2);
+  for (let i = 0; i < steps; i++) data[i] = i < half ? start + i * step : end - (steps - 1 - i) * step;
+  return fromTyped(data, [steps], options);
+}
+
+/**
+ * The `n × m` identity matrix (`m` defaults to `n`).
+ *
+ * @example
+ * tg.eye(3);
+ */
+export function eye(n: number, m = n, options: CreationOptions = {}): Tensor {
+  const s = checkShape([n, m], "eye");
+  const data = typedArrayFor(options.dtype ?? "float32", n * m);
+  for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
+  return fromTyped(data, s, options);
+}

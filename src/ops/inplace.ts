@@ -1,0 +1,97 @@
+import { isGradEnabled } from "../autograd/grad_mode.js";
+import { needsGrad } from "../autograd/node.js";
+import type { DType } from "../dtype.js";
+import { AutogradError, DTypeError, ValueError } from "../errors.js";
+import { fmt } from "../shape.js";
+import { Tensor, type TensorLike } from "../tensor/tensor.js";
+import type { IndexItem } from "./slicing.js";
+import { asTensor } from "./util.js";
+import { viewScatter } from "./views.js";
+
+const rank = (d: DType): number => (d === "bool" ? 0 : d === "int32" ? 1 : 2);
+
+function checkWritable(x: Tensor, op: string): void {
+  if (x.shape.some((s, i) => s > 1 && x.strides[i] === 0)) {
+    throw new ValueError(
+      `${op}: more than one element of the written-to tensor refers to a single memory location (an expanded view); clone() it first`,
+    );
+  }
+}
+
+/** Writes `value` into `x`'s memory and bumps the version counter shared by all its views. */
+function writeInto(x: Tensor, value: Tensor, op: string): void {
+  if (rank(value.dtype) > rank(x.dtype)) {
+    throw new DTypeError(`${op}: result type ${value.dtype} can't be cast to the desired output type ${x.dtype}`);
+  }
+  x._backend.copy(x._view, value.expand([...x.shape])._view);
+  x.storage.version++;
+}
+
+/**
+ * An in-place op: computes `compute(x)` out of place, then writes it into `x`. When the graph is recorded,
+ * the old value is cloned first (so a node that saved it still sees it) and `x` takes over the result's
+ * graph node, as PyTorch's in-place ops do.
+ */
+export function inplace<T extends Tensor>(
+  x: T,
+  op: string,
+  compute: (x: Tensor) => Tensor,
+  others: readonly (TensorLike | null)[] = [],
+): T {
+  checkWritable(x, op);
+  const recording = needsGrad([x, ...others.filter((o): o is Tensor => o instanceof Tensor)]);
+  if (!recording) {
+    writeInto(x, compute(x), op);
+    return x;
+  }
+  if (x.isLeaf && x.requiresGrad) {
+    throw new AutogradError(
+      `${op}: a leaf tensor that requires grad is being used in an in-place operation; wrap it in tg.noGrad() or clone() it`,
+    );
+  }
+  if (x._base?.requiresGrad) {
+    throw new AutogradError(
+      `${op}: in-place ops on a view of a tensor that requires grad are not supported (tensorgrad does not rebase views); ` +
+        "use the out-of-place op, or clone() the view first",
+    );
+  }
+  const result = compute(x.clone());
+  writeInto(x, result, op);
+  if (result.gradFn) x._setGradFn(result.gradFn, result._outputNr);
+  return x;
+}
+
+/** `x.copy_(src)`: `src` broadcast to `x`'s shape and cast to its dtype (any cast is allowed, as in PyTorch). */
+export function copy_<T extends Tensor>(x: T, src: TensorLike): T {
+  checkWritable(x, "copy_");
+  const s = asTensor(src, x.dtype, x._backend);
+  if (s.ndim > x.ndim || s.shape.some((d, i) => d !== 1 && d !== x.shape[x.ndim - s.ndim + i])) {
+    throw new ValueError(`copy_: source of shape ${fmt(s.shape)} cannot be broadcast to ${fmt(x.shape)}`);
+  }
+  if (!isGradEnabled() || !(s.requiresGrad || x.requiresGrad)) {
+    writeInto(x, s, "copy_");
+    return x;
+  }
+  // Every old value is overwritten: the gradient flows only to src.
+  return inplace(x, "copy_", () => s.expand([...x.shape]).add(0), [s]) as T;
+}
+
+/** `x[index] = value`, in place; recorded for autograd when `x` is not a view of a tensor that requires grad. */
+export function setIndex<T extends Tensor>(x: T, index: readonly IndexItem[], value: TensorLike): T {
+  const region = (t: Tensor): Tensor => t.get(...index);
+  if (!needsGrad([x, value instanceof Tensor ? value : null])) {
+    copy_(region(x.detach()), value);
+    return x;
+  }
+  return inplace(
+    x,
+    "set",
+    (old) => {
+      const v = asTensor(value, x.dtype).expand([...region(old).shape]);
+      // Keep the old values outside the region, take `value` inside it.
+      const mask = viewScatter(v.detach().mul(0).add(1), old.shape, region).ne(0);
+      return old.maskedFill(mask, 0).add(viewScatter(v, old.shape, region));
+    },
+    [value instanceof Tensor ? value : null],
+  ) as T;
+}

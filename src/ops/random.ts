@@ -1,0 +1,254 @@
+import { noGrad } from "../autograd/grad_mode.js";
+import { type DType, isFloating, typedArrayFor } from "../dtype.js";
+import { DTypeError, ValueError } from "../errors.js";
+import { broadcastShapes, checkShape, numel } from "../shape.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { type CreationOptions, fromTyped } from "./creation.js";
+
+/** PyTorch's default seed, so that runs that never seed are still reproducible from start to start. */
+const DEFAULT_SEED = 67280421310721;
+
+function splitmix32(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x9e3779b9) >>> 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+}
+
+/**
+ * A seeded pseudo-random generator (xoshiro128**). The same seed gives the same numbers on every platform;
+ * they are not PyTorch's numbers, since PyTorch's CPU generator is a different algorithm.
+ *
+ * @example
+ * const g = new tg.Generator(42);
+ * tg.rand([2], { generator: g });
+ */
+export class Generator {
+  private s = new Uint32Array(4);
+  private seed = 0;
+  private spareNormal: number | null = null;
+
+  constructor(seed = DEFAULT_SEED) {
+    this.manualSeed(seed);
+  }
+
+  manualSeed(seed: number): this {
+    if (!Number.isFinite(seed)) throw new ValueError(`manualSeed: seed must be a finite number, got ${seed}`);
+    this.seed = seed;
+    // Fold all 53 bits of an integer seed into the 32-bit mixer input.
+    const mix = splitmix32((seed >>> 0) ^ Math.floor(seed / 2 ** 32));
+    for (let i = 0; i < 4; i++) this.s[i] = mix();
+    this.spareNormal = null;
+    return this;
+  }
+
+  initialSeed(): number {
+    return this.seed;
+  }
+
+  /** The full state, for checkpoints; `setState` restores it exactly. */
+  getState(): number[] {
+    return [...this.s, this.seed, this.spareNormal ?? Number.NaN];
+  }
+
+  setState(state: readonly number[]): this {
+    if (state.length !== 6) throw new ValueError(`Generator.setState: expected 6 numbers, got ${state.length}`);
+    for (let i = 0; i < 4; i++) this.s[i] = state[i];
+    this.seed = state[4];
+    this.spareNormal = Number.isNaN(state[5]) ? null : state[5];
+    return this;
+  }
+
+  /** The next 32 random bits as an unsigned integer. */
+  nextUint32(): number {
+    const s = this.s;
+    const result = Math.imul(rotl(Math.imul(s[1], 5), 7), 9) >>> 0;
+    const t = s[1] << 9;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 11);
+    return result;
+  }
+
+  /** Uniform in [0, 1) with 53 random bits. */
+  random(): number {
+    const hi = this.nextUint32() >>> 5;
+    const lo = this.nextUint32() >>> 6;
+    return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  /** Uniform in [0, 1) with 24 random bits: never rounds up to 1 when stored as float32. */
+  random24(): number {
+    return (this.nextUint32() >>> 8) / 16777216;
+  }
+
+  /** A standard normal sample (Box–Muller, the second value of each pair kept for the next call). */
+  normal(): number {
+    if (this.spareNormal !== null) {
+      const v = this.spareNormal;
+      this.spareNormal = null;
+      return v;
+    }
+    const u1 = 1 - this.random();
+    const u2 = this.random();
+    const r = Math.sqrt(-2 * Math.log(u1));
+    this.spareNormal = r * Math.sin(2 * Math.PI * u2);
+    return r * Math.cos(2 * Math.PI * u2);
+  }
+}
+
+const rotl = (x: number, k: number): number => ((x << k) | (x >>> (32 - k))) >>> 0;
+
+/** The generator random functions use when none is passed. */
+export const defaultGenerator = new Generator();
+
+/**
+ * Seeds the default generator, making every random function reproducible from here on.
+ *
+ * @example
+ * tg.manualSeed(0);
+ */
+export function manualSeed(seed: number): Generator {
+  return defaultGenerator.manualSeed(seed);
+}
+
+export interface RandomOptions extends CreationOptions {
+  generator?: Generator;
+}
+
+function floatDType(options: RandomOptions, op: string): DType {
+  const dtype = options.dtype ?? "float32";
+  if (!isFloating(dtype)) throw new DTypeError(`${op}: expected a floating point dtype, got ${dtype}`);
+  return dtype;
+}
+
+function sample(shape: readonly number[], dtype: DType, draw: () => number, options: RandomOptions): Tensor {
+  const s = checkShape(shape, "random");
+  const data = typedArrayFor(dtype, numel(s));
+  for (let i = 0; i < data.length; i++) data[i] = draw();
+  return fromTyped(data, s, options);
+}
+
+/**
+ * Uniform samples in [0, 1).
+ *
+ * @example
+ * tg.manualSeed(0); tg.rand([2, 3]);
+ */
+export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
+  const g = options.generator ?? defaultGenerator;
+  const dtype = floatDType(options, "rand");
+  return sample(shape, dtype, dtype === "float32" ? () => g.random24() : () => g.random(), options);
+}
+
+/** Standard normal samples. @example tg.randn([4]) */
+export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
+  const g = options.generator ?? defaultGenerator;
+  return sample(shape, floatDType(options, "randn"), () => g.normal(), options);
+}
+
+/**
+ * Random integers in [low, high), `int32` by default.
+ *
+ * @example
+ * tg.randint(0, 10, [5]);
+ */
+export function randint(low: number, high: number, shape: readonly number[], options: RandomOptions = {}): Tensor {
+  if (!(Number.isInteger(low) && Number.isInteger(high)) || high <= low) {
+    throw new ValueError(`randint: expected integers low < high, got low=${low}, high=${high}`);
+  }
+  const g = options.generator ?? defaultGenerator;
+  return sample(shape, options.dtype ?? "int32", () => low + Math.floor(g.random() * (high - low)), options);
+}
+
+/** A random permutation of 0..n-1 (int32). @example tg.randperm(5) */
+export function randperm(n: number, options: RandomOptions = {}): Tensor {
+  if (!Number.isInteger(n) || n < 0) throw new ValueError(`randperm: n must be a non-negative integer, got ${n}`);
+  const g = options.generator ?? defaultGenerator;
+  const data = typedArrayFor(options.dtype ?? "int32", n);
+  for (let i = 0; i < n; i++) data[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(g.random() * (i + 1));
+    const t = data[i];
+    data[i] = data[j];
+    data[j] = t;
+  }
+  return fromTyped(data, [n], options);
+}
+
+/**
+ * Normal samples with the given mean and standard deviation: numbers with a `shape`, or tensors (the
+ * result has their broadcast shape). Samples do not carry gradients back to `mean` or `std`.
+ *
+ * @example
+ * tg.normal(0, 0.02, [3, 3]);
+ */
+export function normal(mean: number | Tensor, std: number | Tensor, shape?: readonly number[], options: RandomOptions = {}): Tensor {
+  return noGrad(() => {
+    const shapes = [mean, std].filter((x): x is Tensor => typeof x !== "number").map((t) => t.shape);
+    const outShape = shape ?? broadcastShapes("normal", ...shapes);
+    if (typeof std === "number" && std < 0) throw new ValueError(`normal: std must be >= 0, got ${std}`);
+    const dtype = options.dtype ?? (typeof mean !== "number" ? mean.dtype : typeof std !== "number" ? std.dtype : "float32");
+    const z = randn(outShape, { ...options, dtype, requiresGrad: false });
+    const out = z.mul(std).add(mean);
+    if (options.requiresGrad) out.requiresGrad_(true);
+    return out;
+  });
+}
+
+/**
+ * 1 with probability `p`, else 0, elementwise; `p` is a tensor of probabilities (or a number with a shape).
+ *
+ * @example
+ * tg.bernoulli(tg.full([4], 0.5));
+ */
+export function bernoulli(p: Tensor | number, shape?: readonly number[], options: RandomOptions = {}): Tensor {
+  const g = options.generator ?? defaultGenerator;
+  if (typeof p === "number") {
+    if (!(p >= 0 && p <= 1)) throw new ValueError(`bernoulli: p must be in [0, 1], got ${p}`);
+    return sample(shape ?? [], options.dtype ?? "float32", () => (g.random() < p ? 1 : 0), options);
+  }
+  const probs = p.toArray();
+  let i = 0;
+  return sample(
+    p.shape,
+    options.dtype ?? p.dtype,
+    () => {
+      const q = probs[i++];
+      if (!(q >= 0 && q <= 1)) throw new ValueError(`bernoulli: probabilities must be in [0, 1], got ${q}`);
+      return g.random() < q ? 1 : 0;
+    },
+    options,
+  );
+}
+
+/** Uniform samples in [0, 1) shaped like `x`. */
+export function randLike(x: Tensor, options: RandomOptions = {}): Tensor {
+  return rand(x.shape, { dtype: x.dtype, ...options });
+}
+
+/** Standard normal samples shaped like `x`. */
+export function randnLike(x: Tensor, options: RandomOptions = {}): Tensor {
+  return randn(x.shape, { dtype: x.dtype, ...options });
+}
+
+/** @internal U(from, to) samples shaped and typed like `x` (for `uniform_`). */
+export function uniformLike(x: Tensor, from: number, to: number, generator?: Generator): Tensor {
+  const g = generator ?? defaultGenerator;
+  const dtype = isFloating(x.dtype) ? x.dtype : "float64";
+  const draw = dtype === "float32" ? () => from + (to - from) * g.random24() : () => from + (to - from) * g.random();
+  return sample(x.shape, dtype, draw, {});
+}
+
+/** @internal N(mean, std²) samples shaped and typed like `x` (for `normal_`). */
+export function normalLike(x: Tensor, mean: number, std: number, generator?: Generator): Tensor {
+  const g = generator ?? defaultGenerator;
+  return sample(x.shape, isFloating(x.dtype) ? x.dtype : "float64", () => mean + std * g.normal(), {});
+}

@@ -1,0 +1,78 @@
+import type { Backend, BackendBuffer, View } from "../backend/backend.js";
+import { getBackend } from "../backend/registry.js";
+import { type DType, isFloating, resultType, type Scalar } from "../dtype.js";
+import { DTypeError, ValueError } from "../errors.js";
+import { fmt } from "../shape.js";
+import { Storage } from "../tensor/storage.js";
+import { Tensor, type TensorLike } from "../tensor/tensor.js";
+
+/** A new tensor owning `buffer`, laid out contiguously. */
+export function fromBuffer(buffer: BackendBuffer, shape: readonly number[], dtype: DType, backend: Backend = getBackend()): Tensor {
+  let size = 1;
+  for (const s of shape) size *= s;
+  return new Tensor(new Storage(backend, buffer, dtype, size), shape);
+}
+
+/** A tensor sharing `x`'s storage with another layout; the base of a view of a view is the first base. */
+export function viewTensor(x: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
+  return new Tensor(x.storage, shape, strides, offset, x._base ?? x);
+}
+
+export function isTensor(x: unknown): x is Tensor {
+  return x instanceof Tensor;
+}
+
+/** A JS scalar as a 0-dim tensor of `dtype`, or a tensor cast to `dtype` when it has another. */
+export function asTensor(x: TensorLike, dtype: DType, backend?: Backend): Tensor {
+  if (x instanceof Tensor) return x.dtype === dtype ? x : x.to(dtype);
+  return scalarTensor(x, dtype, backend);
+}
+
+export function scalarTensor(value: Scalar, dtype: DType, backend: Backend = getBackend()): Tensor {
+  const buf = backend.alloc(dtype, 1);
+  const t = fromBuffer(buf, [], dtype, backend);
+  backend.fill(t._view, dtype === "bool" ? (value ? 1 : 0) : Number(value));
+  return t;
+}
+
+/** The operands' result dtype (`torch.result_type`). */
+export function resultTypeOf(...xs: (TensorLike | null | undefined)[]): DType {
+  return resultType(...xs.filter((x): x is TensorLike => x !== null && x !== undefined));
+}
+
+/** A view of `t` broadcast to `shape` (stride 0 on repeated dims), for kernels that take equal shapes. */
+export function broadcastView(t: Tensor, shape: readonly number[]): View {
+  const lead = shape.length - t.ndim;
+  const strides = shape.map((s, i) => {
+    if (i < lead) return 0;
+    return t.shape[i - lead] === 1 && s !== 1 ? 0 : t.strides[i - lead];
+  });
+  return { ...t._view, shape, strides };
+}
+
+/** The backend of the tensor operands (scalars take any); mixing backends is an error. */
+export function backendOf(op: string, ...xs: (TensorLike | null | undefined)[]): Backend {
+  let b: Backend | undefined;
+  for (const x of xs) {
+    if (!(x instanceof Tensor)) continue;
+    if (b && b !== x._backend) {
+      throw new ValueError(`${op}: expected all tensors on the same backend, got ${b.name} and ${x._backend.name}`);
+    }
+    b = x._backend;
+  }
+  return b ?? getBackend();
+}
+
+export function requireFloat(x: Tensor, op: string): void {
+  if (!isFloating(x.dtype)) throw new DTypeError(`${op}: expected a floating point tensor, got ${x.dtype}`);
+}
+
+export function requireIndex(index: Tensor, op: string): void {
+  if (index.dtype !== "int32") {
+    throw new DTypeError(`${op}: expected an index tensor of dtype int32, got ${index.dtype} (shape ${fmt(index.shape)})`);
+  }
+}
+
+export function requireBool(mask: Tensor, op: string): void {
+  if (mask.dtype !== "bool") throw new DTypeError(`${op}: expected a mask of dtype bool, got ${mask.dtype}`);
+}

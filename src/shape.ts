@@ -1,0 +1,103 @@
+import { DimError, ShapeError, ValueError } from "./errors.js";
+
+export type Shape = readonly number[];
+
+export const fmt = (shape: Shape): string => `[${shape.join(", ")}]`;
+
+export function numel(shape: Shape): number {
+  let n = 1;
+  for (const s of shape) n *= s;
+  return n;
+}
+
+export function contiguousStrides(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = acc;
+    acc *= shape[i];
+  }
+  return strides;
+}
+
+export function isContiguous(shape: Shape, strides: Shape): boolean {
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const s = shape[i];
+    if (s !== 1 && strides[i] !== acc) return false;
+    acc *= s;
+  }
+  return true;
+}
+
+export function shapesEqual(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/** Wraps a possibly negative dim into `[0, ndim)`; a 0-dim tensor accepts dims -1 and 0 like PyTorch. */
+export function normalizeDim(dim: number, ndim: number, op: string): number {
+  const n = Math.max(ndim, 1);
+  if (!Number.isInteger(dim) || dim < -n || dim >= n) {
+    throw new DimError(`${op}: dimension out of range (expected to be in range of [${-n}, ${n - 1}], but got ${dim})`);
+  }
+  return dim < 0 ? dim + n : dim;
+}
+
+/** Normalizes a dim list (or all dims when undefined), rejecting repeats. */
+export function normalizeDims(dims: number | readonly number[] | undefined, ndim: number, op: string): number[] {
+  if (dims === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  const list = typeof dims === "number" ? [dims] : dims;
+  const out = list.map((d) => normalizeDim(d, ndim, op));
+  if (ndim === 0) return [];
+  if (new Set(out).size !== out.length) throw new DimError(`${op}: dim ${list.join(", ")} appears multiple times in the list of dims`);
+  return out.sort((a, b) => a - b);
+}
+
+/** The broadcast shape of several shapes, or a ShapeError naming the op and every shape. */
+export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
+  const ndim = Math.max(0, ...shapes.map((s) => s.length));
+  const out = new Array<number>(ndim).fill(1);
+  for (const s of shapes) {
+    for (let i = 0; i < s.length; i++) {
+      const o = ndim - s.length + i;
+      const v = s[i];
+      const cur = out[o];
+      if (cur === 1) out[o] = v;
+      else if (v !== 1 && v !== cur) {
+        throw new ShapeError(
+          `${op}: shapes ${shapes.map(fmt).join(" and ")} cannot be broadcast together (size ${cur} vs ${v} at dim ${o})`,
+        );
+      }
+    }
+  }
+  return out;
+}
+
+export function checkShape(shape: readonly number[], op: string): number[] {
+  for (const s of shape) {
+    if (!Number.isInteger(s) || s < 0) throw new ValueError(`${op}: sizes must be non-negative integers, got ${fmt(shape)}`);
+  }
+  return [...shape];
+}
+
+/** Resolves a single -1 in a requested shape against a number of elements (view/reshape). */
+export function inferShape(shape: readonly number[], total: number, op: string): number[] {
+  let infer = -1;
+  let known = 1;
+  shape.forEach((s, i) => {
+    if (s === -1) {
+      if (infer >= 0) throw new ValueError(`${op}: only one dimension can be inferred, got ${fmt(shape)}`);
+      infer = i;
+    } else if (!Number.isInteger(s) || s < 0) {
+      throw new ValueError(`${op}: invalid shape dimension ${s} in ${fmt(shape)}`);
+    } else known *= s;
+  });
+  const out = [...shape];
+  if (infer >= 0) {
+    if (known === 0 || total % known !== 0) throw new ShapeError(`${op}: shape ${fmt(shape)} is invalid for input of size ${total}`);
+    out[infer] = total / known;
+  } else if (known !== total) {
+    throw new ShapeError(`${op}: shape ${fmt(shape)} is invalid for input of size ${total}`);
+  }
+  return out;
+}
