@@ -1,6 +1,6 @@
 import { AnomalyError, AutogradError } from "../errors.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { isGradEnabled, setGradEnabled } from "./grad_mode.js";
+import { isAnomalyEnabled, isGradEnabled, setGradEnabled } from "./grad_mode.js";
 import { AccumulateGrad, type Node } from "./node.js";
 import { sumToShape } from "./sum_to_shape.js";
 
@@ -46,7 +46,9 @@ function checkFinite(node: Node, grads: readonly (Tensor | null | undefined)[]):
     if (g && !g.isfinite().all().item()) {
       throw new AnomalyError(
         `Function '${node.name}' returned nan or inf values in its ${i}th output.` +
-          (node.forwardStack ? `\nThe forward call that created it:\n${node.forwardStack}` : ""),
+          (node.forwardStack
+            ? `\nThe forward call that created it:\n${node.forwardStack}`
+            : "\nRun the forward pass inside detectAnomaly too to see where this op was called."),
       );
     }
   });
@@ -92,15 +94,16 @@ export function runBackward(
   });
 
   const deps = dependencies(rootNodes);
-  // Ready nodes, newest first: a max-heap would be PyTorch's order; a sorted insert is enough here.
+  // Nodes whose consumers have all sent their gradients (Kahn's algorithm); any order among them is valid.
   const ready: Node[] = [...new Set(rootNodes)].filter((n) => deps.get(n) === 0);
   const prevGrad = isGradEnabled();
   setGradEnabled(createGraph);
   try {
     while (ready.length > 0) {
-      ready.sort((a, b) => a.sequenceNr - b.sequenceNr);
       const node = ready.pop() as Node;
-      const grads = (pending.get(node) ?? []).map((g, i) => g ?? zerosFor(node, i));
+      // A node that every consumer sent null (no gradient) still runs, on zeros, like a missing output slot.
+      const slots = pending.get(node);
+      const grads = node.outputMeta.map((_, i) => slots?.[i] ?? zerosFor(node, i));
       pending.delete(node);
       runTensorHooks(node, grads);
       for (const [slot, i] of captureAt.get(node) ?? []) captured[i] = grads[slot];
@@ -115,7 +118,7 @@ export function runBackward(
             `${node.name}: backward returned ${inputGrads.length} gradients, but the op has ${node.nextFunctions.length} inputs`,
           );
         }
-        if (node.forwardStack) checkFinite(node, inputGrads);
+        if (node.forwardStack || isAnomalyEnabled()) checkFinite(node, inputGrads);
         node.nextFunctions.forEach((edge, i) => {
           const g = inputGrads[i];
           if (!edge || !g) return;

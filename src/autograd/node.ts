@@ -21,8 +21,6 @@ export type BackwardFn = (grads: Tensor[], saved: Tensor[]) => readonly (Tensor 
 /** A hook on a tensor's gradient: may return a replacement gradient. */
 export type GradHook = (grad: Tensor) => Tensor | undefined;
 
-let sequence = 0;
-
 /**
  * A node of the backward graph (`tensor.gradFn`): it knows its op's name, the edges to the nodes that made
  * its inputs, and how to turn output gradients into input gradients. Walk `nextFunctions` to draw the graph.
@@ -32,8 +30,6 @@ export class Node {
   readonly nextFunctions: readonly (Edge | null)[];
   /** @internal */ readonly inputMeta: readonly TensorMeta[];
   /** @internal */ readonly outputMeta: TensorMeta[] = [];
-  /** Orders nodes by creation, so later ops run first in backward. */
-  /** @internal */ readonly sequenceNr = sequence++;
   /** The stack of the forward call, kept only under `detectAnomaly`. */
   readonly forwardStack: string | undefined;
   /** @internal */ hooks = new Map<number, GradHook[]>();

@@ -49,6 +49,8 @@ export type BinaryOp =
   | "sub"
   | "mul"
   | "div"
+  /** Python-style floor division (`torch.div(..., rounding_mode="floor")`), from the fmod remainder like PyTorch. */
+  | "floorDivide"
   | "pow"
   | "maximum"
   | "minimum"

@@ -68,9 +68,11 @@ export function div(a: TensorLike, b: TensorLike, options: DivOptions = {}): Ten
   if (options.roundingMode) {
     const mode = options.roundingMode;
     // Integer quotients are computed in float64, exact for all int32 values.
-    const q = kernel("div", a, b, isFloating(dtype) ? dtype : "float64")[0];
-    const rounded = mode === "floor" ? q.floor() : q.sign().mul(q.abs().floor());
-    return rounded.to(dtype === "bool" ? "int32" : dtype).detach();
+    const q = kernel(mode === "floor" ? "floorDivide" : "div", a, b, isFloating(dtype) ? dtype : "float64")[0];
+    const rounded = mode === "floor" ? q : q.sign().mul(q.abs().floor());
+    const out = rounded.to(dtype === "bool" ? "int32" : dtype).detach();
+    // Like PyTorch, the result of a rounded division still requires grad, with a zero gradient.
+    return record1("DivBackward1", out, tensors(a, b), (g) => [zerosLike(g), zerosLike(g)]);
   }
   const [out, ta, tb] = kernel("div", a, b, toFloating(dtype));
   return record1("DivBackward0", out, tensors(a, b), (g, [ta, tb]) => [g.div(tb), g.mul(ta).div(tb.square()).neg()], [ta, tb]);
@@ -89,7 +91,8 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
     out,
     tensors(a, b),
     (g, [ta, tb, y]) => {
-      const ga = a instanceof Tensor ? g.mul(tb).mul(ta.pow(tb.sub(1))) : null;
+      // Zero where the exponent is 0, like PyTorch (0·0^−1 would give NaN at a = 0).
+      const ga = a instanceof Tensor ? where(tb.eq(0), 0, g.mul(tb).mul(ta.pow(tb.sub(1)))) : null;
       const gb = b instanceof Tensor ? g.mul(y.mul(ta.log()).maskedFill(ta.eq(0).logicalAnd(tb.ge(0)), 0)) : null;
       return [ga, gb];
     },

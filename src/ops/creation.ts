@@ -42,7 +42,8 @@ function flatten(data: NestedArray, shape: number[], out: AnyTypedArray): void {
       if (typeof v !== "number" && typeof v !== "boolean") {
         throw new ValueError(`tensor: expected numbers or booleans, got ${typeof v} at [${path.join("][")}]`);
       }
-      out[k++] = out instanceof Uint8Array ? (v ? 1 : 0) : Number(v);
+      // Any nonzero value, NaN included, is true (as a cast to bool is).
+      out[k++] = out instanceof Uint8Array ? (Number(v) !== 0 ? 1 : 0) : Number(v);
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[dim]) {
@@ -59,10 +60,10 @@ function flatten(data: NestedArray, shape: number[], out: AnyTypedArray): void {
   walk(data, 0, []);
 }
 
-function firstLeaf(data: NestedArray): NestedArray {
-  let cur = data;
-  while (Array.isArray(cur) && cur.length > 0) cur = cur[0];
-  return cur;
+/** Whether every leaf is a boolean (and there is one): PyTorch infers `bool` only then, so [true, 2] is numeric. */
+function allBoolean(data: NestedArray): boolean {
+  if (!Array.isArray(data)) return typeof data === "boolean";
+  return data.length > 0 && data.every(allBoolean);
 }
 
 /**
@@ -80,13 +81,13 @@ export function tensor(data: TensorData, options: CreationOptions = {}): Tensor 
     const dtype = options.dtype ?? dtypeOfArray(typed);
     assertDType(dtype, "tensor");
     const out = typedArrayFor(dtype, typed.length);
-    if (dtype === "bool") for (let i = 0; i < typed.length; i++) out[i] = typed[i] ? 1 : 0;
+    if (dtype === "bool") for (let i = 0; i < typed.length; i++) out[i] = typed[i] !== 0 ? 1 : 0;
     else out.set(typed);
     return fromTyped(out, [typed.length], options);
   }
   const nested = data as NestedArray;
   const shape = inferShape(nested);
-  const dtype = options.dtype ?? (typeof firstLeaf(nested) === "boolean" ? "bool" : "float32");
+  const dtype = options.dtype ?? (allBoolean(nested) ? "bool" : "float32");
   assertDType(dtype, "tensor");
   const out = typedArrayFor(dtype, numel(shape));
   flatten(nested, shape, out);
@@ -104,7 +105,7 @@ export function full(shape: readonly number[], value: number | boolean, options:
   const dtype = options.dtype ?? (typeof value === "boolean" ? "bool" : "float32");
   assertDType(dtype, "full");
   const data = typedArrayFor(dtype, numel(s));
-  data.fill(dtype === "bool" ? (value ? 1 : 0) : Number(value));
+  data.fill(dtype === "bool" ? (Number(value) !== 0 ? 1 : 0) : Number(value));
   return fromTyped(data, s, options);
 }
 
@@ -174,6 +175,8 @@ export function linspace(start: number, end: number, steps: number, options: Cre
   // Fill from both ends, as PyTorch does, so the last value is exactly `end`.
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++) data[i] = i < half ? start + i * step : end - (steps - 1 - i) * step;
+  // One step is just `start` (torch.linspace(0, 1, 1) is tensor([0.])).
+  if (steps === 1) data[0] = start;
   return fromTyped(data, [steps], options);
 }
 

@@ -1,10 +1,11 @@
 import { record1 } from "../autograd/node.js";
 import { ShapeError } from "../errors.js";
-import { fmt, normalizeDim } from "../shape.js";
+import { fmt, normalizeDim, shapesEqual } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor/tensor.js";
 import { where } from "./binary.js";
 import { zeros } from "./creation.js";
 import { asTensor, fromBuffer, requireBool, requireIndex } from "./util.js";
+import { narrow, viewScatter } from "./views.js";
 
 function checkGatherShapes(op: string, x: Tensor, axis: number, index: Tensor): void {
   const bad = index.ndim !== x.ndim || index.shape.some((s, d) => d !== axis && s > x.shape[d]);
@@ -44,8 +45,18 @@ function scatterKernel(x: Tensor, dim: number, index: Tensor, src: Tensor, mode:
   return fromBuffer(x._backend.scatter(x._view, axis, index._view, srcView, mode), x.shape, x.dtype, x._backend);
 }
 
-/** A scalar or tensor source broadcast to the index's shape. */
-const srcFor = (x: Tensor, index: Tensor, src: TensorLike): Tensor => asTensor(src, x.dtype).expand([...index.shape]);
+/** A scalar (or 0-dim) source broadcast to the index's shape; a tensor source as it is (it may be larger than the index). */
+const srcFor = (x: Tensor, index: Tensor, src: TensorLike): Tensor => {
+  const s = asTensor(src, x.dtype);
+  return s.ndim === 0 ? s.expand([...index.shape]) : s;
+};
+
+/** d/dsrc of a scatter: `g` gathered at `index`, in the leading corner of a zero tensor when src is larger than the index. */
+function srcGrad(g: Tensor, axis: number, index: Tensor, srcShape: readonly number[]): Tensor {
+  const picked = g.gather(axis, index);
+  if (shapesEqual(srcShape, index.shape)) return picked;
+  return viewScatter(picked, srcShape, (t) => index.shape.reduce((acc, n, d) => narrow(acc, d, 0, n), t));
+}
 
 /**
  * A copy of `x` with `src` written at `index` along `dim` (the inverse of `gather`). d/dx is the gradient
@@ -55,7 +66,8 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: TensorLike):
   const s = srcFor(x, index, src);
   const out = scatterKernel(x, dim, index, s, "assign");
   const axis = normalizeDim(dim, x.ndim, "scatter");
-  return record1("ScatterBackward0", out, [x, s], (g, [index]) => [g.scatter(axis, index, 0), g.gather(axis, index)], [index]);
+  const srcShape = s.shape;
+  return record1("ScatterBackward0", out, [x, s], (g, [index]) => [g.scatter(axis, index, 0), srcGrad(g, axis, index, srcShape)], [index]);
 }
 
 /** A copy of `x` with `src` added at `index` along `dim` (repeats add up). d/dsrc gathers the gradient. */
@@ -63,7 +75,8 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   const s = asTensor(src, x.dtype);
   const out = scatterKernel(x, dim, index, s, "add");
   const axis = normalizeDim(dim, x.ndim, "scatterAdd");
-  return record1("ScatterAddBackward0", out, [x, s], (g, [index]) => [g, g.gather(axis, index)], [index]);
+  const srcShape = s.shape;
+  return record1("ScatterAddBackward0", out, [x, s], (g, [index]) => [g, srcGrad(g, axis, index, srcShape)], [index]);
 }
 
 /**

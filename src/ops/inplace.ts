@@ -1,9 +1,10 @@
 import { isGradEnabled } from "../autograd/grad_mode.js";
-import { needsGrad } from "../autograd/node.js";
+import { needsGrad, record1 } from "../autograd/node.js";
 import type { DType } from "../dtype.js";
 import { AutogradError, DTypeError, ValueError } from "../errors.js";
 import { fmt } from "../shape.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
+import { arange } from "./creation.js";
 import type { IndexItem } from "./slicing.js";
 import { asTensor } from "./util.js";
 import { viewScatter } from "./views.js";
@@ -11,7 +12,8 @@ import { viewScatter } from "./views.js";
 const rank = (d: DType): number => (d === "bool" ? 0 : d === "int32" ? 1 : 2);
 
 function checkWritable(x: Tensor, op: string): void {
-  if (x.shape.some((s, i) => s > 1 && x.strides[i] === 0)) {
+  // An empty tensor has nothing to write (and [2, 0] has stride 0 in dim 0 without any overlap).
+  if (x.numel() > 0 && x.shape.some((s, i) => s > 1 && x.strides[i] === 0)) {
     throw new ValueError(
       `${op}: more than one element of the written-to tensor refers to a single memory location (an expanded view); clone() it first`,
     );
@@ -49,10 +51,11 @@ export function inplace<T extends Tensor>(
       `${op}: a leaf tensor that requires grad is being used in an in-place operation; wrap it in tg.noGrad() or clone() it`,
     );
   }
-  if (x._base?.requiresGrad) {
+  // Also when only the written value requires grad: the base would silently stay cut off from the graph.
+  if (x._base) {
     throw new AutogradError(
-      `${op}: in-place ops on a view of a tensor that requires grad are not supported (tensorgrad does not rebase views); ` +
-        "use the out-of-place op, or clone() the view first",
+      `${op}: recorded in-place ops on a view are not supported (tensorgrad does not rebase views, so the base ` +
+        "would not see the new graph); use the out-of-place op, clone() the view first, or write into the base with set()",
     );
   }
   const result = compute(x.clone());
@@ -72,12 +75,25 @@ export function copy_<T extends Tensor>(x: T, src: TensorLike): T {
     writeInto(x, s, "copy_");
     return x;
   }
-  // Every old value is overwritten: the gradient flows only to src.
-  return inplace(x, "copy_", () => s.expand([...x.shape]).add(0), [s]) as T;
+  // Every old value is overwritten: the gradient flows only to src. The old value stays an input (getting no
+  // gradient, as PyTorch's CopyBackwards), so copying a constant into a tensor that requires grad cuts its history.
+  return inplace(x, "copy_", (old) => record1("CopyBackwards", s.detach().expand([...x.shape]), [old, s], (g) => [null, g]), [s]) as T;
 }
 
 /** `x[index] = value`, in place; recorded for autograd when `x` is not a view of a tensor that requires grad. */
 export function setIndex<T extends Tensor>(x: T, index: readonly IndexItem[], value: TensorLike): T {
+  if (index.some((i) => i instanceof Tensor)) {
+    // A tensor index makes get() return a copy, so write through the flat positions it picks instead.
+    const positions = arange(x.numel()).reshape([...x.shape]);
+    const picked = positions.get(...index);
+    const flat = picked.reshape([-1]);
+    const put = (old: Tensor): Tensor => {
+      const src = asTensor(value, x.dtype).expand([...picked.shape]);
+      const written = old.reshape([-1]).scatter(0, flat, src.reshape([-1]));
+      return written.reshape([...old.shape]);
+    };
+    return inplace(x, "set", put, [value instanceof Tensor ? value : null]);
+  }
   const region = (t: Tensor): Tensor => t.get(...index);
   if (!needsGrad([x, value instanceof Tensor ? value : null])) {
     copy_(region(x.detach()), value);

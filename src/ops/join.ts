@@ -117,7 +117,8 @@ export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
     offset += (x.shape[d] - 1) * s;
     return -s;
   });
-  const flipped = rawView(x, x.shape, strides, offset).contiguous();
+  // Always a fresh copy: contiguous() would hand back the shared storage (ignoring the offset) when the view is already contiguous.
+  const flipped = rawView(x, x.shape, strides, offset).clone();
   const out = fromBuffer(flipped.storage.buffer, x.shape, x.dtype, x._backend);
   return record("FlipBackward0", out, [x], ([g]) => [g.flip(axes)]);
 }

@@ -22,7 +22,13 @@ function batchedMatmul(a: Tensor, b: Tensor): Tensor {
   if (k !== k2) {
     throw new ShapeError(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be multiplied (${m}x${k} and ${k2}x${n})`);
   }
-  const batch = broadcastShapes("matmul", a.shape.slice(0, -2), b.shape.slice(0, -2));
+  let batch: number[];
+  try {
+    batch = broadcastShapes("matmul", a.shape.slice(0, -2), b.shape.slice(0, -2));
+  } catch (e) {
+    if (!(e instanceof ShapeError)) throw e;
+    throw new ShapeError(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be multiplied: batch dims do not broadcast`);
+  }
   const ae = a.expand([...batch, m, k]);
   const be = b.expand([...batch, k, n]);
   const backend = backendOf("matmul", a, b);
@@ -43,6 +49,12 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     throw new ShapeError(`matmul: both arguments need at least 1 dimension, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
   }
   if (a.ndim === 1 && b.ndim === 1) return dot(a, b);
+  // Checked here so the message names the shapes as given, not those of a 1-D operand made 2-D below.
+  const ka = a.shape[a.ndim - 1];
+  const kb = b.shape[b.ndim === 1 ? 0 : b.ndim - 2];
+  if (ka !== kb) {
+    throw new ShapeError(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be multiplied (sizes ${ka} and ${kb} differ)`);
+  }
   if (a.ndim === 1) return batchedMatmul(a.unsqueeze(0), b).squeeze(-2);
   if (b.ndim === 1) return batchedMatmul(a, b.unsqueeze(-1)).squeeze(-1);
   return batchedMatmul(a, b);

@@ -39,9 +39,12 @@ export class Generator {
   manualSeed(seed: number): this {
     if (!Number.isFinite(seed)) throw new ValueError(`manualSeed: seed must be a finite number, got ${seed}`);
     this.seed = seed;
-    // Fold all 53 bits of an integer seed into the 32-bit mixer input.
-    const mix = splitmix32((seed >>> 0) ^ Math.floor(seed / 2 ** 32));
-    for (let i = 0; i < 4; i++) this.s[i] = mix();
+    // The low 32 bits seed the state; high bits (seeds >= 2^32, negative seeds) are mixed in from a second
+    // stream, so that e.g. seeds -1 and 0, or 1 and 2^32, do not give the same numbers.
+    const hi = Math.floor(seed / 2 ** 32);
+    const mix = splitmix32(seed >>> 0);
+    const mixHi = splitmix32((hi >>> 0) ^ 0x6a09e667);
+    for (let i = 0; i < 4; i++) this.s[i] = hi === 0 ? mix() : (mix() ^ mixHi()) >>> 0;
     this.spareNormal = null;
     return this;
   }
@@ -195,6 +198,9 @@ export function normal(mean: number | Tensor, std: number | Tensor, shape?: read
     const shapes = [mean, std].filter((x): x is Tensor => typeof x !== "number").map((t) => t.shape);
     const outShape = shape ?? broadcastShapes("normal", ...shapes);
     if (typeof std === "number" && std < 0) throw new ValueError(`normal: std must be >= 0, got ${std}`);
+    if (typeof std !== "number" && std.numel() > 0 && std.amin().item() < 0) {
+      throw new ValueError(`normal: expects all elements of std >= 0, got ${std.amin().item()}`);
+    }
     const dtype = options.dtype ?? (typeof mean !== "number" ? mean.dtype : typeof std !== "number" ? std.dtype : "float32");
     const z = randn(outShape, { ...options, dtype, requiresGrad: false });
     const out = z.mul(std).add(mean);

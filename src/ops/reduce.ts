@@ -73,8 +73,12 @@ export function prod(x: Tensor, dim?: Dims, keepdim = false): Tensor {
       const isZero = x.eq(0);
       const others = prod(where(isZero, 1, x), axes, true);
       const zeros = isZero.sum(axes, true);
-      const atZero = where(zeros.eq(1), others, 0);
-      const local = where(isZero, expandBack(atZero, shape, axes, true), expandBack(y, shape, axes, keepdim).div(x));
+      // With two zeros the value is 0 but, for double backward, its derivative in the other zero is `others`:
+      // (sum of the zeros − x) is 0 with that derivative. With three or more, every second derivative is 0.
+      const otherZero = where(isZero, x, 0).sum(axes, true).sub(x);
+      const atZero = where(zeros.eq(1), others, where(zeros.eq(2), others.mul(otherZero), 0));
+      // y / x with x = 1 where x = 0: that branch is not taken there, but 0/0 would make its double backward NaN.
+      const local = where(isZero, expandBack(atZero, shape, axes, true), expandBack(y, shape, axes, keepdim).div(where(isZero, 1, x)));
       return [expandBack(g, shape, axes, keepdim).mul(local)];
     },
     [x, out],

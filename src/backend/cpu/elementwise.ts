@@ -1,7 +1,7 @@
 import { type AnyTypedArray, type DType, typedArrayFor } from "../../dtype.js";
 import { numel } from "../../shape.js";
 import type { BinaryOp, UnaryOp, View } from "../backend.js";
-import { erf, roundHalfEven, sigmoid } from "./scalar_math.js";
+import { erf, floorDivide, roundHalfEven, sigmoid } from "./scalar_math.js";
 import { materialize } from "./strided.js";
 
 // Each op gets its own loop so that the engine compiles a tight, monomorphic body: no call per element.
@@ -102,6 +102,9 @@ export function binary(op: BinaryOp, av: View, bv: View, outDType: DType): AnyTy
       break;
     case "div":
       for (let i = 0; i < n; i++) o[i] = a[i] / b[i];
+      break;
+    case "floorDivide":
+      for (let i = 0; i < n; i++) o[i] = floorDivide(a[i], b[i]);
       break;
     case "pow":
       for (let i = 0; i < n; i++) o[i] = a[i] ** b[i];

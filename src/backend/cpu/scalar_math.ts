@@ -43,3 +43,18 @@ export function sigmoid(x: number): number {
   const e = Math.exp(x);
   return e / (1 + e);
 }
+
+/**
+ * floor(a / b) as Python's `//` and torch's floor division give it: from the exact remainder (`%` is fmod),
+ * so 1 // 0.1 is 9 (0.1 is a bit more than a tenth), where floor(1 / 0.1) would round to 10.
+ */
+export function floorDivide(a: number, b: number): number {
+  if (b === 0) return a / b;
+  const mod = a % b;
+  let div = (a - mod) / b;
+  if (mod !== 0 && b < 0 !== mod < 0) div -= 1;
+  if (div === 0) return a / b < 0 || Object.is(a / b, -0) ? -0 : 0;
+  let floordiv = Math.floor(div);
+  if (div - floordiv > 0.5) floordiv += 1;
+  return floordiv;
+}

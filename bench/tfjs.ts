@@ -1,0 +1,88 @@
+/** TensorFlow.js on its pure-JS CPU backend. */
+
+import "@tensorflow/tfjs-backend-cpu";
+import * as tf from "@tensorflow/tfjs-core";
+import { type Case, MLP_SIZES, uniformData } from "./cases.ts";
+import type { Runner, Workload } from "./runner.ts";
+import { registerTfjsGradients } from "./tfjs_gradients.ts";
+
+const input = (shape: number[], seed: number): tf.Tensor =>
+  tf.tensor(
+    uniformData(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+    shape,
+  );
+
+/** Runs `f` inside tf.tidy, reads its result back and frees it, so that nothing leaks between runs. */
+function readAndFree(f: () => tf.Tensor): void {
+  const out = tf.tidy(f);
+  out.dataSync();
+  out.dispose();
+}
+
+function mlpStep(batch: number): Workload {
+  const x = input([batch, MLP_SIZES[0]], 11);
+  const classes = MLP_SIZES[MLP_SIZES.length - 1];
+  const labels = new Int32Array(batch).map((_, i) => (i * 7) % classes);
+  const target = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, "int32"), classes), "float32"));
+  const params: tf.Variable[] = [];
+  for (let l = 0; l + 1 < MLP_SIZES.length; l++) {
+    const [fanIn, fanOut] = [MLP_SIZES[l], MLP_SIZES[l + 1]];
+    const w = tf.tidy(() => tf.mul(input([fanIn, fanOut], 100 + l), 1 / Math.sqrt(fanIn)));
+    const b = tf.zeros([fanOut]);
+    params.push(tf.variable(w), tf.variable(b));
+    tf.dispose([w, b]);
+  }
+  return {
+    run() {
+      const { value, grads } = tf.variableGrads(() => {
+        let h: tf.Tensor = x;
+        for (let l = 0; l < params.length; l += 2) {
+          h = tf.add(tf.matMul(h, params[l]), params[l + 1]);
+          if (l + 2 < params.length) h = tf.relu(h);
+        }
+        // Cross-entropy: mean over the batch of logsumexp(logits) − logit of the label (picked by a one-hot mask).
+        return tf.mean(tf.sub(tf.logSumExp(h, 1), tf.sum(tf.mul(h, target), 1))) as tf.Scalar;
+      }, params);
+      value.dataSync();
+      grads[params[0].name].dataSync();
+      value.dispose();
+      tf.dispose(grads);
+    },
+    dispose() {
+      tf.dispose([x, target, ...params]);
+    },
+  };
+}
+
+export const tfjsRunner: Runner = {
+  name: "tfjs-cpu",
+  prepare(c: Case): Workload | null {
+    if (c.kind === "matmul") {
+      const a = input([c.m, c.k], 1);
+      const b = input([c.k, c.n], 2);
+      return { run: () => readAndFree(() => tf.matMul(a, b)), dispose: () => tf.dispose([a, b]) };
+    }
+    if (c.kind === "elementwise") {
+      const a = input([c.size], 3);
+      const b = input([c.size], 4);
+      const op = c.op;
+      const f = op === "add" ? () => tf.add(a, b) : op === "relu" ? () => tf.relu(a) : () => tf.exp(a);
+      return { run: () => readAndFree(f), dispose: () => tf.dispose([a, b]) };
+    }
+    return mlpStep(c.batch);
+  },
+};
+
+/** Selects the CPU backend and registers the gradients (for the MLP step); call (and await) before `prepare`. */
+export async function initTfjs(): Promise<string> {
+  await registerTfjsGradients();
+  await tf.setBackend("cpu");
+  await tf.ready();
+  return `${tf.getBackend()} backend, tfjs-core ${tf.version_core}`;
+}
+
+/** Live tfjs tensors, to check that the benchmark does not leak. */
+export const tfjsTensorCount = (): number => tf.memory().numTensors;

@@ -1,0 +1,68 @@
+"""PyTorch side of `npm run bench`: reads the cases (JSON) on stdin, prints {label: median ms} (JSON) on stdout."""
+
+import json
+import statistics
+import sys
+import time
+
+import torch
+
+
+def timed(fn, warmup, reps, budget_ms):
+    for _ in range(warmup):
+        fn()
+    times, spent = [], 0.0
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn()
+        dt = (time.perf_counter() - t0) * 1e3
+        times.append(dt)
+        spent += dt
+        if len(times) >= 3 and spent > budget_ms:
+            break
+    return statistics.median(times)
+
+
+def workload(case):
+    g = torch.Generator().manual_seed(0)
+    uniform = lambda *shape: torch.rand(*shape, generator=g) * 2 - 1
+    if case["kind"] == "matmul":
+        a, b = uniform(case["m"], case["k"]), uniform(case["k"], case["n"])
+        return lambda: (a @ b).numpy()
+    if case["kind"] == "elementwise":
+        a, b = uniform(case["size"]), uniform(case["size"])
+        op = {"add": lambda: a + b, "relu": lambda: torch.relu(a), "exp": lambda: torch.exp(a)}[case["op"]]
+        return lambda: op().numpy()
+    sizes, batch = case["sizes"], case["batch"]
+    x = uniform(batch, sizes[0])
+    y = torch.arange(batch) * 7 % sizes[-1]
+    params = []
+    for fan_in, fan_out in zip(sizes, sizes[1:]):
+        params += [(uniform(fan_in, fan_out) / fan_in**0.5).requires_grad_(), torch.zeros(fan_out, requires_grad=True)]
+
+    def step():
+        for p in params:
+            p.grad = None
+        h = x
+        for i in range(0, len(params), 2):
+            h = h @ params[i] + params[i + 1]
+            if i + 2 < len(params):
+                h = torch.relu(h)
+        loss = (torch.logsumexp(h, 1) - h.gather(1, y[:, None]).squeeze(1)).mean()
+        loss.backward()
+        loss.item()
+
+    return step
+
+
+def main():
+    cases = json.load(sys.stdin)
+    out = {"threads": torch.get_num_threads(), "version": torch.__version__, "ms": {}}
+    for case in cases:
+        p = case["plan"]
+        out["ms"][case["label"]] = timed(workload(case), p["warmup"], p["reps"], p["budgetMs"])
+    json.dump(out, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

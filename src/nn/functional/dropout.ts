@@ -1,0 +1,34 @@
+import { ValueError } from "../../errors.js";
+import { bernoulli, type Generator } from "../../ops/random.js";
+import type { Tensor } from "../../tensor/tensor.js";
+
+function keepMask(shape: readonly number[], p: number, like: Tensor, generator?: Generator): Tensor {
+  return bernoulli(1 - p, shape, { dtype: like.dtype, generator });
+}
+
+export function checkP(p: number, op: string): void {
+  if (!(p >= 0 && p <= 1)) throw new ValueError(`${op}: dropout probability has to be between 0 and 1, but got ${p}`);
+}
+
+/**
+ * Zeroes each element with probability `p` and scales the rest by 1/(1 − p) while training, so the
+ * expected value is unchanged; the identity when `training` is false (inverted dropout, as PyTorch).
+ *
+ * @example
+ * F.dropout(h, 0.5, model.training);
+ */
+export function dropout(x: Tensor, p = 0.5, training = true, generator?: Generator): Tensor {
+  checkP(p, "dropout");
+  if (!training || p === 0) return x;
+  if (p === 1) return x.mul(0);
+  return x.mul(keepMask(x.shape, p, x, generator)).div(1 - p);
+}
+
+/** Zeroes whole channels (dim 1) of [N, C, ...] inputs with probability `p` (Dropout1d/2d). */
+export function channelDropout(x: Tensor, p = 0.5, training = true, generator?: Generator): Tensor {
+  checkP(p, "channelDropout");
+  if (!training || p === 0) return x;
+  if (p === 1) return x.mul(0);
+  const shape = x.shape.map((s, i) => (i < 2 ? s : 1));
+  return x.mul(keepMask(shape, p, x, generator)).div(1 - p);
+}

@@ -1,0 +1,80 @@
+import { ShapeError, ValueError } from "../../errors.js";
+import { fromTyped } from "../../ops/creation.js";
+import { fmt } from "../../shape.js";
+import type { Tensor } from "../../tensor/tensor.js";
+import { pair, type Size2, unfold } from "./unfold.js";
+
+export interface Pool2dOptions {
+  /** Defaults to the kernel size. */
+  stride?: Size2;
+  padding?: Size2;
+  dilation?: Size2;
+}
+
+function windows(x: Tensor, kernel: Size2, options: Pool2dOptions, padValue: number, op: string) {
+  if (x.ndim !== 4 && x.ndim !== 3) throw new ShapeError(`${op}: expected a 3-D or 4-D input ([N,] C, H, W), got shape ${fmt(x.shape)}`);
+  const input = x.ndim === 3 ? x.unsqueeze(0) : x;
+  const k = pair(kernel, `${op} kernel`);
+  const geometry = {
+    kernel: k,
+    stride: pair(options.stride ?? k, `${op} stride`),
+    padding: pair(options.padding ?? 0, `${op} padding`),
+    dilation: pair(options.dilation ?? 1, `${op} dilation`),
+  };
+  if (geometry.padding[0] * 2 > k[0] || geometry.padding[1] * 2 > k[1]) {
+    throw new ValueError(`${op}: padding should be at most half of the kernel size, got padding ${geometry.padding} for kernel ${k}`);
+  }
+  const [n, c, h, w] = input.shape;
+  // Channels go into the batch so each window covers one channel: [N·C, 1, H, W] → [N·C, kh·kw, L].
+  const { cols, oh, ow } = unfold(input.reshape([n * c, 1, h, w]), geometry, padValue);
+  const finish = (pooled: Tensor) => {
+    const out = pooled.reshape([n, c, oh, ow]);
+    return x.ndim === 3 ? out.squeeze(0) : out;
+  };
+  return { cols, finish, area: k[0] * k[1] };
+}
+
+/**
+ * Max over each window; the gradient goes to the (first) maximum of each window, as in PyTorch.
+ *
+ * @example
+ * F.maxPool2d(x, 2); // halves height and width
+ */
+export function maxPool2d(x: Tensor, kernel: Size2, options: Pool2dOptions = {}): Tensor {
+  const { cols, finish } = windows(x, kernel, options, Number.NEGATIVE_INFINITY, "maxPool2d");
+  return finish(cols.max(1).values);
+}
+
+/** Mean over each window (zero padding counted in the mean, PyTorch's default countIncludePad). */
+export function avgPool2d(x: Tensor, kernel: Size2, options: Omit<Pool2dOptions, "dilation"> = {}): Tensor {
+  const { cols, finish } = windows(x, kernel, options, 0, "avgPool2d");
+  return finish(cols.mean(1));
+}
+
+/** The averaging matrix [out, size] of adaptive pooling: row i covers floor(i·size/out) .. ceil((i+1)·size/out). */
+function adaptiveMatrix(size: number, out: number, dtype: "float32" | "float64"): Tensor {
+  const data = dtype === "float64" ? new Float64Array(out * size) : new Float32Array(out * size);
+  for (let i = 0; i < out; i++) {
+    const start = Math.floor((i * size) / out);
+    const end = Math.ceil(((i + 1) * size) / out);
+    for (let j = start; j < end; j++) data[i * size + j] = 1 / (end - start);
+  }
+  return fromTyped(data, [out, size]);
+}
+
+/**
+ * Averages into a fixed output size whatever the input size, as torch's adaptive_avg_pool2d. The windows
+ * are separable, so this is P_h · x · P_wᵀ with two small averaging matrices.
+ *
+ * @example
+ * F.adaptiveAvgPool2d(features, 1); // global average pooling
+ */
+export function adaptiveAvgPool2d(x: Tensor, outputSize: Size2): Tensor {
+  if (x.ndim !== 4 && x.ndim !== 3) throw new ShapeError(`adaptiveAvgPool2d: expected a 3-D or 4-D input, got shape ${fmt(x.shape)}`);
+  if (x.dtype !== "float32" && x.dtype !== "float64") throw new ValueError(`adaptiveAvgPool2d: expected a float tensor, got ${x.dtype}`);
+  const [oh, ow] = pair(outputSize, "adaptiveAvgPool2d outputSize");
+  const [h, w] = x.shape.slice(-2);
+  const ph = adaptiveMatrix(h, oh, x.dtype);
+  const pw = adaptiveMatrix(w, ow, x.dtype);
+  return ph.matmul(x).matmul(pw.mT);
+}

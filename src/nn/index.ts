@@ -1,0 +1,16 @@
+/**
+ * tensorgrad/nn (also `tg.nn`): modules, layers, activations, losses and initialization, shaped like
+ * torch.nn. The math lives in `nn.functional`; modules hold parameters and call it.
+ */
+export * as functional from "./functional/index.js";
+export * as init from "./init.js";
+export { type AnyModule, type LoadResult, Module, type StateDict } from "./module.js";
+export * from "./modules/activation.js";
+export * from "./modules/container.js";
+export * from "./modules/flatten.js";
+export * from "./modules/linear.js";
+export { Parameter } from "./parameter.js";
+export * from "./modules/conv.js";
+export * from "./modules/dropout.js";
+export * from "./modules/embedding.js";
+export * from "./modules/pooling.js";

@@ -1,0 +1,265 @@
+import { noGrad } from "../autograd/grad_mode.js";
+import type { DType } from "../dtype.js";
+import { ShapeError, ValueError } from "../errors.js";
+import { fmt } from "../shape.js";
+import { Tensor } from "../tensor/tensor.js";
+import { Parameter } from "./parameter.js";
+
+/** A model's weights and buffers by dotted name, as `stateDict()` returns and `loadStateDict()` takes. */
+export type StateDict = Record<string, Tensor>;
+
+export interface LoadResult {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+// A module instance is a function (so `model(x)` works like PyTorch's `model(x)`) whose prototype is the
+// module's class. The interface merges that call signature into the class type.
+export interface Module<In extends unknown[] = [Tensor], Out = Tensor> {
+  (...args: In): Out;
+}
+
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+
+/** Any module, whatever its forward's signature (for walking the module tree). */
+export type AnyModule = Module<never, unknown>;
+
+/**
+ * The base of every layer and model, as `torch.nn.Module`. Assign parameters (`Parameter`), child modules
+ * (or arrays of them) to fields and they are found by `parameters()`, `namedParameters()`, `stateDict()`
+ * in assignment order; register non-learnable state with `registerBuffer`. Call a module like a function:
+ * `model(x)` runs `model.forward(x)`.
+ *
+ * @example
+ * class MLP extends tg.nn.Module {
+ *   fc1 = new tg.nn.Linear(2, 8);
+ *   fc2 = new tg.nn.Linear(8, 1);
+ *   forward(x: tg.Tensor) { return this.fc2(this.fc1(x).relu()); }
+ * }
+ * const y = new MLP()(tg.randn([4, 2]));
+ */
+export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
+  // Declared, not initialized: initializers would run on the object the constructor discards.
+  /** Whether the module is in training mode (Dropout and BatchNorm behave differently in eval mode). */
+  declare training: boolean;
+  /** @internal Names of fields registered as buffers, and which of them stay out of the state dict. */
+  declare readonly _buffers: Map<string, { persistent: boolean }>;
+
+  constructor() {
+    const callable = ((...args: In): Out => (callable as unknown as Module<In, Out>).forward(...args)) as unknown as Module<In, Out>;
+    // Functions own `name` and `length`; remove them so modules may use those names for their own fields.
+    delete (callable as { name?: string }).name;
+    delete (callable as { length?: number }).length;
+    Object.setPrototypeOf(callable, new.target.prototype);
+    Object.defineProperty(callable, "training", { value: true, writable: true, enumerable: false });
+    Object.defineProperty(callable, "_buffers", { value: new Map(), enumerable: false });
+    // biome-ignore lint/correctness/noConstructorReturn: returning the callable is how `model(x)` works.
+    return callable;
+  }
+
+  /** The computation; `model(x)` calls it. */
+  abstract forward(...args: In): Out;
+
+  /** A short description of the module's settings, shown by `toString()` (as PyTorch's `extra_repr`). */
+  extraRepr(): string {
+    return "";
+  }
+
+  /** Adds a tensor that is state but not a parameter (BatchNorm's running mean, say) as the field `name`. */
+  registerBuffer(name: string, tensor: Tensor | null, persistent = true): void {
+    this._buffers.set(name, { persistent });
+    (this as unknown as Record<string, unknown>)[name] = tensor;
+  }
+
+  /** Child modules by field name (an array of modules gives `name.0`, `name.1`, ...). */
+  namedChildren(): [string, AnyModule][] {
+    const out: [string, AnyModule][] = [];
+    for (const [key, value] of Object.entries(this)) {
+      if (value instanceof Module) out.push([key, value]);
+      else if (Array.isArray(value) && value.length > 0 && value.every((v) => v instanceof Module)) {
+        value.forEach((m, i) => {
+          out.push([`${key}.${i}`, m]);
+        });
+      }
+    }
+    return out;
+  }
+
+  children(): AnyModule[] {
+    return this.namedChildren().map(([, m]) => m);
+  }
+
+  /** This module and every descendant, with dotted names ("" for this one). */
+  namedModules(prefix = ""): [string, AnyModule][] {
+    const out: [string, AnyModule][] = [[prefix, this as unknown as AnyModule]];
+    for (const [name, child] of this.namedChildren()) out.push(...child.namedModules(prefix ? `${prefix}.${name}` : name));
+    return out;
+  }
+
+  modules(): AnyModule[] {
+    return this.namedModules().map(([, m]) => m);
+  }
+
+  /** Parameters with dotted names (`layers.0.weight`), each once even when shared. */
+  namedParameters(prefix = "", recurse = true): [string, Parameter][] {
+    const seen = new Set<Parameter>();
+    const out: [string, Parameter][] = [];
+    const modules = recurse ? this.namedModules(prefix) : [[prefix, this as unknown as AnyModule] as const];
+    for (const [modName, mod] of modules) {
+      for (const [key, value] of Object.entries(mod)) {
+        if (value instanceof Parameter && !seen.has(value)) {
+          seen.add(value);
+          out.push([modName ? `${modName}.${key}` : key, value]);
+        }
+      }
+    }
+    return out;
+  }
+
+  parameters(recurse = true): Parameter[] {
+    return this.namedParameters("", recurse).map(([, p]) => p);
+  }
+
+  /** Buffers with dotted names. */
+  namedBuffers(prefix = ""): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [modName, mod] of this.namedModules(prefix)) {
+      for (const name of mod._buffers.keys()) {
+        const value = (mod as unknown as Record<string, unknown>)[name];
+        if (value instanceof Tensor) out.push([modName ? `${modName}.${name}` : name, value]);
+      }
+    }
+    return out;
+  }
+
+  buffers(): Tensor[] {
+    return this.namedBuffers().map(([, b]) => b);
+  }
+
+  /** Sets training mode here and in every descendant. */
+  train(mode = true): this {
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+
+  /** Evaluation mode: `train(false)`. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Clears the gradients of all parameters (to null by default, as PyTorch 2 does). */
+  zeroGrad(options: { setToNone?: boolean } = {}): void {
+    const setToNone = options.setToNone ?? true;
+    for (const p of this.parameters()) {
+      if (setToNone) p.grad = null;
+      else if (p.grad) p.grad = noGrad(() => p.grad?.mul(0) ?? null);
+    }
+  }
+
+  /** Calls `fn` on every descendant and then on this module (children first, like PyTorch). */
+  apply(fn: (m: AnyModule) => void): this {
+    for (const child of this.children()) child.apply(fn);
+    fn(this as unknown as AnyModule);
+    return this;
+  }
+
+  /** Sets `requiresGrad` on every parameter (freeze with `false`). */
+  requiresGrad_(requiresGrad = true): this {
+    for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
+    return this;
+  }
+
+  /** Casts every floating-point parameter and buffer to `dtype` (e.g. float64 for gradcheck). */
+  to(dtype: DType): this {
+    for (const mod of this.modules()) {
+      const fields = mod as unknown as Record<string, unknown>;
+      for (const [key, value] of Object.entries(mod)) {
+        if (value instanceof Parameter) fields[key] = new Parameter(value.to(dtype), value.requiresGrad);
+        else if (value instanceof Tensor && mod._buffers.has(key) && value.dtype !== "int32") fields[key] = value.to(dtype);
+      }
+    }
+    return this;
+  }
+
+  double(): this {
+    return this.to("float64");
+  }
+
+  float(): this {
+    return this.to("float32");
+  }
+
+  /** The parameters and persistent buffers by dotted name; the tensors share memory with the module. */
+  stateDict(): StateDict {
+    const out: StateDict = {};
+    for (const [modName, mod] of this.namedModules()) {
+      const fields = mod as unknown as Record<string, unknown>;
+      for (const [key, value] of Object.entries(mod)) {
+        const persistentBuffer = mod._buffers.get(key)?.persistent === true;
+        if (value instanceof Parameter || (value instanceof Tensor && persistentBuffer)) {
+          out[modName ? `${modName}.${key}` : key] = (fields[key] as Tensor).detach();
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Copies values from a state dict into this module's parameters and buffers. With `strict` (default),
+   * missing or unexpected keys throw, naming them all; a shape mismatch always throws.
+   */
+  loadStateDict(state: StateDict, options: { strict?: boolean } = {}): LoadResult {
+    const strict = options.strict ?? true;
+    const own = this.stateDict();
+    const missingKeys = Object.keys(own).filter((k) => !(k in state));
+    const unexpectedKeys = Object.keys(state).filter((k) => !(k in own));
+    const mismatched = Object.keys(own)
+      .filter((k) => k in state && (state[k].ndim !== own[k].ndim || state[k].shape.some((s, i) => s !== own[k].shape[i])))
+      .map((k) => `${k}: checkpoint has shape ${fmt(state[k].shape)}, model has ${fmt(own[k].shape)}`);
+    const problems: string[] = [];
+    if (strict && missingKeys.length) problems.push(`missing keys: ${missingKeys.join(", ")}`);
+    if (strict && unexpectedKeys.length) problems.push(`unexpected keys: ${unexpectedKeys.join(", ")}`);
+    if (mismatched.length) problems.push(`size mismatch: ${mismatched.join("; ")}`);
+    if (problems.length) {
+      const Err = mismatched.length ? ShapeError : ValueError;
+      throw new Err(`loadStateDict for ${this.constructor.name}: ${problems.join(". ")}`);
+    }
+    noGrad(() => {
+      for (const [k, t] of Object.entries(own)) if (k in state) t.copy_(state[k]);
+    });
+    return { missingKeys, unexpectedKeys };
+  }
+
+  /** The number of parameter elements (only trainable ones with `trainableOnly`). */
+  countParameters(trainableOnly = false): number {
+    return this.parameters()
+      .filter((p) => !trainableOnly || p.requiresGrad)
+      .reduce((n, p) => n + p.numel(), 0);
+  }
+
+  /** The module tree, as PyTorch prints it, followed by the parameter count at the top level. */
+  toString(): string {
+    const total = this.countParameters();
+    const trainable = this.countParameters(true);
+    return `${this.describe()}\nParameters: ${total.toLocaleString("en-US")} (${trainable.toLocaleString("en-US")} trainable)`;
+  }
+
+  /** @internal The tree without the footer. */
+  describe(): string {
+    const name = this.constructor.name;
+    const children = this.namedChildren();
+    const extra = this.extraRepr();
+    if (children.length === 0) return `${name}(${extra})`;
+    const lines = children.map(([key, child]) => `  (${key}): ${child.describe().replaceAll("\n", "\n  ")}`);
+    return `${name}(${extra ? `\n  ${extra}` : ""}\n${lines.join("\n")}\n)`;
+  }
+
+  [INSPECT](): string {
+    return this.toString();
+  }
+}
+
+/** Throws a ShapeError naming the layer and both shapes (`Linear(in=784, out=256) got input of shape [...]`). */
+export function badInput(layer: string, expected: string, shape: readonly number[]): never {
+  throw new ShapeError(`${layer} got input of shape ${fmt(shape)}; expected ${expected}`);
+}

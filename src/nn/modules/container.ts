@@ -1,0 +1,99 @@
+import { IndexError } from "../../errors.js";
+import type { Tensor } from "../../tensor/tensor.js";
+import { type AnyModule, Module } from "../module.js";
+
+/**
+ * Runs modules one after another, each on the previous output. Children are named "0", "1", ...
+ *
+ * @example
+ * const mlp = new tg.nn.Sequential(new tg.nn.Linear(2, 8), new tg.nn.Tanh(), new tg.nn.Linear(8, 1));
+ */
+export class Sequential extends Module {
+  constructor(...layers: AnyModule[]) {
+    super();
+    layers.forEach((layer, i) => {
+      (this as unknown as Record<string, AnyModule>)[String(i)] = layer;
+    });
+  }
+
+  override get length(): number {
+    return this.children().length;
+  }
+
+  /** The i-th layer (negative counts from the end). */
+  at(i: number): AnyModule {
+    const layers = this.children();
+    const layer = layers.at(i);
+    if (!layer) throw new IndexError(`Sequential: index ${i} is out of range for ${layers.length} layers`);
+    return layer;
+  }
+
+  append(layer: AnyModule): this {
+    (this as unknown as Record<string, AnyModule>)[String(this.length)] = layer;
+    return this;
+  }
+
+  forward(x: Tensor): Tensor {
+    let out: unknown = x;
+    for (const layer of this.children()) out = (layer as unknown as Module<[unknown], unknown>).forward(out);
+    return out as Tensor;
+  }
+}
+
+/** A list of modules whose parameters are registered (named "0", "1", ...); it has no forward of its own. */
+export class ModuleList<M extends AnyModule = AnyModule> extends Module<never[], never> {
+  constructor(modules: readonly M[] = []) {
+    super();
+    modules.forEach((m) => {
+      this.append(m);
+    });
+  }
+
+  override get length(): number {
+    return this.children().length;
+  }
+
+  at(i: number): M {
+    const m = this.children().at(i);
+    if (!m) throw new IndexError(`ModuleList: index ${i} is out of range for ${this.length} modules`);
+    return m as M;
+  }
+
+  append(m: M): this {
+    (this as unknown as Record<string, M>)[String(this.length)] = m;
+    return this;
+  }
+
+  [Symbol.iterator](): Iterator<M> {
+    return (this.children() as M[])[Symbol.iterator]();
+  }
+
+  forward(): never {
+    throw new TypeError("ModuleList has no forward(); iterate over it and call each module");
+  }
+}
+
+/** Modules by name, registered as children under those names. */
+export class ModuleDict<M extends AnyModule = AnyModule> extends Module<never[], never> {
+  constructor(modules: Record<string, M> = {}) {
+    super();
+    for (const [k, m] of Object.entries(modules)) this.set(k, m);
+  }
+
+  get(key: string): M | undefined {
+    const v = (this as unknown as Record<string, unknown>)[key];
+    return v instanceof Module ? (v as M) : undefined;
+  }
+
+  set(key: string, m: M): void {
+    (this as unknown as Record<string, M>)[key] = m;
+  }
+
+  keys(): string[] {
+    return this.namedChildren().map(([k]) => k);
+  }
+
+  forward(): never {
+    throw new TypeError("ModuleDict has no forward(); look modules up with get(name)");
+  }
+}

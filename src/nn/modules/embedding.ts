@@ -1,0 +1,53 @@
+import { ValueError } from "../../errors.js";
+import { empty } from "../../ops/creation.js";
+import type { Tensor } from "../../tensor/tensor.js";
+import { embedding } from "../functional/linear.js";
+import { normal_ } from "../init.js";
+import { Module } from "../module.js";
+import { Parameter } from "../parameter.js";
+
+export interface EmbeddingOptions {
+  /** A row that maps to zeros at initialization and never receives gradient (padding tokens). */
+  paddingIdx?: number;
+  dtype?: "float32" | "float64";
+}
+
+/**
+ * A lookup table of `numEmbeddings` vectors of size `embeddingDim`, initialized from N(0, 1) like PyTorch.
+ *
+ * @example
+ * const emb = new tg.nn.Embedding(27, 10);
+ * emb(tg.tensor([[1, 2, 3]], { dtype: "int32" })).shape; // [1, 3, 10]
+ */
+export class Embedding extends Module {
+  weight: Parameter;
+  readonly paddingIdx: number | null;
+
+  constructor(
+    readonly numEmbeddings: number,
+    readonly embeddingDim: number,
+    options: EmbeddingOptions = {},
+  ) {
+    super();
+    const p = options.paddingIdx;
+    if (p !== undefined && (p >= numEmbeddings || p < -numEmbeddings)) {
+      throw new ValueError(`Embedding: paddingIdx ${p} must be within [${-numEmbeddings}, ${numEmbeddings})`);
+    }
+    this.paddingIdx = p === undefined ? null : p < 0 ? p + numEmbeddings : p;
+    this.weight = new Parameter(empty([numEmbeddings, embeddingDim], { dtype: options.dtype ?? "float32" }));
+    this.resetParameters();
+  }
+
+  resetParameters(): void {
+    normal_(this.weight);
+    if (this.paddingIdx !== null) this.weight.get(this.paddingIdx).detach().zero_();
+  }
+
+  forward(indices: Tensor): Tensor {
+    return embedding(indices, this.weight, this.paddingIdx);
+  }
+
+  override extraRepr(): string {
+    return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx !== null ? `, paddingIdx=${this.paddingIdx}` : ""}`;
+  }
+}
