@@ -19,8 +19,9 @@ describe("requiresGrad and leaves", () => {
     assert.equal(c.mul(x).requiresGrad, true);
     assert.equal(c.mul(2).requiresGrad, false);
     assert.equal(x.sum().exp().requiresGrad, true);
-    // Comparisons give bool tensors, which never require grad... but they are made from x.
     assert.equal(c.mul(c).gradFn, null);
+    // Comparisons give bool tensors, which never require grad.
+    assert.equal(x.gt(1).requiresGrad, false);
   });
 
   it("leaves are user-made tensors; op results that require grad are not", () => {

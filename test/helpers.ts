@@ -19,8 +19,9 @@ export function assertClose(actual: tg.Tensor, expected: tg.NestedArray | tg.Ten
     const x = Number(a[i]);
     const y = Number(e[i]);
     if (Number.isNaN(y) && Number.isNaN(x)) continue;
-    if (x === y) continue;
-    assert.ok(Math.abs(x - y) <= atol + rtol * Math.abs(y), `element ${i}: got ${x}, expected ${y}\nactual:   ${actual}\nexpected: ${exp}`);
+    if (x === y || Math.abs(x - y) <= atol + rtol * Math.abs(y)) continue;
+    // The message prints both tensors, so it is only built once a check has failed.
+    assert.fail(`element ${i}: got ${x}, expected ${y}\nactual:   ${actual}\nexpected: ${exp}`);
   }
 }
 

@@ -31,8 +31,8 @@ type ForwardOf<C> = C extends { forward(ctx: FunctionCtx, ...args: infer A): inf
  *
  * @example
  * class Cube extends tg.autograd.Function {
- *   static forward(ctx: tg.autograd.FunctionCtx, x: tg.Tensor) { ctx.saveForBackward(x); return x.pow(3); }
- *   static backward(ctx: tg.autograd.FunctionCtx, g: tg.Tensor) { const [x] = ctx.savedTensors; return [g.mul(x.square()).mul(3)]; }
+ *   static override forward(ctx: tg.autograd.FunctionCtx, x: tg.Tensor) { ctx.saveForBackward(x); return x.pow(3); }
+ *   static override backward(ctx: tg.autograd.FunctionCtx, g: tg.Tensor) { const [x] = ctx.savedTensors; return [g.mul(x.square()).mul(3)]; }
  * }
  * const y = Cube.apply(x);
  */

@@ -2,6 +2,7 @@ import { noGrad } from "../autograd/grad_mode.js";
 import type { DType } from "../dtype.js";
 import { ShapeError, ValueError } from "../errors.js";
 import { fmt } from "../shape.js";
+import { zerosLike } from "../ops/creation.js";
 import { Tensor } from "../tensor/tensor.js";
 import { Parameter } from "./parameter.js";
 
@@ -152,7 +153,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     const setToNone = options.setToNone ?? true;
     for (const p of this.parameters()) {
       if (setToNone) p.grad = null;
-      else if (p.grad) p.grad = noGrad(() => p.grad?.mul(0) ?? null);
+      else if (p.grad) p.grad = zerosLike(p.grad); // not grad·0: that leaves NaN where the grad was ±Inf
     }
   }
 
@@ -171,10 +172,16 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   /** Casts every floating-point parameter and buffer to `dtype` (e.g. float64 for gradcheck). */
   to(dtype: DType): this {
+    // One new Parameter per old one, so parameters shared between modules stay shared.
+    const converted = new Map<Parameter, Parameter>();
     for (const mod of this.modules()) {
       const fields = mod as unknown as Record<string, unknown>;
       for (const [key, value] of Object.entries(mod)) {
-        if (value instanceof Parameter) fields[key] = new Parameter(value.to(dtype), value.requiresGrad);
+        if (value instanceof Parameter) {
+          let p = converted.get(value);
+          if (!p) converted.set(value, (p = value.dtype === dtype ? value : new Parameter(value.to(dtype), value.requiresGrad)));
+          fields[key] = p;
+        }
         else if (value instanceof Tensor && mod._buffers.has(key) && value.dtype !== "int32") fields[key] = value.to(dtype);
       }
     }

@@ -49,8 +49,10 @@ export const silu = (x: Tensor): Tensor => x.mul(x.sigmoid());
 /** (1/β)·ln(1 + e^(βx)), and x itself where βx > threshold (for stability), as PyTorch. */
 export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
   const bx = x.mul(beta);
-  // ln(1 + e^z) = max(z, 0) + ln(1 + e^−|z|) never overflows.
-  const soft = bx.relu().add(bx.abs().neg().exp().log1p()).div(beta);
+  // ln(1 + e^z) = max(z, 0) + ln(1 + e^−|z|) never overflows. Built from `where` rather than relu/abs so
+  // the gradient at z = 0 is σ(0) = 0.5 (relu'(0) = abs'(0) = 0 would give 0).
+  const pos = bx.gt(0);
+  const soft = where(pos, bx, 0).add(where(pos, bx.neg(), bx).exp().log1p()).div(beta);
   return where(bx.gt(threshold), x, soft);
 }
 
