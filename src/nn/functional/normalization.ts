@@ -106,7 +106,8 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
     return affineChannels(y, weight, bias);
   }
   const count = x.numel() / channels;
-  if (count === 1) throw new ValueError(`batchNorm: expected more than 1 value per channel when training, got input of shape ${fmt(x.shape)}`);
+  if (count === 1)
+    throw new ValueError(`batchNorm: expected more than 1 value per channel when training, got input of shape ${fmt(x.shape)}`);
   const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
   const { out, mean, var: v } = standardize(x, dims, eps);
   noGrad(() => {
@@ -129,7 +130,9 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
   const norm = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
   const k = norm.length;
   if (k === 0 || x.ndim < k || norm.some((s, i) => x.shape[x.ndim - k + i] !== s)) {
-    throw new ShapeError(`layerNorm: given normalizedShape ${fmt(norm)}, expected an input of shape [*, ${norm.join(", ")}], got ${fmt(x.shape)}`);
+    throw new ShapeError(
+      `layerNorm: given normalizedShape ${fmt(norm)}, expected an input of shape [*, ${norm.join(", ")}], got ${fmt(x.shape)}`,
+    );
   }
   for (const [t, what] of [
     [weight, "weight"],
@@ -158,7 +161,9 @@ export function groupNorm(x: Tensor, numGroups: number, options: GroupNormOption
   if (x.ndim < 2) throw new ShapeError(`groupNorm: expected an input of shape [N, C, *], got ${fmt(x.shape)}`);
   const [n, c] = x.shape;
   if (!Number.isInteger(numGroups) || numGroups <= 0 || c % numGroups !== 0) {
-    throw new ShapeError(`groupNorm: expected the number of channels to be divisible by numGroups, got input of shape ${fmt(x.shape)} and numGroups=${numGroups}`);
+    throw new ShapeError(
+      `groupNorm: expected the number of channels to be divisible by numGroups, got input of shape ${fmt(x.shape)} and numGroups=${numGroups}`,
+    );
   }
   checkChannelVector(weight, c, "weight", "groupNorm");
   checkChannelVector(bias, c, "bias", "groupNorm");
@@ -185,11 +190,13 @@ export function instanceNorm(x: Tensor, options: InstanceNormOptions = {}): Tens
   checkChannelVector(runningMean, channels, "runningMean", "instanceNorm");
   checkChannelVector(runningVar, channels, "runningVar", "instanceNorm");
   if (!useInputStats) {
-    if (!runningMean || !runningVar) throw new ValueError("instanceNorm: runningMean and runningVar must be given when useInputStats is false");
+    if (!runningMean || !runningVar)
+      throw new ValueError("instanceNorm: runningMean and runningVar must be given when useInputStats is false");
     return batchNorm(x, runningMean, runningVar, { weight, bias, training: false, eps });
   }
   const count = product(x.shape.slice(2));
-  if (count === 1) throw new ValueError(`instanceNorm: expected more than 1 spatial element when training, got input of shape ${fmt(x.shape)}`);
+  if (count === 1)
+    throw new ValueError(`instanceNorm: expected more than 1 spatial element when training, got input of shape ${fmt(x.shape)}`);
   const dims = x.shape.map((_, i) => i).filter((i) => i >= 2);
   const { out, mean, var: v } = standardize(x, dims, eps);
   // PyTorch updates one running copy per sample and then averages them, which is the same as this.
