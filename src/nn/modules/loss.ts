@@ -1,0 +1,228 @@
+import type { Tensor } from "../../tensor/tensor.js";
+import * as F from "../functional/loss.js";
+import { Module } from "../module.js";
+
+// Each loss module holds its options and calls nn.functional; class weights are (persistent) buffers, as in PyTorch.
+
+/** The shared base: a two-input module `loss(input, target)` with a reduction. */
+abstract class Loss extends Module<[Tensor, Tensor]> {
+  readonly reduction: F.Reduction;
+
+  constructor(reduction: F.Reduction = "mean") {
+    super();
+    this.reduction = reduction;
+  }
+
+  override extraRepr(): string {
+    return `reduction=${this.reduction}`;
+  }
+}
+
+/**
+ * Mean squared error, as `torch.nn.MSELoss`.
+ *
+ * @example
+ * const loss = new tg.nn.MSELoss()(pred, y);
+ */
+export class MSELoss extends Loss {
+  constructor(options: F.ReductionOptions = {}) {
+    super(options.reduction);
+  }
+
+  forward(input: Tensor, target: Tensor): Tensor {
+    return F.mseLoss(input, target, { reduction: this.reduction });
+  }
+}
+
+/**
+ * Mean absolute error, as `torch.nn.L1Loss`.
+ *
+ * @example
+ * new tg.nn.L1Loss({ reduction: "sum" })(pred, y);
+ */
+export class L1Loss extends Loss {
+  constructor(options: F.ReductionOptions = {}) {
+    super(options.reduction);
+  }
+
+  forward(input: Tensor, target: Tensor): Tensor {
+    return F.l1Loss(input, target, { reduction: this.reduction });
+  }
+}
+
+/**
+ * Huber loss (quadratic below `delta`, linear above), as `torch.nn.HuberLoss`.
+ *
+ * @example
+ * new tg.nn.HuberLoss({ delta: 0.5 })(pred, y);
+ */
+export class HuberLoss extends Loss {
+  readonly delta: number;
+
+  constructor(options: F.HuberLossOptions = {}) {
+    super(options.reduction);
+    this.delta = options.delta ?? 1;
+  }
+
+  forward(input: Tensor, target: Tensor): Tensor {
+    return F.huberLoss(input, target, { reduction: this.reduction, delta: this.delta });
+  }
+
+  override extraRepr(): string {
+    return `reduction=${this.reduction}, delta=${this.delta}`;
+  }
+}
+
+/**
+ * Smooth L1 loss (quadratic below `beta`, linear above), as `torch.nn.SmoothL1Loss`.
+ *
+ * @example
+ * new tg.nn.SmoothL1Loss({ beta: 1 / 9 })(boxes, targetBoxes);
+ */
+export class SmoothL1Loss extends Loss {
+  readonly beta: number;
+
+  constructor(options: F.SmoothL1LossOptions = {}) {
+    super(options.reduction);
+    this.beta = options.beta ?? 1;
+  }
+
+  forward(input: Tensor, target: Tensor): Tensor {
+    return F.smoothL1Loss(input, target, { reduction: this.reduction, beta: this.beta });
+  }
+
+  override extraRepr(): string {
+    return `reduction=${this.reduction}, beta=${this.beta}`;
+  }
+}
+
+/**
+ * Negative log-likelihood of class indices under log-probabilities, as `torch.nn.NLLLoss`.
+ *
+ * @example
+ * const nll = new tg.nn.NLLLoss({ ignoreIndex: 0 });
+ * nll(F.logSoftmax(logits, 1), labels);
+ */
+export class NLLLoss extends Loss {
+  /** The class weights (a buffer), or null. */
+  declare readonly weight: Tensor | null;
+  readonly ignoreIndex: number;
+
+  constructor(options: F.NLLLossOptions = {}) {
+    super(options.reduction);
+    this.registerBuffer("weight", options.weight ?? null);
+    this.ignoreIndex = options.ignoreIndex ?? -100;
+  }
+
+  forward(input: Tensor, target: Tensor): Tensor {
+    return F.nllLoss(input, target, { weight: this.weight, ignoreIndex: this.ignoreIndex, reduction: this.reduction });
+  }
+
+  override extraRepr(): string {
+    return `reduction=${this.reduction}, ignoreIndex=${this.ignoreIndex}`;
+  }
+}
+
+/**
+ * Cross-entropy of logits against class indices or class probabilities, with class weights,
+ * `ignoreIndex` and label smoothing, as `torch.nn.CrossEntropyLoss`.
+ *
+ * @example
+ * const criterion = new tg.nn.CrossEntropyLoss({ labelSmoothing: 0.1 });
+ * criterion(model(x), labels).backward();
+ */
+export class CrossEntropyLoss extends Loss {
+  /** The class weights (a buffer), or null. */
+  declare readonly weight: Tensor | null;
+  readonly ignoreIndex: number;
+  readonly labelSmoothing: number;
+
+  constructor(options: F.CrossEntropyOptions = {}) {
+    super(options.reduction);
+    this.registerBuffer("weight", options.weight ?? null);
+    this.ignoreIndex = options.ignoreIndex ?? -100;
+    this.labelSmoothing = options.labelSmoothing ?? 0;
+  }
+
+  forward(input: Tensor, target: Tensor): Tensor {
+    return F.crossEntropy(input, target, {
+      weight: this.weight,
+      ignoreIndex: this.ignoreIndex,
+      reduction: this.reduction,
+      labelSmoothing: this.labelSmoothing,
+    });
+  }
+
+  override extraRepr(): string {
+    return `reduction=${this.reduction}, ignoreIndex=${this.ignoreIndex}, labelSmoothing=${this.labelSmoothing}`;
+  }
+}
+
+/**
+ * Binary cross-entropy of probabilities, as `torch.nn.BCELoss`.
+ *
+ * @example
+ * new tg.nn.BCELoss()(probs, labels);
+ */
+export class BCELoss extends Loss {
+  /** The per-element weights (a buffer), or null. */
+  declare readonly weight: Tensor | null;
+
+  constructor(options: F.BCELossOptions = {}) {
+    super(options.reduction);
+    this.registerBuffer("weight", options.weight ?? null);
+  }
+
+  forward(input: Tensor, target: Tensor): Tensor {
+    return F.binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction });
+  }
+}
+
+/**
+ * Binary cross-entropy on logits (a sigmoid and BCE in one, numerically stable), as `torch.nn.BCEWithLogitsLoss`.
+ *
+ * @example
+ * new tg.nn.BCEWithLogitsLoss({ posWeight: tg.tensor([2]) })(logits, labels);
+ */
+export class BCEWithLogitsLoss extends Loss {
+  /** The per-element weights (a buffer), or null. */
+  declare readonly weight: Tensor | null;
+  /** The weights of the positive term (a buffer), or null. */
+  declare readonly posWeight: Tensor | null;
+
+  constructor(options: F.BCEWithLogitsOptions = {}) {
+    super(options.reduction);
+    this.registerBuffer("weight", options.weight ?? null);
+    this.registerBuffer("posWeight", options.posWeight ?? null);
+  }
+
+  forward(input: Tensor, target: Tensor): Tensor {
+    return F.binaryCrossEntropyWithLogits(input, target, { weight: this.weight, posWeight: this.posWeight, reduction: this.reduction });
+  }
+}
+
+/**
+ * KL divergence of log-probabilities `input` from `target`, as `torch.nn.KLDivLoss`; use
+ * `reduction: "batchmean"` for the true KL.
+ *
+ * @example
+ * new tg.nn.KLDivLoss({ reduction: "batchmean" })(F.logSoftmax(x, 1), probs);
+ */
+export class KLDivLoss extends Module<[Tensor, Tensor]> {
+  readonly reduction: F.KLDivReduction;
+  readonly logTarget: boolean;
+
+  constructor(options: F.KLDivOptions = {}) {
+    super();
+    this.reduction = options.reduction ?? "mean";
+    this.logTarget = options.logTarget ?? false;
+  }
+
+  forward(input: Tensor, target: Tensor): Tensor {
+    return F.klDiv(input, target, { reduction: this.reduction, logTarget: this.logTarget });
+  }
+
+  override extraRepr(): string {
+    return `reduction=${this.reduction}, logTarget=${this.logTarget}`;
+  }
+}
