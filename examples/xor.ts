@@ -36,7 +36,11 @@ const forward = (x: tg.Tensor) => x.matmul(w1).add(b1).tanh().matmul(w2).add(b2)
 /** Binary cross-entropy, clamped away from log(0). */
 const bce = (p: tg.Tensor, y: tg.Tensor) => {
   const q = p.clamp(1e-7, 1 - 1e-7);
-  return y.mul(q.log()).add(y.neg().add(1).mul(q.neg().add(1).log())).mean().neg();
+  return y
+    .mul(q.log())
+    .add(y.neg().add(1).mul(q.neg().add(1).log()))
+    .mean()
+    .neg();
 };
 
 const epochs = 2000;
@@ -51,7 +55,8 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
     for (const p of params) p.sub_(p.grad!.mul(lr));
   });
   loss = out.item();
-  if (epoch % 100 === 0 || epoch === epochs) showProgress(progressBar(epoch, epochs, `epoch ${epoch}  loss ${loss.toFixed(4)}`), epoch === epochs);
+  if (epoch % 100 === 0 || epoch === epochs)
+    showProgress(progressBar(epoch, epochs, `epoch ${epoch}  loss ${loss.toFixed(4)}`), epoch === epochs);
 }
 const seconds = (performance.now() - start) / 1000;
 

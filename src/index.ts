@@ -14,8 +14,8 @@ export type { Backend, BackendBuffer, View } from "./backend/backend.js";
 export { getBackend, listBackends, registerBackend, setBackend } from "./backend/registry.js";
 export { type AnyTypedArray, type DType, promoteTypes, resultType, type Scalar } from "./dtype.js";
 export * from "./errors.js";
-export * as nn from "./nn/index.js";
 export { max, min, permute, reshape, transpose } from "./functional.js";
+export * as nn from "./nn/index.js";
 export {
   add,
   clamp,

@@ -17,7 +17,10 @@ describe("lecture examples", () => {
     const f = x1.add(x2).mul(x3).sub(x4);
     f.backward();
     assert.equal(f.item(), 25);
-    assert.deepEqual([x1, x2, x3, x4].map((t) => t.grad?.item()), [3, 3, 9, -1]);
+    assert.deepEqual(
+      [x1, x2, x3, x4].map((t) => t.grad?.item()),
+      [3, 3, 9, -1],
+    );
   });
 
   it("z = x·y, w = z + y, o = relu(w) at x = 3, y = 2 gives x.grad = 2, y.grad = 4", () => {

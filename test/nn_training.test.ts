@@ -106,6 +106,12 @@ describe("training with nn", () => {
       loss = l.item();
     }
     assert.ok(loss < 0.1, `final loss ${loss}`);
-    assert.equal(accuracy(tg.noGrad(() => model(images)), labels), 1);
+    assert.equal(
+      accuracy(
+        tg.noGrad(() => model(images)),
+        labels,
+      ),
+      1,
+    );
   });
 });

@@ -1,8 +1,8 @@
 import { noGrad } from "../autograd/grad_mode.js";
 import type { DType } from "../dtype.js";
 import { ShapeError, ValueError } from "../errors.js";
-import { fmt } from "../shape.js";
 import { zerosLike } from "../ops/creation.js";
+import { fmt } from "../shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { Parameter } from "./parameter.js";
 
@@ -17,6 +17,7 @@ export interface LoadResult {
 // A module instance is a function (so `model(x)` works like PyTorch's `model(x)`) whose prototype is the
 // module's class. The interface merges that call signature into the class type.
 export interface Module<In extends unknown[] = [Tensor], Out = Tensor> {
+  // biome-ignore lint/style/useShorthandFunctionType: a type alias could not merge with the class below.
   (...args: In): Out;
 }
 
@@ -39,6 +40,7 @@ export type AnyModule = Module<never, unknown>;
  * }
  * const y = new MLP()(tg.randn([4, 2]));
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merge with the interface above is intended.
 export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   // Declared, not initialized: initializers would run on the object the constructor discards.
   /** Whether the module is in training mode (Dropout and BatchNorm behave differently in eval mode). */
@@ -178,11 +180,10 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
       const fields = mod as unknown as Record<string, unknown>;
       for (const [key, value] of Object.entries(mod)) {
         if (value instanceof Parameter) {
-          let p = converted.get(value);
-          if (!p) converted.set(value, (p = value.dtype === dtype ? value : new Parameter(value.to(dtype), value.requiresGrad)));
+          const p = converted.get(value) ?? (value.dtype === dtype ? value : new Parameter(value.to(dtype), value.requiresGrad));
+          converted.set(value, p);
           fields[key] = p;
-        }
-        else if (value instanceof Tensor && mod._buffers.has(key) && value.dtype !== "int32") fields[key] = value.to(dtype);
+        } else if (value instanceof Tensor && mod._buffers.has(key) && value.dtype !== "int32") fields[key] = value.to(dtype);
       }
     }
     return this;

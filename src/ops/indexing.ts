@@ -1,5 +1,5 @@
 import { record1 } from "../autograd/node.js";
-import { ShapeError } from "../errors.js";
+import { IndexError, ShapeError } from "../errors.js";
 import { fmt, normalizeDim, shapesEqual } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor/tensor.js";
 import { where } from "./binary.js";
@@ -93,7 +93,13 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const flat = index.reshape([-1]);
   const shape = x.shape.map((s, d) => (d === axis ? flat.shape[0] : s));
   const viewShape = x.shape.map((_, d) => (d === axis ? flat.shape[0] : 1));
-  return gather(x, axis, flat.reshape(viewShape).expand(shape));
+  try {
+    return gather(x, axis, flat.reshape(viewShape).expand(shape));
+  } catch (e) {
+    // The kernel reports the op it ran; name the one the user called.
+    if (e instanceof IndexError) throw new IndexError(e.message.replace(/^gather:/, "indexSelect:"));
+    throw e;
+  }
 }
 
 /**

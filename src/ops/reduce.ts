@@ -45,7 +45,7 @@ export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   const axes = normalizeDims(dim, x.ndim, "sum");
   const out = kernel("sum", x, axes, keepdim, isFloating(x.dtype) ? x.dtype : "int32");
   const shape = x.shape;
-  return record1("SumBackward1", out, [x], (g) => [expandBack(g, shape, axes, keepdim)]);
+  return record1(dim === undefined ? "SumBackward0" : "SumBackward1", out, [x], (g) => [expandBack(g, shape, axes, keepdim)]);
 }
 
 /** Mean over `dim` (all when omitted); floats only, as in PyTorch. */
@@ -66,7 +66,7 @@ export function prod(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   const out = kernel("prod", x, axes, keepdim, isFloating(x.dtype) ? x.dtype : "int32");
   const shape = x.shape;
   return record1(
-    "ProdBackward1",
+    dim === undefined ? "ProdBackward0" : "ProdBackward1",
     out,
     [x],
     (g, [x, y]) => {

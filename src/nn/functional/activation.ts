@@ -1,6 +1,6 @@
-import { ValueError } from "../../errors.js";
+import { ShapeError, ValueError } from "../../errors.js";
 import { where } from "../../ops/binary.js";
-import { normalizeDim } from "../../shape.js";
+import { fmt, normalizeDim } from "../../shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
 
 // Activations are compositions of core ops, so each gets its gradient (and second derivative) for free.
@@ -21,6 +21,12 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
 
 /** Leaky ReLU with a learnable slope per channel (dim 1) or one shared slope. */
 export function prelu(x: Tensor, weight: Tensor): Tensor {
+  const channels = x.ndim > 1 ? x.shape[1] : 1;
+  if (weight.numel() !== 1 && weight.numel() !== channels) {
+    throw new ShapeError(
+      `prelu: mismatch of parameter numbers and input channel size: ${weight.numel()} parameters for input of shape ${fmt(x.shape)} (channel size ${channels})`,
+    );
+  }
   const w = weight.numel() === 1 || x.ndim < 2 ? weight.reshape([]) : weight.reshape([-1, ...new Array<number>(x.ndim - 2).fill(1)]);
   return where(x.gt(0), x, x.mul(w));
 }
@@ -52,7 +58,9 @@ export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
   // ln(1 + e^z) = max(z, 0) + ln(1 + e^−|z|) never overflows. Built from `where` rather than relu/abs so
   // the gradient at z = 0 is σ(0) = 0.5 (relu'(0) = abs'(0) = 0 would give 0).
   const pos = bx.gt(0);
-  const soft = where(pos, bx, 0).add(where(pos, bx.neg(), bx).exp().log1p()).div(beta);
+  const soft = where(pos, bx, 0)
+    .add(where(pos, bx.neg(), bx).exp().log1p())
+    .div(beta);
   return where(bx.gt(threshold), x, soft);
 }
 

@@ -27,7 +27,9 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
     throw new ValueError(`conv2d: groups=${groups} must divide both the input channels (${c}) and the output channels (${o})`);
   }
   if (cg !== c / groups) {
-    throw new ShapeError(`conv2d: weight of shape ${fmt(weight.shape)} expects ${cg * groups} input channels, but the input has shape ${fmt(x.shape)}`);
+    throw new ShapeError(
+      `conv2d: weight of shape ${fmt(weight.shape)} expects ${cg * groups} input channels, but the input has shape ${fmt(x.shape)}`,
+    );
   }
   const geometry = {
     kernel: [kh, kw] as [number, number],

@@ -1,8 +1,11 @@
 // tg.nn.functional: the math behind the modules, one file per family.
-export * from "./activation.js";
-export * from "./linear.js";
+
 export { oneHot, pad } from "../../ops/join.js";
+export * from "./activation.js";
 export * from "./conv.js";
+export * from "./dropout.js";
+export * from "./linear.js";
+export * from "./loss.js";
+export * from "./normalization.js";
 export * from "./pooling.js";
 export { type Size2, unfold } from "./unfold.js";
-export * from "./dropout.js";

@@ -9,9 +9,13 @@ export type Size2 = number | readonly [number, number];
 
 export const pair = (v: Size2, name: string): [number, number] => {
   const [a, b] = typeof v === "number" ? [v, v] : v;
-  if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0 || b < 0) throw new ValueError(`${name} must be non-negative integers, got ${String(v)}`);
+  if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0 || b < 0)
+    throw new ValueError(`${name} must be non-negative integers, got ${String(v)}`);
   return [a, b];
 };
+
+/** A Size2 as modules print it: `3` or `[3, 1]` (not `3,1`, which reads as two settings). */
+export const showSize2 = (v: Size2): string => (typeof v === "number" ? String(v) : `[${v.join(", ")}]`);
 
 export interface WindowGeometry {
   kernel: [number, number];
@@ -66,6 +70,9 @@ export function unfold(x: Tensor, geometry: WindowGeometry, padValue = 0): { col
   const xp = ph || pw ? pad(x, [pw, pw, ph, ph], padValue) : x;
   const [hp, wp] = [h + 2 * ph, w + 2 * pw];
   const index = unfoldIndex(c, hp, wp, oh, ow, geometry).expand([n, -1]);
-  const cols = xp.reshape([n, c * hp * wp]).gather(1, index).reshape([n, c * kh * kw, oh * ow]);
+  const cols = xp
+    .reshape([n, c * hp * wp])
+    .gather(1, index)
+    .reshape([n, c * kh * kw, oh * ow]);
   return { cols, oh, ow };
 }

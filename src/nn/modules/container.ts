@@ -75,9 +75,18 @@ export class ModuleList<M extends AnyModule = AnyModule> extends Module<never[],
 
 /** Modules by name, registered as children under those names. */
 export class ModuleDict<M extends AnyModule = AnyModule> extends Module<never[], never> {
+  // Insertion order: object fields list integer-like keys ("1") first whatever the order they were set in.
+  declare private readonly order: string[];
+
   constructor(modules: Record<string, M> = {}) {
     super();
+    Object.defineProperty(this, "order", { value: [], enumerable: false });
     for (const [k, m] of Object.entries(modules)) this.set(k, m);
+  }
+
+  override namedChildren(): [string, AnyModule][] {
+    const fields = this as unknown as Record<string, unknown>;
+    return this.order.filter((k) => fields[k] instanceof Module).map((k) => [k, fields[k] as AnyModule]);
   }
 
   get(key: string): M | undefined {
@@ -86,6 +95,7 @@ export class ModuleDict<M extends AnyModule = AnyModule> extends Module<never[],
   }
 
   set(key: string, m: M): void {
+    if (!this.order.includes(key)) this.order.push(key);
     (this as unknown as Record<string, M>)[key] = m;
   }
 

@@ -1,7 +1,8 @@
+import { ValueError } from "../../errors.js";
 import { empty } from "../../ops/creation.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { type Conv1dOptions, type Conv2dOptions, conv1d, conv2d } from "../functional/conv.js";
-import { pair, type Size2 } from "../functional/unfold.js";
+import { pair, type Size2, showSize2 } from "../functional/unfold.js";
 import { calculateFans, kaimingUniform_, uniform_ } from "../init.js";
 import { badInput, Module } from "../module.js";
 import { Parameter } from "../parameter.js";
@@ -13,6 +14,13 @@ export interface ConvOptions {
   groups?: number;
   bias?: boolean;
   dtype?: "float32" | "float64";
+}
+
+/** Channel counts must split evenly into groups (checked here, as PyTorch's _ConvNd, not at the first forward). */
+function checkGroups(layer: string, inChannels: number, outChannels: number, groups: number): void {
+  if (!Number.isInteger(groups) || groups < 1) throw new ValueError(`${layer}: groups must be a positive integer, got ${groups}`);
+  if (inChannels % groups !== 0) throw new ValueError(`${layer}: inChannels (${inChannels}) must be divisible by groups (${groups})`);
+  if (outChannels % groups !== 0) throw new ValueError(`${layer}: outChannels (${outChannels}) must be divisible by groups (${groups})`);
 }
 
 /** Conv weights and biases initialized as PyTorch's _ConvNd.reset_parameters. */
@@ -47,6 +55,7 @@ export class Conv2d extends Module {
     super();
     this.kernelSize = pair(kernelSize, "Conv2d kernelSize");
     const groups = options.groups ?? 1;
+    checkGroups("Conv2d", inChannels, outChannels, groups);
     this.options = { stride: options.stride ?? 1, padding: options.padding ?? 0, dilation: options.dilation ?? 1, groups };
     const dtype = options.dtype ?? "float32";
     this.weight = new Parameter(empty([outChannels, inChannels / groups, ...this.kernelSize], { dtype }));
@@ -65,7 +74,8 @@ export class Conv2d extends Module {
 
   override extraRepr(): string {
     const { stride, padding, dilation, groups } = this.options;
-    return `${this.inChannels}, ${this.outChannels}, kernelSize=[${this.kernelSize}], stride=${String(stride)}, padding=${String(padding)}, dilation=${String(dilation)}, groups=${groups}, bias=${this.bias !== null}`;
+    const [s, p, d] = [stride ?? 1, padding ?? 0, dilation ?? 1].map(showSize2);
+    return `${this.inChannels}, ${this.outChannels}, kernelSize=${showSize2(this.kernelSize)}, stride=${s}, padding=${p}, dilation=${d}, groups=${groups}, bias=${this.bias !== null}`;
   }
 }
 
@@ -88,6 +98,7 @@ export class Conv1d extends Module {
   ) {
     super();
     const groups = options.groups ?? 1;
+    checkGroups("Conv1d", inChannels, outChannels, groups);
     this.options = { stride: options.stride ?? 1, padding: options.padding ?? 0, dilation: options.dilation ?? 1, groups };
     const dtype = options.dtype ?? "float32";
     this.weight = new Parameter(empty([outChannels, inChannels / groups, kernelSize], { dtype }));

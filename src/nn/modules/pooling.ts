@@ -1,6 +1,6 @@
 import type { Tensor } from "../../tensor/tensor.js";
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d, type Pool2dOptions } from "../functional/pooling.js";
-import type { Size2 } from "../functional/unfold.js";
+import { type Size2, showSize2 } from "../functional/unfold.js";
 import { Module } from "../module.js";
 
 /** Max over kernel-sized windows (stride defaults to the kernel size). */
@@ -15,7 +15,7 @@ export class MaxPool2d extends Module {
     return maxPool2d(x, this.kernelSize, this.options);
   }
   override extraRepr(): string {
-    return `kernelSize=${String(this.kernelSize)}, stride=${String(this.options.stride ?? this.kernelSize)}, padding=${String(this.options.padding ?? 0)}`;
+    return `kernelSize=${showSize2(this.kernelSize)}, stride=${showSize2(this.options.stride ?? this.kernelSize)}, padding=${showSize2(this.options.padding ?? 0)}`;
   }
 }
 
@@ -31,7 +31,7 @@ export class AvgPool2d extends Module {
     return avgPool2d(x, this.kernelSize, this.options);
   }
   override extraRepr(): string {
-    return `kernelSize=${String(this.kernelSize)}, stride=${String(this.options.stride ?? this.kernelSize)}, padding=${String(this.options.padding ?? 0)}`;
+    return `kernelSize=${showSize2(this.kernelSize)}, stride=${showSize2(this.options.stride ?? this.kernelSize)}, padding=${showSize2(this.options.padding ?? 0)}`;
   }
 }
 
@@ -44,6 +44,6 @@ export class AdaptiveAvgPool2d extends Module {
     return adaptiveAvgPool2d(x, this.outputSize);
   }
   override extraRepr(): string {
-    return `outputSize=${String(this.outputSize)}`;
+    return `outputSize=${showSize2(this.outputSize)}`;
   }
 }
