@@ -1,0 +1,141 @@
+import { noGrad } from "../autograd/grad_mode.js";
+import { ValueError } from "../errors.js";
+import { Tensor } from "../tensor/tensor.js";
+
+/** Per-parameter state: tensors (momentum buffers...) and numbers (step counts). */
+export type ParamState = Record<string, Tensor | number>;
+
+/** A group of parameters with its own hyperparameters (PyTorch's `param_groups` entries). */
+export type ParamGroup<O> = O & { params: Tensor[] };
+
+/** What a constructor accepts: parameters, or groups whose options override the defaults. */
+export type ParamsInput<O> = Iterable<Tensor> | readonly (Partial<O> & { params: Iterable<Tensor> })[];
+
+/** A serializable snapshot: state by parameter index, and the groups with parameter indices. */
+export interface OptimizerStateDict<O> {
+  state: Record<number, ParamState>;
+  paramGroups: (O & { params: number[] })[];
+}
+
+/**
+ * The base of every optimizer, as `torch.optim.Optimizer`: parameter groups with their own options,
+ * per-parameter state, `zeroGrad`, and state dicts so training resumes exactly. Subclasses implement
+ * `update(param, grad, state, group)`, the rule for one parameter.
+ */
+export abstract class Optimizer<O extends { lr: number }> {
+  readonly defaults: O;
+  readonly paramGroups: ParamGroup<O>[] = [];
+  /** State per parameter, created on its first step. */
+  readonly state = new Map<Tensor, ParamState>();
+
+  constructor(params: ParamsInput<O>, defaults: O) {
+    this.defaults = defaults;
+    const list = [...(params as Iterable<unknown>)];
+    if (list.length === 0) throw new ValueError(`${new.target.name}: got an empty parameter list`);
+    type GroupInput = Partial<O> & { params: Iterable<Tensor> };
+    const groups = list[0] instanceof Tensor ? [{ params: list as Tensor[] } as GroupInput] : (list as GroupInput[]);
+    for (const g of groups) this.addParamGroup(g);
+  }
+
+  /** Adds a group of parameters; options it leaves out take the optimizer's defaults. */
+  addParamGroup(group: Partial<O> & { params: Iterable<Tensor> }): void {
+    const params = [...group.params];
+    const seen = new Set(this.paramGroups.flatMap((g) => g.params));
+    for (const p of params) {
+      if (!(p instanceof Tensor)) throw new ValueError(`${this.constructor.name}: parameters must be tensors`);
+      if (!p.isLeaf) throw new ValueError(`${this.constructor.name}: can't optimize a non-leaf tensor`);
+      if (seen.has(p)) throw new ValueError(`${this.constructor.name}: some parameters appear in more than one parameter group`);
+      seen.add(p);
+    }
+    this.paramGroups.push({ ...this.defaults, ...group, params });
+  }
+
+  /** Clears the gradients of every parameter (to null by default, as PyTorch 2 does). */
+  zeroGrad(options: { setToNone?: boolean } = {}): void {
+    const setToNone = options.setToNone ?? true;
+    for (const g of this.paramGroups) {
+      for (const p of g.params) {
+        if (!p.grad) continue;
+        if (setToNone) p.grad = null;
+        else noGrad(() => p.grad?.zero_());
+      }
+    }
+  }
+
+  /**
+   * Updates every parameter that has a gradient. With `closure` (which re-evaluates the model and returns
+   * the loss), the loss is computed first and returned.
+   */
+  step(closure?: () => number): number | undefined {
+    const loss = closure?.();
+    noGrad(() => {
+      for (const group of this.paramGroups) {
+        for (const p of group.params) {
+          if (!p.grad) continue;
+          let state = this.state.get(p);
+          if (!state) {
+            state = {};
+            this.state.set(p, state);
+          }
+          this.update(p, p.grad, state, group);
+        }
+      }
+    });
+    return loss;
+  }
+
+  /** The update rule for one parameter; runs under `noGrad` and changes `param` in place. */
+  protected abstract update(param: Tensor, grad: Tensor, state: ParamState, group: ParamGroup<O>): void;
+
+  /** A snapshot of hyperparameters and state; tensors are cloned so later steps don't change it. */
+  stateDict(): OptimizerStateDict<O> {
+    const index = new Map<Tensor, number>();
+    const paramGroups = this.paramGroups.map((g) => {
+      const ids = g.params.map((p) => {
+        if (!index.has(p)) index.set(p, index.size);
+        return index.get(p) as number;
+      });
+      return { ...g, params: ids };
+    });
+    const state: Record<number, ParamState> = {};
+    for (const [p, s] of this.state) {
+      const i = index.get(p);
+      if (i === undefined) continue;
+      state[i] = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v instanceof Tensor ? v.clone() : v]));
+    }
+    return { state, paramGroups };
+  }
+
+  /** Restores hyperparameters and state saved by `stateDict` (the groups must hold the same number of parameters). */
+  loadStateDict(sd: OptimizerStateDict<O>): void {
+    if (sd.paramGroups.length !== this.paramGroups.length) {
+      throw new ValueError(
+        `loadStateDict: the state dict has ${sd.paramGroups.length} parameter groups, the optimizer has ${this.paramGroups.length}`,
+      );
+    }
+    const byIndex = new Map<number, Tensor>();
+    sd.paramGroups.forEach((saved, gi) => {
+      const group = this.paramGroups[gi];
+      if (saved.params.length !== group.params.length) {
+        throw new ValueError(
+          `loadStateDict: parameter group ${gi} has ${saved.params.length} parameters in the state dict but ${group.params.length} here`,
+        );
+      }
+      saved.params.forEach((id, k) => {
+        byIndex.set(id, group.params[k]);
+      });
+      const { params: _ids, ...options } = saved;
+      Object.assign(group, options);
+    });
+    this.state.clear();
+    for (const [id, s] of Object.entries(sd.state)) {
+      const p = byIndex.get(Number(id));
+      if (!p) continue;
+      // State tensors follow the parameter's dtype, as PyTorch casts them on load.
+      const restored = Object.fromEntries(
+        Object.entries(s).map(([k, v]) => [k, v instanceof Tensor ? (v.dtype === p.dtype || v.ndim === 0 ? v.clone() : v.to(p.dtype)) : v]),
+      );
+      this.state.set(p, restored);
+    }
+  }
+}
