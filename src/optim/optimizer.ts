@@ -33,7 +33,7 @@ export abstract class Optimizer<O extends { lr: number }> {
     const list = [...(params as Iterable<unknown>)];
     if (list.length === 0) throw new ValueError(`${new.target.name}: got an empty parameter list`);
     type GroupInput = Partial<O> & { params: Iterable<Tensor> };
-    const groups = list[0] instanceof Tensor ? [{ params: list as Tensor[] } as GroupInput] : (list as GroupInput[]);
+    const groups = list[0] instanceof Tensor ? [{ params: list as Tensor[] } as unknown as GroupInput] : (list as GroupInput[]);
     for (const g of groups) this.addParamGroup(g);
   }
 
