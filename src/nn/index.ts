@@ -18,3 +18,4 @@ export * from "./modules/loss.js";
 export * from "./modules/normalization.js";
 export * from "./modules/pooling.js";
 export { Parameter } from "./parameter.js";
+export * as utils from "./utils/index.js";

@@ -1,4 +1,4 @@
-import { noGrad } from "../autograd/grad_mode.js";
+import { enableGrad, noGrad } from "../autograd/grad_mode.js";
 import { ValueError } from "../errors.js";
 import { Tensor } from "../tensor/tensor.js";
 
@@ -21,6 +21,14 @@ export interface OptimizerStateDict<O> {
  * The base of every optimizer, as `torch.optim.Optimizer`: parameter groups with their own options,
  * per-parameter state, `zeroGrad`, and state dicts so training resumes exactly. Subclasses implement
  * `update(param, grad, state, group)`, the rule for one parameter.
+ *
+ * @example
+ * class SignSGD extends tg.optim.Optimizer<{ lr: number }> {
+ *   constructor(params: Iterable<tg.Tensor>, lr = 0.01) { super(params, { lr }); }
+ *   protected override update(p: tg.Tensor, g: tg.Tensor, _s: tg.optim.ParamState, group: { lr: number }) {
+ *     p.sub_(g.sign(), group.lr);
+ *   }
+ * }
  */
 export abstract class Optimizer<O extends { lr: number }> {
   readonly defaults: O;
@@ -30,6 +38,9 @@ export abstract class Optimizer<O extends { lr: number }> {
 
   constructor(params: ParamsInput<O>, defaults: O) {
     this.defaults = defaults;
+    if (params instanceof Tensor) {
+      throw new ValueError(`${new.target.name}: params must be an iterable of tensors or parameter groups, got a single tensor`);
+    }
     const list = [...(params as Iterable<unknown>)];
     if (list.length === 0) throw new ValueError(`${new.target.name}: got an empty parameter list`);
     type GroupInput = Partial<O> & { params: Iterable<Tensor> };
@@ -67,7 +78,8 @@ export abstract class Optimizer<O extends { lr: number }> {
    * the loss), the loss is computed first and returned.
    */
   step(closure?: () => number): number | undefined {
-    const loss = closure?.();
+    // The closure runs a forward and backward pass, so it gets grad mode even when `step` is called under noGrad.
+    const loss = closure ? enableGrad(closure) : undefined;
     noGrad(() => {
       for (const group of this.paramGroups) {
         for (const p of group.params) {
@@ -95,7 +107,7 @@ export abstract class Optimizer<O extends { lr: number }> {
         if (!index.has(p)) index.set(p, index.size);
         return index.get(p) as number;
       });
-      return { ...g, params: ids };
+      return { ...copyOptions(g), params: ids };
     });
     const state: Record<number, ParamState> = {};
     for (const [p, s] of this.state) {
@@ -125,7 +137,7 @@ export abstract class Optimizer<O extends { lr: number }> {
         byIndex.set(id, group.params[k]);
       });
       const { params: _ids, ...options } = saved;
-      Object.assign(group, options);
+      Object.assign(group, copyOptions(options));
     });
     this.state.clear();
     for (const [id, s] of Object.entries(sd.state)) {
@@ -138,4 +150,9 @@ export abstract class Optimizer<O extends { lr: number }> {
       this.state.set(p, restored);
     }
   }
+}
+
+/** A copy of a group's options whose arrays (`betas`...) are not shared with the original. */
+function copyOptions<T extends object>(options: T): T {
+  return Object.fromEntries(Object.entries(options).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v])) as T;
 }

@@ -1,0 +1,66 @@
+import { noGrad } from "../../autograd/grad_mode.js";
+import { promoteTypes } from "../../dtype.js";
+import { ValueError } from "../../errors.js";
+import { tensor } from "../../ops/creation.js";
+import { stack } from "../../ops/join.js";
+import { Tensor } from "../../tensor/tensor.js";
+
+/** Options of `clipGradNorm_`. */
+export interface ClipGradNormOptions {
+  /** Throw a `ValueError` when the total norm is NaN or infinite (instead of scaling by it). */
+  errorIfNonfinite?: boolean;
+}
+
+function gradsOf(parameters: Tensor | Iterable<Tensor>): Tensor[] {
+  const list = parameters instanceof Tensor ? [parameters] : [...parameters];
+  return list.flatMap((p) => (p.grad ? [p.grad] : []));
+}
+
+/**
+ * Rescales the gradients of `parameters` in place so their total `normType`-norm (over all gradients
+ * together, as if concatenated) is at most `maxNorm`, as `torch.nn.utils.clip_grad_norm_`: every gradient
+ * is multiplied by min(1, maxNorm / (total + 1e-6)). Returns the total norm before clipping (0-dim).
+ *
+ * @example
+ * lossFn(model(x), y).backward();
+ * const norm = tg.nn.utils.clipGradNorm_(model.parameters(), 1.0);
+ * opt.step();
+ */
+export function clipGradNorm_(
+  parameters: Tensor | Iterable<Tensor>,
+  maxNorm: number,
+  normType: number | "inf" = 2,
+  options: ClipGradNormOptions = {},
+): Tensor {
+  const p = normType === "inf" ? Number.POSITIVE_INFINITY : normType;
+  const grads = gradsOf(parameters);
+  if (grads.length === 0) return tensor(0);
+  return noGrad(() => {
+    const dtype = grads.map((g) => g.dtype).reduce(promoteTypes);
+    const total = stack(grads.map((g) => g.norm(p).to(dtype))).norm(p);
+    if (options.errorIfNonfinite && !Number.isFinite(total.item())) {
+      throw new ValueError(
+        `The total norm of order ${p} for gradients from \`parameters\` is non-finite, so it cannot be clipped. ` +
+          "To disable this error and scale the gradients by the non-finite norm anyway, set `errorIfNonfinite: false`",
+      );
+    }
+    const coef = tensor(maxNorm, { dtype }).div(total.add(1e-6)).clamp(null, 1);
+    for (const g of grads) g.mul_(coef);
+    return total;
+  });
+}
+
+/**
+ * Clamps every gradient of `parameters` in place to [−clipValue, clipValue], as
+ * `torch.nn.utils.clip_grad_value_`.
+ *
+ * @example
+ * lossFn(model(x), y).backward();
+ * tg.nn.utils.clipGradValue_(model.parameters(), 0.5);
+ * opt.step();
+ */
+export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, clipValue: number): void {
+  noGrad(() => {
+    for (const g of gradsOf(parameters)) g.clamp_(-clipValue, clipValue);
+  });
+}

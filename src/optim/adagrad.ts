@@ -1,0 +1,60 @@
+import { fullLike } from "../ops/creation.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { addcmul_, check } from "./ops.js";
+import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from "./optimizer.js";
+
+/** Hyperparameters of `Adagrad` (torch.optim.Adagrad). */
+export interface AdagradOptions {
+  lr: number;
+  /** The learning rate at step t is lr / (1 + (t − 1) · lrDecay). */
+  lrDecay: number;
+  /** L2 penalty added to the gradient. */
+  weightDecay: number;
+  /** Starting value of the sum of squared gradients. */
+  initialAccumulatorValue: number;
+  /** Added to the denominator for numerical stability. */
+  eps: number;
+  /** Maximize the objective instead of minimizing it. */
+  maximize: boolean;
+}
+
+/**
+ * Adagrad, as `torch.optim.Adagrad`: divides the gradient by the root of the sum of all squared
+ * gradients so far. The state is created for every parameter up front, as in PyTorch.
+ *
+ * @example
+ * const opt = new tg.optim.Adagrad(model.parameters(), { lr: 0.1 });
+ * opt.zeroGrad();
+ * lossFn(model(x), y).backward();
+ * opt.step();
+ */
+export class Adagrad extends Optimizer<AdagradOptions> {
+  constructor(params: ParamsInput<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
+    const o: AdagradOptions = { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...options };
+    check(o.lr >= 0, "learning rate", o.lr);
+    check(o.lrDecay >= 0, "lrDecay value", o.lrDecay);
+    check(o.weightDecay >= 0, "weightDecay value", o.weightDecay);
+    check(o.initialAccumulatorValue >= 0, "initialAccumulatorValue value", o.initialAccumulatorValue);
+    check(o.eps >= 0, "epsilon value", o.eps);
+    super(params, o);
+    for (const group of this.paramGroups) {
+      for (const p of group.params) this.state.set(p, initState(p, group.initialAccumulatorValue));
+    }
+  }
+
+  protected override update(param: Tensor, grad: Tensor, state: ParamState, group: ParamGroup<AdagradOptions>): void {
+    const { lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize } = group;
+    if (state.step === undefined) Object.assign(state, initState(param, initialAccumulatorValue));
+    const step = (state.step as number) + 1;
+    state.step = step;
+    let g = maximize ? grad.neg() : grad;
+    if (weightDecay !== 0) g = g.add(param, weightDecay);
+    const clr = lr / (1 + (step - 1) * lrDecay);
+    const sum = addcmul_(state.sum as Tensor, g, g);
+    param.add_(g.div(sum.sqrt().add_(eps)), -clr);
+  }
+}
+
+function initState(param: Tensor, initialAccumulatorValue: number): ParamState {
+  return { step: 0, sum: fullLike(param, initialAccumulatorValue) };
+}

@@ -1,0 +1,59 @@
+import { ValueError } from "../errors.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { check } from "./ops.js";
+import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from "./optimizer.js";
+
+/** Hyperparameters of `SGD` (torch.optim.SGD). */
+export interface SGDOptions {
+  lr: number;
+  /** Momentum factor (0 disables momentum). */
+  momentum: number;
+  /** Dampening for momentum: the buffer takes (1 − dampening) of each new gradient after the first. */
+  dampening: number;
+  /** L2 penalty added to the gradient. */
+  weightDecay: number;
+  /** Nesterov momentum (needs momentum > 0 and zero dampening). */
+  nesterov: boolean;
+  /** Maximize the objective instead of minimizing it. */
+  maximize: boolean;
+}
+
+/**
+ * Stochastic gradient descent, optionally with (Nesterov) momentum and weight decay, as `torch.optim.SGD`.
+ * The momentum buffer starts as the first gradient (no dampening on the first step).
+ *
+ * @example
+ * const opt = new tg.optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ * opt.zeroGrad();
+ * lossFn(model(x), y).backward();
+ * opt.step();
+ */
+export class SGD extends Optimizer<SGDOptions> {
+  constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> & { lr: number }) {
+    const o: SGDOptions = { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...options };
+    check(o.lr >= 0, "learning rate", o.lr);
+    check(o.momentum >= 0, "momentum value", o.momentum);
+    check(o.weightDecay >= 0, "weightDecay value", o.weightDecay);
+    if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
+      throw new ValueError("Nesterov momentum requires a momentum and zero dampening");
+    }
+    super(params, o);
+  }
+
+  protected override update(param: Tensor, grad: Tensor, state: ParamState, group: ParamGroup<SGDOptions>): void {
+    const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
+    let g = maximize ? grad.neg() : grad;
+    if (weightDecay !== 0) g = g.add(param, weightDecay);
+    if (momentum !== 0) {
+      let buf = state.momentumBuffer as Tensor | undefined;
+      if (buf === undefined) {
+        buf = g.clone();
+        state.momentumBuffer = buf;
+      } else {
+        buf.mul_(momentum).add_(g, 1 - dampening);
+      }
+      g = nesterov ? g.add(buf, momentum) : buf;
+    }
+    param.add_(g, -lr);
+  }
+}
