@@ -1,0 +1,112 @@
+import { ValueError } from "../errors.js";
+import { tensor } from "../ops/creation.js";
+import { indexSelect } from "../ops/indexing.js";
+import { defaultGenerator, type Generator, randperm } from "../ops/random.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { type Collated, type CollateFn, defaultCollate } from "./collate.js";
+import { ArrayDataset, Dataset, TensorDataset } from "./dataset.js";
+import { Subset } from "./subset.js";
+
+export interface DataLoaderOptions<T, B> {
+  /** Items per batch (default 1). */
+  batchSize?: number;
+  /** Draw a fresh random order at the start of every pass (default false). */
+  shuffle?: boolean;
+  /** Drop the last batch when it would be smaller than `batchSize` (default false). */
+  dropLast?: boolean;
+  /** Turns a list of items into a batch; `defaultCollate` when omitted. */
+  collate?: CollateFn<T, B>;
+  /** The generator shuffling draws from; the default generator (seeded by `tg.manualSeed`) when omitted. */
+  generator?: Generator;
+}
+
+/** The tensors and row indices behind a TensorDataset, possibly seen through Subsets, for the batched fast path. */
+function tensorSource(dataset: Dataset<unknown>): { tensors: readonly Tensor[]; rows: number[] | null } | null {
+  // A subclass that overrides `get` (to transform rows, say) goes through `get` and collate instead.
+  if (dataset instanceof TensorDataset)
+    return dataset.get === TensorDataset.prototype.get ? { tensors: dataset.tensors as readonly Tensor[], rows: null } : null;
+  if (dataset instanceof Subset && dataset.get === Subset.prototype.get) {
+    const inner = tensorSource(dataset.dataset);
+    if (!inner) return null;
+    const n = dataset.dataset.length;
+    const rows = dataset.indices.map((i) => {
+      const j = i < 0 ? i + n : i;
+      return inner.rows ? inner.rows[j] : j;
+    });
+    return { tensors: inner.tensors, rows };
+  }
+  return null;
+}
+
+/**
+ * Iterates over a dataset in batches, like `torch.utils.data.DataLoader` (single process): each batch
+ * is `collate` of `batchSize` consecutive items (in a fresh random order per pass with `shuffle`).
+ * A `TensorDataset` (or a `Subset` of one) with the default collate is batched with one `indexSelect`
+ * per tensor instead of stacking rows.
+ *
+ * @example
+ * const ds = new tg.data.TensorDataset(x, y);
+ * const loader = new tg.data.DataLoader(ds, { batchSize: 32, shuffle: true });
+ * for (const epoch of [1, 2, 3]) {
+ *   for (const [xb, yb] of loader) {
+ *     // xb: [32, ...x.shape.slice(1)], yb: [32]
+ *   }
+ * }
+ */
+export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
+  readonly dataset: Dataset<T>;
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly dropLast: boolean;
+  readonly generator: Generator | undefined;
+  private readonly collateFn: CollateFn<T, B> | undefined;
+
+  constructor(dataset: Dataset<T> | readonly T[], options: DataLoaderOptions<T, B> = {}) {
+    const { batchSize = 1, shuffle = false, dropLast = false, collate, generator } = options;
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new ValueError(`DataLoader: batchSize should be a positive integer, got ${batchSize}`);
+    }
+    this.dataset = dataset instanceof Dataset ? dataset : new ArrayDataset(dataset as readonly T[]);
+    this.batchSize = batchSize;
+    this.shuffle = shuffle;
+    this.dropLast = dropLast;
+    this.generator = generator;
+    this.collateFn = collate;
+  }
+
+  /** The number of batches one pass yields. */
+  get length(): number {
+    const n = this.dataset.length;
+    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+
+  /** The item indices of each batch for one pass (drawing a new order when shuffling). */
+  batchIndices(): number[][] {
+    const n = this.dataset.length;
+    const order = this.shuffle
+      ? Array.from(randperm(n, { generator: this.generator ?? defaultGenerator }).toArray())
+      : Array.from({ length: n }, (_, i) => i);
+    const batches: number[][] = [];
+    for (let start = 0; start < n; start += this.batchSize) {
+      const batch = order.slice(start, start + this.batchSize);
+      if (batch.length < this.batchSize && this.dropLast) break;
+      batches.push(batch);
+    }
+    return batches;
+  }
+
+  *[Symbol.iterator](): Iterator<B> {
+    const batches = this.batchIndices();
+    const source = this.collateFn ? null : tensorSource(this.dataset);
+    for (const batch of batches) {
+      if (source) {
+        const rows = source.rows ? batch.map((i) => source.rows![i]) : batch;
+        const index = tensor(new Int32Array(rows));
+        yield source.tensors.map((t) => indexSelect(t, 0, index)) as B;
+      } else {
+        const items = batch.map((i) => this.dataset.get(i));
+        yield this.collateFn ? this.collateFn(items) : (defaultCollate(items) as B);
+      }
+    }
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * tensorgrad/data (also `tg.data`): datasets, data loaders, random splits, the 2-D playground datasets and
+ * parsers for CSV, IDX (MNIST) and character-level text, shaped like torch.utils.data. Everything here runs
+ * in the browser; file loaders and the bundled datasets live in tensorgrad/node.
+ */
+export { type Collated, type CollateFn, defaultCollate } from "./collate.js";
+export { type CsvData, type CsvOptions, parseCsv } from "./csv.js";
+export { DataLoader, type DataLoaderOptions } from "./dataloader.js";
+export { ArrayDataset, Dataset, TensorDataset } from "./dataset.js";
+export { parseIdx } from "./idx.js";
+export { circle, gauss, gaussian, moons, type PlaygroundOptions, type Points2D, plane, spiral, xor } from "./playground.js";
+export { randomSplit } from "./split.js";
+export { Subset } from "./subset.js";
+export { CharVocab, type CharVocabOptions, charContextDataset } from "./text.js";
