@@ -10,7 +10,7 @@ export interface Row {
 }
 
 export interface Report {
-  /** Library column names; the first two are tensorgrad and the baseline of the ratio column. */
+  /** Library column names; the first is tensorgrad's fast backend, compared in ratio columns with each of the others. */
   columns: string[];
   rows: Row[];
   /** Lines about the environment (date, Node, CPU...) and what was skipped. */
@@ -19,15 +19,16 @@ export interface Report {
 
 const fmt = (v: number | null): string => (v === null ? "—" : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
-function ratio(row: Row): string {
-  const [a, b] = row.values;
+function ratio(a: number | null, b: number | null): string {
   return a === null || b === null || b === 0 ? "—" : `${(a / b).toFixed(2)}×`;
 }
 
 function cells(report: Report): string[][] {
-  const [tgName, baseName] = report.columns;
-  const header = ["figure", "unit", ...report.columns, `${tgName} / ${baseName}`];
-  return [header, ...report.rows.map((r) => [r.label, r.unit, ...r.values.map(fmt), ratio(r)])];
+  // The first column is the numerator of every ratio column.
+  const others = report.columns.slice(1);
+  const header = ["figure", "unit", ...report.columns, ...others.map((o) => `÷ ${o}`)];
+  const ratios = (r: Row) => others.map((_, j) => ratio(r.values[0], r.values[j + 1]));
+  return [header, ...report.rows.map((r) => [r.label, r.unit, ...r.values.map(fmt), ...ratios(r)])];
 }
 
 /** A plain-text table with aligned columns (numbers right-aligned). */
@@ -60,8 +61,12 @@ export function toMarkdown(report: Report): string {
     "  (`toArray()` in tensorgrad, which copies; `dataSync()` in tfjs, which does not).",
     "- The MLP step is forward, cross-entropy (logsumexp) and backward, with no optimizer update.",
     "",
+    `- The "÷" columns are ${report.columns[0]} divided by each other column.`,
+    "- tensorgrad (wasm) copies operands into WASM memory and results out for every kernel (buffers stay JS typed arrays);",
+    "  allocating each fresh multi-megabyte result array dominates the elementwise figures of every library that allocates.",
+    "",
     "These figures are noisy (a shared machine, single runs of the script): read them as orders of magnitude, not",
-    "as exact ratios. They measure the CPU reference backend only; fast backends are measured in their own issue.",
+    "as exact ratios.",
     "",
   ].join("\n");
 }

@@ -1,11 +1,12 @@
 /**
- * `npm run bench`: tensorgrad's CPU reference backend next to TensorFlow.js's pure-JS CPU backend (and PyTorch
- * when `python3 -c "import torch"` works). Prints a table and writes BENCHMARKS.md at the repository root.
+ * `npm run bench`: tensorgrad's WASM SIMD and CPU reference backends next to TensorFlow.js's pure-JS CPU and WASM
+ * backends (and PyTorch when `python3 -c "import torch"` works). Prints a table and writes BENCHMARKS.md at the repository root.
  */
 
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
+import { kernelVariant } from "../src/backend/wasm/index.ts";
 import { CASES, type Case, plan, unitOf, workOf } from "./cases.ts";
 import { type Report, type Row, toMarkdown, toText } from "./report.ts";
 import type { Runner } from "./runner.ts";
@@ -35,12 +36,13 @@ async function main(): Promise<void> {
   const about = [
     `Date: ${new Date().toISOString().slice(0, 10)}`,
     `Node ${process.version} on ${os.platform()}/${os.arch()}`,
-    `CPU: ${os.cpus()[0]?.model ?? "unknown"} (${os.cpus().length} logical cores; tensorgrad and tfjs use one)`,
+    `CPU: ${os.cpus()[0]?.model ?? "unknown"} (${os.cpus().length} logical cores; tensorgrad and tfjs use one thread)`,
     `Load average (1 min) at start: ${os.loadavg()[0].toFixed(2)}; a load near the core count or above means other work shared the CPU`,
   ];
   about.push(`TensorFlow.js: ${await initTfjs()}`);
+  about.push(`tensorgrad wasm kernels: ${kernelVariant() ?? "none (fell back to the CPU kernels)"} build`);
 
-  const runners = [tensorgradRunner, tfjsRunner];
+  const runners = [tensorgradRunner("wasm"), tensorgradRunner("cpu"), tfjsRunner("cpu"), tfjsRunner("wasm")];
   const columns = runners.map((r) => r.name);
   const rows: Row[] = [];
   const tensorsBefore = tfjsTensorCount();

@@ -1,4 +1,4 @@
-/** tensorgrad on its CPU reference backend. */
+/** tensorgrad on one of its backends (the CPU reference backend, or the WASM SIMD backend). */
 
 import * as tg from "../src/index.ts";
 import { type Case, MLP_SIZES, uniformData } from "./cases.ts";
@@ -48,22 +48,36 @@ function mlpStep(batch: number): Workload {
   };
 }
 
-export const tensorgradRunner: Runner = {
-  name: "tensorgrad (cpu)",
-  prepare(c: Case): Workload | null {
-    if (c.kind === "matmul") {
-      const a = input([c.m, c.k], 1);
-      const b = input([c.k, c.n], 2);
-      return { run: () => void a.matmul(b).toArray(), dispose() {} };
-    }
-    if (c.kind === "elementwise") {
-      const a = input([c.size], 3);
-      const b = input([c.size], 4);
-      const op = c.op;
-      const run =
-        op === "add" ? () => void a.add(b).toArray() : op === "relu" ? () => void a.relu().toArray() : () => void a.exp().toArray();
-      return { run, dispose() {} };
-    }
-    return mlpStep(c.batch);
-  },
-};
+/** A runner for tensorgrad on `backend`: inputs are created, and every op run, with that backend selected. */
+export function tensorgradRunner(backend: "cpu" | "wasm"): Runner {
+  const on = (w: Workload): Workload => ({
+    run() {
+      tg.setBackend(backend);
+      w.run();
+    },
+    dispose: w.dispose,
+  });
+  return {
+    name: `tensorgrad (${backend})`,
+    prepare(c: Case): Workload | null {
+      tg.setBackend(backend);
+      return on(prepareCase(c));
+    },
+  };
+}
+
+function prepareCase(c: Case): Workload {
+  if (c.kind === "matmul") {
+    const a = input([c.m, c.k], 1);
+    const b = input([c.k, c.n], 2);
+    return { run: () => void a.matmul(b).toArray(), dispose() {} };
+  }
+  if (c.kind === "elementwise") {
+    const a = input([c.size], 3);
+    const b = input([c.size], 4);
+    const op = c.op;
+    const run = op === "add" ? () => void a.add(b).toArray() : op === "relu" ? () => void a.relu().toArray() : () => void a.exp().toArray();
+    return { run, dispose() {} };
+  }
+  return mlpStep(c.batch);
+}

@@ -1,6 +1,9 @@
-/** TensorFlow.js on its pure-JS CPU backend. */
+/** TensorFlow.js on its pure-JS CPU backend and on its WASM backend (XNNPACK, SIMD; one thread in Node). */
 
 import "@tensorflow/tfjs-backend-cpu";
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
+import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import * as tf from "@tensorflow/tfjs-core";
 import { type Case, MLP_SIZES, uniformData } from "./cases.ts";
 import type { Runner, Workload } from "./runner.ts";
@@ -57,31 +60,52 @@ function mlpStep(batch: number): Workload {
   };
 }
 
-export const tfjsRunner: Runner = {
-  name: "tfjs-cpu",
-  prepare(c: Case): Workload | null {
-    if (c.kind === "matmul") {
-      const a = input([c.m, c.k], 1);
-      const b = input([c.k, c.n], 2);
-      return { run: () => readAndFree(() => tf.matMul(a, b)), dispose: () => tf.dispose([a, b]) };
-    }
-    if (c.kind === "elementwise") {
-      const a = input([c.size], 3);
-      const b = input([c.size], 4);
-      const op = c.op;
-      const f = op === "add" ? () => tf.add(a, b) : op === "relu" ? () => tf.relu(a) : () => tf.exp(a);
-      return { run: () => readAndFree(f), dispose: () => tf.dispose([a, b]) };
-    }
-    return mlpStep(c.batch);
-  },
-};
+/** A runner for tfjs on `backend` (both must have been set up by `initTfjs`); switching to an initialized backend is synchronous. */
+export function tfjsRunner(backend: "cpu" | "wasm"): Runner {
+  const on = (w: Workload): Workload => ({
+    run() {
+      void tf.setBackend(backend);
+      w.run();
+    },
+    dispose: w.dispose,
+  });
+  return {
+    name: `tfjs-${backend}`,
+    prepare(c: Case): Workload | null {
+      void tf.setBackend(backend);
+      return on(prepareCase(c));
+    },
+  };
+}
 
-/** Selects the CPU backend and registers the gradients (for the MLP step); call (and await) before `prepare`. */
+function prepareCase(c: Case): Workload {
+  if (c.kind === "matmul") {
+    const a = input([c.m, c.k], 1);
+    const b = input([c.k, c.n], 2);
+    return { run: () => readAndFree(() => tf.matMul(a, b)), dispose: () => tf.dispose([a, b]) };
+  }
+  if (c.kind === "elementwise") {
+    const a = input([c.size], 3);
+    const b = input([c.size], 4);
+    const op = c.op;
+    const f = op === "add" ? () => tf.add(a, b) : op === "relu" ? () => tf.relu(a) : () => tf.exp(a);
+    return { run: () => readAndFree(f), dispose: () => tf.dispose([a, b]) };
+  }
+  return mlpStep(c.batch);
+}
+
+/**
+ * Sets up the CPU and WASM backends (the WASM one loads the .wasm files shipped in @tensorflow/tfjs-backend-wasm, offline) and
+ * registers the gradients (for the MLP step); call (and await) before `prepare`.
+ */
 export async function initTfjs(): Promise<string> {
   await registerTfjsGradients();
+  const wasmFile = createRequire(import.meta.url).resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm");
+  setWasmPaths(`${dirname(wasmFile)}/`);
+  const wasm = await tf.setBackend("wasm");
   await tf.setBackend("cpu");
   await tf.ready();
-  return `${tf.getBackend()} backend, tfjs-core ${tf.version_core}`;
+  return `cpu and ${wasm ? "wasm (SIMD, 1 thread)" : "no wasm (failed to initialize)"} backends, tfjs-core ${tf.version_core}`;
 }
 
 /** Live tfjs tensors, to check that the benchmark does not leak. */

@@ -71,6 +71,11 @@ export interface Backend {
   readonly name: string;
   /** Where the memory lives, as `tensor.device` reports it. */
   readonly device: "cpu";
+  /**
+   * Backends with the same tag store buffers alike (the CPU backends: plain typed arrays), so an op may take tensors from
+   * any of them; it then runs on the current backend if that is one of them.
+   */
+  readonly memory?: string;
 
   /** A zero-filled buffer of `size` elements. */
   alloc(dtype: DType, size: number): BackendBuffer;

@@ -1,9 +1,15 @@
 import { ValueError } from "../errors.js";
 import type { Backend } from "./backend.js";
 import { cpuBackend } from "./cpu/index.js";
+import { wasmBackend } from "./wasm/index.js";
+import { variantSupported } from "./wasm/module.js";
 
-const backends = new Map<string, Backend>([["cpu", cpuBackend]]);
-let current: Backend = cpuBackend;
+const backends = new Map<string, Backend>([
+  ["cpu", cpuBackend],
+  ["wasm", wasmBackend],
+]);
+// The WASM SIMD backend is the default where the engine runs WebAssembly SIMD; the CPU reference backend stays available.
+let current: Backend = variantSupported("simd") ? wasmBackend : cpuBackend;
 
 /** The backend new tensors are created on. */
 export function getBackend(): Backend {
@@ -16,7 +22,7 @@ export function registerBackend(backend: Backend): void {
 }
 
 /**
- * Chooses the backend that new tensors are created on (`"cpu"` is the reference backend, always there).
+ * Chooses the backend that new tensors are created on (`"cpu"` is the reference backend, always there; `"wasm"`, the default where WebAssembly SIMD runs, uses SIMD kernels for the hot float32 ops).
  *
  * @example
  * tg.setBackend("cpu");

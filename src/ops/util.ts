@@ -50,16 +50,24 @@ export function broadcastView(t: Tensor, shape: readonly number[]): View {
   return { ...t._view, shape, strides };
 }
 
-/** The backend of the tensor operands (scalars take any); mixing backends is an error. */
+/**
+ * The backend of the tensor operands (scalars take any). Mixing backends is an error unless they share a buffer
+ * representation (`Backend.memory`), as the CPU backends do: then the current backend runs the op if it is one of them.
+ */
 export function backendOf(op: string, ...xs: (TensorLike | null | undefined)[]): Backend {
   let b: Backend | undefined;
+  let mixed = false;
   for (const x of xs) {
     if (!(x instanceof Tensor)) continue;
     if (b && b !== x._backend) {
-      throw new ValueError(`${op}: expected all tensors on the same backend, got ${b.name} and ${x._backend.name}`);
+      if (b.memory === undefined || b.memory !== x._backend.memory) {
+        throw new ValueError(`${op}: expected all tensors on the same backend, got ${b.name} and ${x._backend.name}`);
+      }
+      mixed = true;
     }
-    b = x._backend;
+    b ??= x._backend;
   }
+  if (mixed && b && getBackend().memory === b.memory) return getBackend();
   return b ?? getBackend();
 }
 

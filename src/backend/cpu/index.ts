@@ -15,6 +15,7 @@ import { materialize } from "./strided.js";
 export const cpuBackend: Backend = {
   name: "cpu",
   device: "cpu",
+  memory: "typed-array",
   alloc: (dtype: DType, size: number) => typedArrayFor(dtype, size),
   fromArray: (data: AnyTypedArray) => data.slice(),
   read: (view: View) => materialize(view).slice(),

@@ -1,0 +1,10 @@
+// The WASM kernels' exports. Pointers are byte offsets into this module's memory, which the JS side manages as
+// one growable scratch area above `heapBase()`; lengths and strides count float32 elements.
+
+export { binary, unary } from "./elementwise";
+export { gemm, gemmWorkSize } from "./matmul";
+export { reduceCols, reduceRows } from "./reduce";
+
+export function heapBase(): usize {
+  return __heap_base;
+}

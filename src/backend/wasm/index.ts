@@ -1,0 +1,37 @@
+import type { DType } from "../../dtype.js";
+import type { Backend, BackendBuffer, BinaryOp, ReduceOp, UnaryOp, View } from "../backend.js";
+import { cpuBackend } from "../cpu/index.js";
+import { wasmBinary, wasmUnary } from "./elementwise.js";
+import { wasmMatmul } from "./matmul.js";
+import { getKernels } from "./module.js";
+import { wasmReduce } from "./reduce.js";
+
+/**
+ * The WASM SIMD backend: buffers are the CPU backend's plain typed arrays (so the two interoperate), and the hot float32
+ * kernels (matmul, elementwise with scalar/row/column broadcasting, sum/max/min over leading or trailing dims) copy their
+ * operands into WASM memory, run there and copy the result out. Everything else, and small tensors, runs on the CPU
+ * reference kernels.
+ */
+export const wasmBackend: Backend = {
+  ...cpuBackend,
+  name: "wasm",
+  unary(op: UnaryOp, x: View, outDType: DType): BackendBuffer {
+    const k = getKernels();
+    return (k && wasmUnary(k, op, x, outDType)) ?? cpuBackend.unary(op, x, outDType);
+  },
+  binary(op: BinaryOp, a: View, b: View, outDType: DType): BackendBuffer {
+    const k = getKernels();
+    return (k && wasmBinary(k, op, a, b, outDType)) ?? cpuBackend.binary(op, a, b, outDType);
+  },
+  reduce(op: ReduceOp, x: View, axes: readonly number[], outDType: DType): BackendBuffer {
+    const k = getKernels();
+    return (k && wasmReduce(k, op, x, axes, outDType)) ?? cpuBackend.reduce(op, x, axes, outDType);
+  },
+  matmul(a: View, b: View, outDType: DType): BackendBuffer {
+    const k = getKernels();
+    return (k && wasmMatmul(k, a, b, outDType)) ?? cpuBackend.matmul(a, b, outDType);
+  },
+};
+
+export { kernelVariant, loadKernels, variantSupported } from "./module.js";
+export { thresholds } from "./thresholds.js";

@@ -1,0 +1,10 @@
+/**
+ * Sizes (in elements, or multiply-adds for matmul) below which ops stay on the CPU reference kernels, where the cost of
+ * copying operands in and out of WASM memory and of the call outweighs the faster loop. Measured by timing both paths on small shapes (the two cross near these sizes).
+ * Tests set them to 0 to exercise the kernels on small shapes.
+ */
+export const thresholds = {
+  elementwise: 512,
+  reduce: 512,
+  matmul: 4096,
+};
