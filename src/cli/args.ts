@@ -1,0 +1,97 @@
+/** A small, strict command-line parser: declared flags only, typed values, clear errors. */
+
+export type FlagType = "string" | "number" | "boolean" | "list";
+
+export interface FlagSpec {
+  type: FlagType;
+  description: string;
+  default?: string | number | boolean | number[];
+  /** Allowed values for a string flag. */
+  choices?: readonly string[];
+}
+
+export type FlagValues = Record<string, string | number | boolean | number[] | undefined>;
+
+/** A bad command line: the CLI prints the message and exits with status 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** Parses `--flag value`, `--flag=value` and boolean `--flag` / `--no-flag` against `specs`. */
+export function parseFlags(argv: readonly string[], specs: Record<string, FlagSpec>): FlagValues {
+  const values: FlagValues = {};
+  for (const [name, spec] of Object.entries(specs)) values[camel(name)] = spec.default;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith("--")) throw new UsageError(`unexpected argument "${arg}"`);
+    let [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    let negated = false;
+    if (!(name in specs) && name.startsWith("no-") && specs[name.slice(3)]?.type === "boolean") {
+      name = name.slice(3);
+      negated = true;
+    }
+    const spec = specs[name];
+    if (!spec) {
+      const close = Object.keys(specs).find((k) => k.startsWith(name.slice(0, 3)));
+      throw new UsageError(`unknown flag --${name}${close ? ` (did you mean --${close}?)` : ""}`);
+    }
+    if (spec.type === "boolean") {
+      if (inline !== undefined && !["true", "false"].includes(inline)) throw new UsageError(`--${name} takes no value (or =true/=false)`);
+      values[camel(name)] = negated ? false : inline !== "false";
+      continue;
+    }
+    const raw = inline ?? argv[++i];
+    if (raw === undefined || (inline === undefined && raw.startsWith("--"))) throw new UsageError(`--${name} needs a value`);
+    values[camel(name)] = convert(name, spec, raw);
+  }
+  return values;
+}
+
+function convert(name: string, spec: FlagSpec, raw: string): string | number | number[] {
+  switch (spec.type) {
+    case "number": {
+      const n = Number(raw);
+      if (raw.trim() === "" || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${raw}"`);
+      return n;
+    }
+    case "list": {
+      const parts = raw.split(",").map((s) => s.trim());
+      const nums = parts.map(Number);
+      if (parts.some((p) => p === "") || nums.some((n) => !Number.isInteger(n) || n <= 0)) {
+        throw new UsageError(`--${name} must be a comma-separated list of positive integers, got "${raw}"`);
+      }
+      return nums;
+    }
+    default:
+      if (spec.choices && !spec.choices.includes(raw)) {
+        throw new UsageError(`--${name} must be one of ${spec.choices.join(", ")}; got "${raw}"`);
+      }
+      return raw;
+  }
+}
+
+/** The help text of a command: usage line, description and aligned flags with defaults. */
+export function helpText(usage: string, description: string, specs: Record<string, FlagSpec>): string {
+  const rows = Object.entries(specs).map(([name, spec]) => {
+    const value =
+      spec.type === "boolean" ? "" : spec.choices ? ` <${spec.choices.join("|")}>` : ` <${spec.type === "list" ? "n,n,..." : spec.type}>`;
+    const def =
+      spec.default === undefined ? "" : ` (default: ${Array.isArray(spec.default) ? spec.default.join(",") : String(spec.default)})`;
+    return [`  --${name}${value}`, `${spec.description}${def}`];
+  });
+  const width = Math.max(...rows.map(([l]) => l.length)) + 2;
+  return [
+    `Usage: ${usage}`,
+    "",
+    description,
+    "",
+    "Options:",
+    ...rows.map(([l, r]) => `${l.padEnd(width)}${r}`),
+    `${`  --help`.padEnd(width)}Show this help`,
+  ].join("\n");
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+/**
+ * The `tensorgrad` command: `train`, `eval` and `predict`. Node-only; the library itself never imports it.
+ */
+import { TensorGradError } from "../errors.js";
+import { UsageError } from "./args.js";
+import { evalCommand, predictCommand } from "./inspect.js";
+import { TrainingStopped, trainCommand } from "./train.js";
+
+const USAGE = `Usage: tensorgrad <command> [options]
+
+Commands:
+  train     Train a model (default: an MLP on the bundled MNIST digits)
+  eval      Evaluate a checkpoint on its dataset's test split
+  predict   Show a checkpoint's predictions for some test examples or given inputs
+
+Run "tensorgrad <command> --help" for a command's options.`;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case "--help":
+      case "help":
+        console.log(USAGE);
+        return command === undefined ? 2 : 0;
+      case "train":
+        await trainCommand(rest);
+        return 0;
+      case "eval":
+        await evalCommand(rest);
+        return 0;
+      case "predict":
+        await predictCommand(rest);
+        return 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(
+        `tensorgrad: ${e.message}\n\n${command && command !== "help" && e.message.startsWith("unknown command") ? USAGE : `Run "tensorgrad ${command ?? ""} --help" for usage.`}`,
+      );
+      return 2;
+    }
+    if (e instanceof TrainingStopped || e instanceof TensorGradError) {
+      console.error(`tensorgrad: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}
