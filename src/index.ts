@@ -12,9 +12,11 @@ export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from "./autograd/gr
 export * as autograd from "./autograd/index.js";
 export type { Backend, BackendBuffer, View } from "./backend/backend.js";
 export { getBackend, listBackends, registerBackend, setBackend } from "./backend/registry.js";
+export * as data from "./data/index.js";
 export { type AnyTypedArray, type DType, promoteTypes, resultType, type Scalar } from "./dtype.js";
 export * from "./errors.js";
 export { max, min, permute, reshape, transpose } from "./functional.js";
+export * as io from "./io/index.js";
 export * as nn from "./nn/index.js";
 export {
   add,
@@ -116,6 +118,7 @@ export {
   tanh,
 } from "./ops/unary.js";
 export { clone, contiguous, detach, expand, flatten, narrow, select, squeeze, unflatten, unsqueeze, view } from "./ops/views.js";
+export * as optim from "./optim/index.js";
 export {
   type NestedArray,
   type RemovableHandle,
@@ -124,3 +127,4 @@ export {
   type TensorLike,
   type ValuesIndices,
 } from "./tensor/tensor.js";
+export * as utils from "./utils/index.js";
