@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { ValueError } from "../errors.js";
 import { fromTyped } from "../ops/creation.js";
-import { Generator } from "../ops/random.js";
+import { Generator, randperm } from "../ops/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 
 export interface MnistOptions {
@@ -58,15 +58,7 @@ async function loadRaw(): Promise<RawMnist> {
     labels.fill(d, image, image + data.length / SIZE);
     image += data.length / SIZE;
   });
-  const g = new Generator(SPLIT_SEED);
-  const order = new Int32Array(total);
-  for (let i = 0; i < total; i++) order[i] = i;
-  for (let i = total - 1; i > 0; i--) {
-    const j = Math.floor(g.random() * (i + 1));
-    const t = order[i];
-    order[i] = order[j];
-    order[j] = t;
-  }
+  const order = randperm(total, { generator: new Generator(SPLIT_SEED) }).toArray() as Int32Array;
   return { pixels, labels, order };
 }
 
