@@ -9,25 +9,16 @@ import type { Tensor } from "../tensor/tensor.js";
 import { confusionMatrix, precisionRecallF1 } from "../utils/metrics.js";
 import { type FlagSpec, helpText, parseFlags, UsageError } from "./args.js";
 import { loadDataset } from "./datasets.js";
-import { evaluate, predictAll, type Task } from "./evaluate.js";
-import { buildModel, type ModelConfig } from "./models.js";
+import { evaluate, predictAll } from "./evaluate.js";
+import { buildModel } from "./models.js";
+import type { RunConfig } from "./run_config.js";
 import { textTable } from "./table.js";
-
-interface SavedRun {
-  model: ModelConfig;
-  dataset: string;
-  target?: string;
-  task: Task;
-  seed: number;
-  samples: number;
-  noise: number;
-}
 
 /** Rebuilds the model a checkpoint was trained as, with its weights, and reloads its dataset. */
 async function restore(where: string) {
   const path = where.endsWith(".safetensors") ? where : join(where, "checkpoint.safetensors");
   const ckpt = await loadCheckpoint(path);
-  const run = ckpt.config as SavedRun | null;
+  const run = ckpt.config as RunConfig | null;
   if (!run?.model) throw new UsageError(`${path} holds no tensorgrad run configuration (was it written by "tensorgrad train"?)`);
   const model = buildModel(run.model);
   loadModelState(model, ckpt);

@@ -6,9 +6,6 @@ import { checkpointFromBytes, restoreCheckpoint, type TrainingState } from "../i
 import type { Module } from "../nn/module.js";
 import { loadCheckpoint, saveCheckpoint } from "../node/checkpoint.js";
 import { manualSeed, randperm } from "../ops/random.js";
-import { Adagrad, Adam, AdamW, RMSprop, SGD } from "../optim/index.js";
-import * as sched from "../optim/lr_scheduler/index.js";
-import type { Optimizer } from "../optim/optimizer.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { EarlyStopping } from "../utils/early_stopping.js";
 import { checkGradients } from "../utils/gradients.js";
@@ -18,10 +15,8 @@ import { DATASETS, type LoadedData, loadDataset, type Split } from "./datasets.j
 import { evaluate, lossFor, type Metrics, type Task } from "./evaluate.js";
 import { ACTIVATIONS, type Activation, buildModel, type ModelConfig, type Norm } from "./models.js";
 import { ProgressBar } from "./progress.js";
+import { makeOptimizer, makeScheduler, OPTIMIZERS, type RunConfig, SCHEDULES } from "./run_config.js";
 import { textTable } from "./table.js";
-
-const OPTIMIZERS = ["sgd", "adam", "adamw", "rmsprop", "adagrad"] as const;
-const SCHEDULES = ["none", "step", "cosine", "onecycle", "plateau"] as const;
 
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   dataset: { type: "string", description: `Dataset: ${DATASETS.join(", ")}, or csv:<path>`, default: "mnist" },
@@ -64,25 +59,6 @@ export class TrainingStopped extends Error {
 const str = (v: FlagValues[string]): string => String(v);
 const num = (v: FlagValues[string]): number => Number(v);
 
-interface RunConfig {
-  model: ModelConfig;
-  dataset: string;
-  target?: string;
-  task: Task;
-  optimizer: (typeof OPTIMIZERS)[number];
-  lr: number;
-  momentum: number;
-  weightDecay: number;
-  schedule: (typeof SCHEDULES)[number];
-  batchSize: number;
-  epochs: number;
-  seed: number;
-  valFraction: number;
-  earlyStopping: number;
-  samples: number;
-  noise: number;
-}
-
 interface EpochRow {
   epoch: number;
   trainLoss: number;
@@ -93,48 +69,6 @@ interface EpochRow {
   testAccuracy: number;
   lr: number;
   seconds: number;
-}
-
-function makeOptimizer(cfg: RunConfig, model: Module): Optimizer<{ lr: number }> {
-  const params = model.parameters();
-  const { lr, momentum, weightDecay } = cfg;
-  switch (cfg.optimizer) {
-    case "sgd":
-      return new SGD(params, { lr, momentum, weightDecay });
-    case "adam":
-      return new Adam(params, { lr, weightDecay });
-    case "adamw":
-      return new AdamW(params, { lr, weightDecay });
-    case "rmsprop":
-      return new RMSprop(params, { lr, momentum, weightDecay });
-    case "adagrad":
-      return new Adagrad(params, { lr, weightDecay });
-  }
-}
-
-type Scheduler = { perBatch: boolean; step(valLoss: number): void };
-
-function makeScheduler(cfg: RunConfig, opt: Optimizer<{ lr: number }>, batchesPerEpoch: number): Scheduler | null {
-  switch (cfg.schedule) {
-    case "none":
-      return null;
-    case "step": {
-      const s = new sched.StepLR(opt, Math.max(1, Math.round(cfg.epochs / 3)), 0.1);
-      return { perBatch: false, step: () => s.step() };
-    }
-    case "cosine": {
-      const s = new sched.CosineAnnealingLR(opt, cfg.epochs);
-      return { perBatch: false, step: () => s.step() };
-    }
-    case "onecycle": {
-      const s = new sched.OneCycleLR(opt, cfg.lr, { totalSteps: cfg.epochs * batchesPerEpoch });
-      return { perBatch: true, step: () => s.step() };
-    }
-    case "plateau": {
-      const s = new sched.ReduceLROnPlateau(opt, { patience: 1 });
-      return { perBatch: false, step: (valLoss) => s.step(valLoss) };
-    }
-  }
 }
 
 function runConfigFrom(flags: FlagValues, data: LoadedData): RunConfig {
