@@ -1,18 +1,20 @@
 #!/usr/bin/env node
 /**
- * The `tensorgrad` command: `train`, `eval` and `predict`. Node-only; the library itself never imports it.
+ * The `tensorgrad` command: `train`, `eval`, `predict` and `playground`. Node-only; the library itself never imports it.
  */
 import { TensorGradError } from "../errors.js";
 import { UsageError } from "./args.js";
 import { evalCommand, predictCommand } from "./inspect.js";
+import { playgroundCommand } from "./playground.js";
 import { TrainingStopped, trainCommand } from "./train.js";
 
 const USAGE = `Usage: tensorgrad <command> [options]
 
 Commands:
-  train     Train a model (default: an MLP on the bundled MNIST digits)
-  eval      Evaluate a checkpoint on its dataset's test split
-  predict   Show a checkpoint's predictions for some test examples or given inputs
+  train       Train a model (default: an MLP on the bundled MNIST digits)
+  eval        Evaluate a checkpoint on its dataset's test split
+  predict     Show a checkpoint's predictions for some test examples or given inputs
+  playground  Serve the browser playground on localhost (train networks and watch them learn)
 
 Run "tensorgrad <command> --help" for a command's options.`;
 
@@ -33,6 +35,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         return 0;
       case "predict":
         await predictCommand(rest);
+        return 0;
+      case "playground":
+        await playgroundCommand(rest);
         return 0;
       default:
         throw new UsageError(`unknown command "${command}"`);

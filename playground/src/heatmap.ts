@@ -1,0 +1,123 @@
+/**
+ * Heatmaps on canvas: a grid of values painted at its own resolution (res × res pixels, cheap) and upscaled by the
+ * browser, plus the big output plot with the data points on top.
+ */
+import { CLASS_COLORS, classColor, css, divergingColor, NEGATIVE, POSITIVE } from "./colors.ts";
+import type { Domain } from "./features.ts";
+
+/** How to colour a grid: values on −1..1, one class's probability, or the argmax of several classes. */
+export type GridStyle = { kind: "diverging"; scale?: number } | { kind: "class"; cls: number; classes: number };
+
+/** Paints one grid into a res × res canvas (resizing it if needed). */
+export function paintGrid(canvas: HTMLCanvasElement, grid: Float32Array, res: number, style: GridStyle, discretize: boolean): void {
+  if (canvas.width !== res || canvas.height !== res) {
+    canvas.width = res;
+    canvas.height = res;
+  }
+  const ctx = canvas.getContext("2d");
+  if (!ctx) return;
+  const img = ctx.createImageData(res, res);
+  const px = img.data;
+  const scale = style.kind === "diverging" ? (style.scale ?? 1) : 1;
+  for (let i = 0; i < res * res; i++) {
+    const c =
+      style.kind === "diverging"
+        ? divergingColor(grid[i] / scale, discretize)
+        : classColor(style.cls, grid[i], style.classes, discretize && grid[i] > 1 / style.classes);
+    px[4 * i] = c[0];
+    px[4 * i + 1] = c[1];
+    px[4 * i + 2] = c[2];
+    px[4 * i + 3] = 255;
+  }
+  ctx.putImageData(img, 0, 0);
+}
+
+/** Paints the argmax class of per-class probability grids (the multiclass decision regions). */
+export function paintClasses(canvas: HTMLCanvasElement, grids: Float32Array[], res: number, discretize: boolean): void {
+  if (canvas.width !== res || canvas.height !== res) {
+    canvas.width = res;
+    canvas.height = res;
+  }
+  const ctx = canvas.getContext("2d");
+  if (!ctx) return;
+  const img = ctx.createImageData(res, res);
+  const px = img.data;
+  const k = grids.length;
+  for (let i = 0; i < res * res; i++) {
+    let best = 0;
+    for (let j = 1; j < k; j++) if (grids[j][i] > grids[best][i]) best = j;
+    const c = classColor(best, grids[best][i], k, discretize);
+    px[4 * i] = c[0];
+    px[4 * i + 1] = c[1];
+    px[4 * i + 2] = c[2];
+    px[4 * i + 3] = 255;
+  }
+  ctx.putImageData(img, 0, 0);
+}
+
+export interface PointsToDraw {
+  points: Float32Array;
+  labels: Float32Array;
+  from: number;
+  to: number;
+  /** Test points are drawn with a dark outline. */
+  test: boolean;
+}
+
+/**
+ * Draws the upscaled heatmap `source` on `target` (its CSS size × devicePixelRatio), then the points: classes in their
+ * colour, regression targets on the diverging scale.
+ */
+export function drawOutput(
+  target: HTMLCanvasElement,
+  source: HTMLCanvasElement,
+  domain: Domain,
+  sets: PointsToDraw[],
+  problem: "classification" | "multiclass" | "regression",
+): void {
+  const ctx = target.getContext("2d");
+  if (!ctx) return;
+  const w = target.width;
+  const h = target.height;
+  ctx.imageSmoothingEnabled = true;
+  // The background a little washed out, so that the points (in full colour) stand out on it.
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, w, h);
+  ctx.globalAlpha = 0.72;
+  ctx.drawImage(source, 0, 0, w, h);
+  ctx.globalAlpha = 1;
+  const r = Math.max(2.5, w / 110);
+  const sx = (x: number) => ((x - domain.x0) / (domain.x1 - domain.x0)) * w;
+  const sy = (y: number) => ((domain.y1 - y) / (domain.y1 - domain.y0)) * h;
+  for (const set of sets) {
+    ctx.lineWidth = set.test ? 1.6 : 1;
+    ctx.strokeStyle = set.test ? "#000" : "#fff";
+    for (let i = set.from; i < set.to; i++) {
+      const label = set.labels[i];
+      const color =
+        problem === "regression"
+          ? divergingColor(label)
+          : problem === "multiclass"
+            ? CLASS_COLORS[label % CLASS_COLORS.length]
+            : label > 0
+              ? POSITIVE
+              : NEGATIVE;
+      ctx.fillStyle = css(color);
+      ctx.beginPath();
+      ctx.arc(sx(set.points[2 * i]), sy(set.points[2 * i + 1]), r, 0, 2 * Math.PI);
+      ctx.fill();
+      ctx.stroke();
+    }
+  }
+  // Axes ticks at the domain's ends and middle.
+  ctx.fillStyle = "rgba(0,0,0,0.55)";
+  ctx.font = `${Math.round(w / 40)}px system-ui, sans-serif`;
+  ctx.textBaseline = "bottom";
+  const fmt = (v: number) => (Math.abs(v) >= 10 ? v.toFixed(0) : Number(v.toFixed(1)).toString());
+  ctx.fillText(fmt(domain.x0), 3, h - 2);
+  ctx.textAlign = "right";
+  ctx.fillText(fmt(domain.x1), w - 3, h - 2);
+  ctx.textAlign = "left";
+  ctx.textBaseline = "top";
+  ctx.fillText(fmt(domain.y1), 3, 2);
+}

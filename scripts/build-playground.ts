@@ -1,0 +1,50 @@
+/**
+ * `npm run build:playground`: bundles the browser playground (playground/src) with esbuild into dist/playground/:
+ * index.html, style.css, main.js (the page) and worker.js (the module worker that runs tensorgrad). The output is
+ * static and self-contained: no network requests, served by any web server or by `tensorgrad playground`.
+ */
+import { copyFileSync, mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+export const PLAYGROUND_OUT = join(root, "dist", "playground");
+
+export interface PlaygroundBuild {
+  /** The files written, by name. */
+  files: string[];
+  /** Every import the bundles leave to the runtime (none: everything is bundled), by output file. */
+  externalImports: Record<string, string[]>;
+}
+
+export async function buildPlayground(outdir = PLAYGROUND_OUT, options: { minify?: boolean } = {}): Promise<PlaygroundBuild> {
+  rmSync(outdir, { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
+  const result = await esbuild.build({
+    entryPoints: { main: join(root, "playground/src/main.ts"), worker: join(root, "playground/src/worker.ts") },
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    // Bundle tensorgrad from its TypeScript source (the package's "source" export condition).
+    conditions: ["source"],
+    outdir,
+    minify: options.minify ?? true,
+    sourcemap: true,
+    logLevel: "warning",
+    metafile: true,
+  });
+  if (result.errors.length > 0) throw new Error(`build:playground failed: ${result.errors.map((e) => e.text).join("; ")}`);
+  for (const f of ["index.html", "style.css"]) copyFileSync(join(root, "playground", f), join(outdir, f));
+  const outputs = Object.entries(result.metafile.outputs).map(([p, o]) => [p.split("/").pop() ?? p, o] as const);
+  return {
+    files: ["index.html", "style.css", ...outputs.map(([name]) => name)],
+    externalImports: Object.fromEntries(outputs.map(([name, o]) => [name, o.imports.filter((i) => i.external).map((i) => i.path)])),
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { files } = await buildPlayground();
+  console.log(`build:playground: wrote ${files.join(", ")} to ${PLAYGROUND_OUT}`);
+}

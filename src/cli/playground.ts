@@ -1,0 +1,117 @@
+/**
+ * `tensorgrad playground`: serves the browser playground (dist/playground, built by `npm run build:playground`) on
+ * localhost with the headers that turn on cross-origin isolation (COOP/COEP), and prints the URL.
+ */
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { extname, join, normalize, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { helpText, parseFlags, UsageError } from "./args.js";
+
+const SPECS = {
+  port: { type: "number", description: "Port to listen on (0 picks a free one)", default: 8080 },
+  host: { type: "string", description: "Address to listen on", default: "127.0.0.1" },
+  dir: { type: "string", description: "Folder to serve (default: the package's dist/playground)" },
+} as const;
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".map": "application/json; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".csv": "text/csv; charset=utf-8",
+};
+
+/** The headers every response carries: cross-origin isolation on, nothing cached stale, no sniffing. */
+export const ISOLATION_HEADERS: Record<string, string> = {
+  "Cross-Origin-Opener-Policy": "same-origin",
+  "Cross-Origin-Embedder-Policy": "require-corp",
+  "Cross-Origin-Resource-Policy": "same-origin",
+  "X-Content-Type-Options": "nosniff",
+  "Cache-Control": "no-cache",
+};
+
+/** The built playground: dist/playground next to this file's package (works from src/ and from dist/). */
+export function defaultPlaygroundDir(): string {
+  return fileURLToPath(new URL("../../dist/playground", import.meta.url));
+}
+
+/** Starts the static server; resolves once it listens. */
+export async function servePlayground(
+  options: { dir?: string; port?: number; host?: string } = {},
+): Promise<{ server: Server; url: string }> {
+  const dir = options.dir ?? defaultPlaygroundDir();
+  if (!existsSync(join(dir, "index.html"))) {
+    throw new UsageError(`no playground build in ${dir}: run "npm run build:playground" first`);
+  }
+  const server = createServer(async (req, res) => {
+    const headers = { ...ISOLATION_HEADERS };
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405, { ...headers, Allow: "GET, HEAD" }).end();
+      return;
+    }
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? "/", "http://localhost").pathname);
+    } catch {
+      res.writeHead(400, headers).end("bad request");
+      return;
+    }
+    if (path.endsWith("/")) path += "index.html";
+    const file = normalize(join(dir, path));
+    if (!file.startsWith(normalize(dir) + sep)) {
+      res.writeHead(403, headers).end("forbidden");
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { ...headers, "Content-Type": TYPES[extname(file)] ?? "application/octet-stream", "Content-Length": body.length });
+      res.end(req.method === "HEAD" ? undefined : body);
+    } catch {
+      res.writeHead(404, { ...headers, "Content-Type": "text/plain; charset=utf-8" }).end("not found");
+    }
+  });
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 8080, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const shown = host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host;
+  return { server, url: `http://${shown}:${port}/` };
+}
+
+/** The command: serves until interrupted (Ctrl-C). */
+export async function playgroundCommand(argv: readonly string[]): Promise<void> {
+  if (argv.includes("--help")) {
+    console.log(
+      helpText("tensorgrad playground [options]", "Serve the browser playground on localhost: train networks and watch them learn.", SPECS),
+    );
+    return;
+  }
+  const flags = parseFlags(argv, SPECS);
+  const port = flags.port as number;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, got ${port}`);
+  let served: { server: Server; url: string };
+  try {
+    served = await servePlayground({ port, host: flags.host as string, dir: flags.dir as string | undefined });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EADDRINUSE")
+      throw new UsageError(`port ${port} is in use: pick another with --port, or --port 0 for a free one`);
+    throw e;
+  }
+  console.log(`tensorgrad playground: ${served.url}  (Ctrl-C to stop)`);
+  await new Promise<void>((resolve) => {
+    const stop = () => served.server.close(() => resolve());
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+}
