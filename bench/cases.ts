@@ -5,11 +5,14 @@ export type ElementwiseOp = "add" | "relu" | "exp";
 export type Case =
   | { kind: "matmul"; m: number; k: number; n: number; label: string }
   | { kind: "elementwise"; op: ElementwiseOp; size: number; label: string }
-  | { kind: "mlp"; batch: number; label: string };
+  | { kind: "mlp"; batch: number; label: string }
+  /** `steps` training steps of the 2-8-8-1 tanh net (batch 10, MSE, SGD) per timed run. */
+  | { kind: "tiny"; batch: number; steps: number; label: string };
 
-export type Unit = "GFLOPS" | "GB/s" | "steps/s";
+export type Unit = "GFLOPS" | "GB/s" | "steps/s" | "MB";
 
 export const MLP_SIZES = [784, 256, 256, 10] as const;
+export const TINY_SIZES = [2, 8, 8, 1] as const;
 
 export const CASES: readonly Case[] = [
   ...[64, 128, 256, 512].map((s): Case => ({ kind: "matmul", m: s, k: s, n: s, label: `matmul ${s}³` })),
@@ -18,16 +21,18 @@ export const CASES: readonly Case[] = [
     [1 << 20, 1 << 22].map((size): Case => ({ kind: "elementwise", op, size, label: `${op} ${size >> 20}M` })),
   ),
   { kind: "mlp", batch: 128, label: `MLP ${MLP_SIZES.join("-")} train step, batch 128` },
+  { kind: "tiny", batch: 10, steps: 200, label: `tiny ${TINY_SIZES.join("-")} tanh net, SGD train step, batch 10` },
 ];
 
 export function unitOf(c: Case): Unit {
   return c.kind === "matmul" ? "GFLOPS" : c.kind === "elementwise" ? "GB/s" : "steps/s";
 }
 
-/** The work one run does: flops for matmul, bytes moved for elementwise, 1 (a step) for the MLP. */
+/** The work one run does: flops for matmul, bytes moved for elementwise, steps for the networks. */
 export function workOf(c: Case): number {
   if (c.kind === "matmul") return 2 * c.m * c.k * c.n;
   if (c.kind === "elementwise") return (c.op === "add" ? 3 : 2) * c.size * 4;
+  if (c.kind === "tiny") return c.steps;
   return 1;
 }
 
@@ -39,6 +44,7 @@ export function plan(c: Case): { warmup: number; reps: number; budgetMs: number 
     return { warmup: 2, reps: 7, budgetMs: 4000 };
   }
   if (c.kind === "elementwise") return { warmup: 3, reps: 15, budgetMs: 2000 };
+  if (c.kind === "tiny") return { warmup: 5, reps: 15, budgetMs: 3000 };
   return { warmup: 2, reps: 7, budgetMs: 6000 };
 }
 

@@ -1,7 +1,7 @@
 /** tensorgrad on one of its backends (the CPU reference backend, or the WASM SIMD backend). */
 
 import * as tg from "../src/index.ts";
-import { type Case, MLP_SIZES, uniformData } from "./cases.ts";
+import { type Case, MLP_SIZES, TINY_SIZES, uniformData } from "./cases.ts";
 import type { Runner, Workload } from "./runner.ts";
 
 const input = (shape: number[], seed: number, requiresGrad = false): tg.Tensor =>
@@ -48,6 +48,30 @@ function mlpStep(batch: number): Workload {
   };
 }
 
+/** `steps` SGD training steps of the 2-8-8-1 tanh net (nn.Linear, nn.Tanh, MSE loss) on a fixed batch. */
+function tinySteps(batch: number, steps: number): Workload {
+  const [i, h1, h2, o] = TINY_SIZES;
+  const layers: tg.nn.Linear[] = [new tg.nn.Linear(i, h1), new tg.nn.Linear(h1, h2), new tg.nn.Linear(h2, o)];
+  const model = new tg.nn.Sequential(layers[0], new tg.nn.Tanh(), layers[1], new tg.nn.Tanh(), layers[2]);
+  const opt = new tg.optim.SGD(model.parameters(), { lr: 0.05 });
+  const x = input([batch, i], 21);
+  const y = x.get(":, 0:1").mul(x.get(":, 1:2"));
+  return {
+    run() {
+      let loss = 0;
+      for (let s = 0; s < steps; s++) {
+        opt.zeroGrad();
+        const l = tg.nn.functional.mseLoss(model(x), y);
+        l.backward();
+        opt.step();
+        if (s === steps - 1) loss = l.item();
+      }
+      if (!Number.isFinite(loss)) throw new Error("tiny net: loss is not finite");
+    },
+    dispose() {},
+  };
+}
+
 /** A runner for tensorgrad on `backend`: inputs are created, and every op run, with that backend selected. */
 export function tensorgradRunner(backend: "cpu" | "wasm"): Runner {
   const on = (w: Workload): Workload => ({
@@ -79,5 +103,6 @@ function prepareCase(c: Case): Workload {
     const run = op === "add" ? () => void a.add(b).toArray() : op === "relu" ? () => void a.relu().toArray() : () => void a.exp().toArray();
     return { run, dispose() {} };
   }
+  if (c.kind === "tiny") return tinySteps(c.batch, c.steps);
   return mlpStep(c.batch);
 }

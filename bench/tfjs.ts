@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import * as tf from "@tensorflow/tfjs-core";
-import { type Case, MLP_SIZES, uniformData } from "./cases.ts";
+import { type Case, MLP_SIZES, TINY_SIZES, uniformData } from "./cases.ts";
 import type { Runner, Workload } from "./runner.ts";
 import { registerTfjsGradients } from "./tfjs_gradients.ts";
 
@@ -60,6 +60,46 @@ function mlpStep(batch: number): Workload {
   };
 }
 
+/** `steps` SGD training steps of the 2-8-8-1 tanh net (dense layers as matMul + add, MSE loss) on a fixed batch. */
+function tinySteps(batch: number, steps: number): Workload {
+  const x = input([batch, TINY_SIZES[0]], 21);
+  const y = tf.tidy(() => tf.mul(tf.slice(x, [0, 0], [batch, 1]), tf.slice(x, [0, 1], [batch, 1])));
+  const params: tf.Variable[] = [];
+  for (let l = 0; l + 1 < TINY_SIZES.length; l++) {
+    const [fanIn, fanOut] = [TINY_SIZES[l], TINY_SIZES[l + 1]];
+    const w = tf.tidy(() => tf.mul(input([fanIn, fanOut], 200 + l), 1 / Math.sqrt(fanIn)));
+    const b = tf.zeros([fanOut]);
+    params.push(tf.variable(w), tf.variable(b));
+    tf.dispose([w, b]);
+  }
+  const lr = 0.05;
+  return {
+    run() {
+      let loss = 0;
+      for (let s = 0; s < steps; s++) {
+        const { value, grads } = tf.variableGrads(() => {
+          let h: tf.Tensor = x;
+          for (let l = 0; l < params.length; l += 2) {
+            h = tf.add(tf.matMul(h, params[l]), params[l + 1]);
+            if (l + 2 < params.length) h = tf.tanh(h);
+          }
+          return tf.mean(tf.square(tf.sub(h, y))) as tf.Scalar;
+        }, params);
+        tf.tidy(() => {
+          for (const p of params) p.assign(tf.sub(p, tf.mul(grads[p.name], lr)));
+        });
+        if (s === steps - 1) loss = value.dataSync()[0];
+        value.dispose();
+        tf.dispose(grads);
+      }
+      if (!Number.isFinite(loss)) throw new Error("tiny net: loss is not finite");
+    },
+    dispose() {
+      tf.dispose([x, y, ...params]);
+    },
+  };
+}
+
 /** A runner for tfjs on `backend` (both must have been set up by `initTfjs`); switching to an initialized backend is synchronous. */
 export function tfjsRunner(backend: "cpu" | "wasm"): Runner {
   const on = (w: Workload): Workload => ({
@@ -91,6 +131,7 @@ function prepareCase(c: Case): Workload {
     const f = op === "add" ? () => tf.add(a, b) : op === "relu" ? () => tf.relu(a) : () => tf.exp(a);
     return { run: () => readAndFree(f), dispose: () => tf.dispose([a, b]) };
   }
+  if (c.kind === "tiny") return tinySteps(c.batch, c.steps);
   return mlpStep(c.batch);
 }
 

@@ -33,6 +33,8 @@ def workload(case):
         a, b = uniform(case["size"]), uniform(case["size"])
         op = {"add": lambda: a + b, "relu": lambda: torch.relu(a), "exp": lambda: torch.exp(a)}[case["op"]]
         return lambda: op().numpy()
+    if case["kind"] == "tiny":
+        return tiny(case, uniform)
     sizes, batch = case["sizes"], case["batch"]
     x = uniform(batch, sizes[0])
     y = torch.arange(batch) * 7 % sizes[-1]
@@ -53,6 +55,26 @@ def workload(case):
         loss.item()
 
     return step
+
+
+def tiny(case, uniform):
+    """`steps` SGD steps of the 2-8-8-1 tanh net (nn.Linear, MSE loss) on a fixed batch."""
+    torch.manual_seed(0)
+    nn = torch.nn
+    model = nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 8), nn.Tanh(), nn.Linear(8, 1))
+    opt = torch.optim.SGD(model.parameters(), lr=0.05)
+    x = uniform(case["batch"], 2)
+    y = x[:, 0:1] * x[:, 1:2]
+
+    def run():
+        for s in range(case["steps"]):
+            opt.zero_grad()
+            loss = nn.functional.mse_loss(model(x), y)
+            loss.backward()
+            opt.step()
+        loss.item()
+
+    return run
 
 
 def main():

@@ -81,22 +81,27 @@ export function resultType(...operands: Operand[]): DType {
   let dim: DType | undefined;
   let zero: DType | undefined;
   let wrapped: DType | undefined;
-  const join = (acc: DType | undefined, d: DType) => (acc === undefined ? d : promoteTypes(acc, d));
   for (const o of operands) {
     if (typeof o === "number" || typeof o === "boolean") wrapped = join(wrapped, scalarDType(o));
     else if (o.ndim === 0) zero = join(zero, o.dtype);
     else dim = join(dim, o.dtype);
   }
-  const combine = (higher: DType | undefined, lower: DType | undefined): DType | undefined => {
-    if (higher === undefined) return lower;
-    if (lower === undefined) return higher;
-    if (isFloating(higher)) return higher;
-    if (higher === "bool" || isFloating(lower)) return promoteTypes(higher, lower);
-    return higher;
-  };
   const r = combine(dim, combine(zero, wrapped));
   if (r === undefined) throw new DTypeError("resultType: no operands");
   return r;
+}
+
+function join(acc: DType | undefined, d: DType): DType {
+  return acc === undefined ? d : promoteTypes(acc, d);
+}
+
+/** A higher group's dtype, changed by a lower group's only when that is of a higher category. */
+function combine(higher: DType | undefined, lower: DType | undefined): DType | undefined {
+  if (higher === undefined) return lower;
+  if (lower === undefined) return higher;
+  if (isFloating(higher)) return higher;
+  if (higher === "bool" || isFloating(lower)) return promoteTypes(higher, lower);
+  return higher;
 }
 
 /** The dtype an op that always produces floats (exp, sqrt, true division...) gives for an input dtype. */

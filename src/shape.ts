@@ -31,7 +31,10 @@ export function isContiguous(shape: Shape, strides: Shape): boolean {
 }
 
 export function shapesEqual(a: Shape, b: Shape): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Wraps a possibly negative dim into `[0, ndim)`; a 0-dim tensor accepts dims -1 and 0 like PyTorch. */
@@ -55,7 +58,8 @@ export function normalizeDims(dims: number | readonly number[] | undefined, ndim
 
 /** The broadcast shape of several shapes, or a ShapeError naming the op and every shape. */
 export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
-  const ndim = Math.max(0, ...shapes.map((s) => s.length));
+  let ndim = 0;
+  for (let i = 0; i < shapes.length; i++) if (shapes[i].length > ndim) ndim = shapes[i].length;
   const out = new Array<number>(ndim).fill(1);
   for (const s of shapes) {
     for (let i = 0; i < s.length; i++) {

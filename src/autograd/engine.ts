@@ -1,7 +1,7 @@
 import { AnomalyError, AutogradError } from "../errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { isAnomalyEnabled, isGradEnabled, setGradEnabled } from "./grad_mode.js";
-import { AccumulateGrad, type Node } from "./node.js";
+import { AccumulateGrad, type GradHook, type Node } from "./node.js";
 import { sumToShape } from "./sum_to_shape.js";
 
 export interface BackwardOptions {
@@ -17,7 +17,7 @@ type Pending = Map<Node, (Tensor | null)[]>;
 function addInto(pending: Pending, node: Node, slot: number, g: Tensor): void {
   let slots = pending.get(node);
   if (!slots) {
-    slots = new Array(node.outputMeta.length).fill(null);
+    slots = new Array<Tensor | null>(node.outputMeta.length).fill(null);
     pending.set(node, slots);
   }
   const prev = slots[slot];
@@ -30,12 +30,13 @@ function dependencies(roots: readonly Node[]): Map<Node, number> {
   const stack = [...roots];
   for (const r of roots) deps.set(r, 0);
   while (stack.length > 0) {
-    const node = stack.pop() as Node;
-    for (const e of node.nextFunctions) {
+    const next = (stack.pop() as Node).nextFunctions;
+    for (let i = 0; i < next.length; i++) {
+      const e = next[i];
       if (!e) continue;
-      const seen = deps.has(e.node);
-      deps.set(e.node, (deps.get(e.node) ?? 0) + 1);
-      if (!seen) stack.push(e.node);
+      const count = deps.get(e.node);
+      deps.set(e.node, (count ?? 0) + 1);
+      if (count === undefined) stack.push(e.node);
     }
   }
   return deps;
@@ -75,27 +76,23 @@ export function runBackward(
   const retainGraph = options.retainGraph ?? createGraph;
   const pending: Pending = new Map();
   const rootNodes: Node[] = [];
-  roots.forEach((r, i) => {
+  for (let i = 0; i < roots.length; i++) {
+    const r = roots[i];
     if (!r.requiresGrad) {
       throw new AutogradError(`element ${i} of tensors does not require grad and does not have a gradFn`);
     }
-    const edge = r.gradFn ? { node: r.gradFn, outputNr: r._outputNr } : { node: r._accumulatorNode(), outputNr: 0 };
-    rootNodes.push(edge.node);
-    addInto(pending, edge.node, edge.outputNr, rootGrads[i]);
-  });
+    const node = r.gradFn ?? r._accumulatorNode();
+    rootNodes.push(node);
+    addInto(pending, node, r.gradFn ? r._outputNr : 0, rootGrads[i]);
+  }
 
   const captured: (Tensor | null)[] = capture ? capture.map(() => null) : [];
-  const captureAt = new Map<Node, [number, number][]>();
-  capture?.forEach((t, i) => {
-    const node = t.gradFn ?? t._accumulatorNode();
-    const list = captureAt.get(node) ?? [];
-    list.push([t.gradFn ? t._outputNr : 0, i]);
-    captureAt.set(node, list);
-  });
+  const captureAt = capture ? captureSlots(capture) : null;
 
   const deps = dependencies(rootNodes);
   // Nodes whose consumers have all sent their gradients (Kahn's algorithm); any order among them is valid.
-  const ready: Node[] = [...new Set(rootNodes)].filter((n) => deps.get(n) === 0);
+  const ready: Node[] = [];
+  for (const n of rootNodes) if (deps.get(n) === 0 && !ready.includes(n)) ready.push(n);
   const prevGrad = isGradEnabled();
   setGradEnabled(createGraph);
   try {
@@ -103,33 +100,37 @@ export function runBackward(
       const node = ready.pop() as Node;
       // A node that every consumer sent null (no gradient) still runs, on zeros, like a missing output slot.
       const slots = pending.get(node);
-      const grads = node.outputMeta.map((_, i) => slots?.[i] ?? zerosFor(node, i));
+      const nOut = node.outputMeta.length;
+      const grads = new Array<Tensor>(nOut);
+      for (let i = 0; i < nOut; i++) grads[i] = slots?.[i] ?? zerosFor(node, i);
       pending.delete(node);
       runTensorHooks(node, grads);
-      for (const [slot, i] of captureAt.get(node) ?? []) captured[i] = grads[slot];
+      const at = captureAt?.get(node);
+      if (at) for (const [slot, i] of at) captured[i] = grads[slot];
 
+      const next = node.nextFunctions;
       if (node instanceof AccumulateGrad) {
         if (!capture) accumulate(node.variable, grads[0], createGraph);
       } else {
-        for (const [slot, t] of node.retained) accumulate(t, grads[slot], createGraph);
+        if (node.retained) for (const [slot, t] of node.retained) accumulate(t, grads[slot], createGraph);
         const inputGrads = node.apply(grads);
-        if (inputGrads.length !== node.nextFunctions.length) {
-          throw new AutogradError(
-            `${node.name}: backward returned ${inputGrads.length} gradients, but the op has ${node.nextFunctions.length} inputs`,
-          );
+        if (inputGrads.length !== next.length) {
+          throw new AutogradError(`${node.name}: backward returned ${inputGrads.length} gradients, but the op has ${next.length} inputs`);
         }
         if (node.forwardStack || isAnomalyEnabled()) checkFinite(node, inputGrads);
-        node.nextFunctions.forEach((edge, i) => {
+        for (let i = 0; i < next.length; i++) {
+          const edge = next[i];
           const g = inputGrads[i];
-          if (!edge || !g) return;
+          if (!edge || !g) continue;
           const meta = node.inputMeta[i];
           let shaped = sumToShape(g, meta.shape, node.name);
           if (shaped.dtype !== meta.dtype) shaped = shaped.to(meta.dtype);
           addInto(pending, edge.node, edge.outputNr, shaped);
-        });
+        }
         if (!retainGraph) node.release();
       }
-      for (const edge of node.nextFunctions) {
+      for (let i = 0; i < next.length; i++) {
+        const edge = next[i];
         if (!edge) continue;
         const left = (deps.get(edge.node) as number) - 1;
         deps.set(edge.node, left);
@@ -142,18 +143,37 @@ export function runBackward(
   return captured;
 }
 
+/** For `autograd.grad`: the (output slot, index in `capture`) pairs to read at each node. */
+function captureSlots(capture: readonly Tensor[]): Map<Node, [number, number][]> {
+  const at = new Map<Node, [number, number][]>();
+  for (let i = 0; i < capture.length; i++) {
+    const t = capture[i];
+    const node = t.gradFn ?? t._accumulatorNode();
+    const list = at.get(node) ?? [];
+    list.push([t.gradFn ? t._outputNr : 0, i]);
+    at.set(node, list);
+  }
+  return at;
+}
+
 function zerosFor(node: Node, slot: number): Tensor {
   const meta = node.outputMeta[slot];
   return zerosHook(meta.shape, meta.dtype);
 }
 
 function runTensorHooks(node: Node, grads: Tensor[]): void {
-  const hooksFor = node instanceof AccumulateGrad ? new Map([[0, node.variable._hooks]]) : node.hooks;
-  for (const [slot, hooks] of hooksFor) {
-    for (const hook of hooks) {
-      const replaced = hook(grads[slot]);
-      if (replaced) grads[slot] = replaced;
-    }
+  if (node instanceof AccumulateGrad) {
+    const hooks = node.variable._hooks;
+    if (hooks) runHooks(hooks, grads, 0);
+    return;
+  }
+  if (node.hooks) for (const [slot, hooks] of node.hooks) runHooks(hooks, grads, slot);
+}
+
+function runHooks(hooks: readonly GradHook[], grads: Tensor[], slot: number): void {
+  for (const hook of hooks) {
+    const replaced = hook(grads[slot]);
+    if (replaced) grads[slot] = replaced;
   }
 }
 

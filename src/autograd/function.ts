@@ -18,7 +18,7 @@ export class FunctionCtx {
 
   /** The saved tensors, checked against in-place changes made since forward. */
   get savedTensors(): Tensor[] {
-    return this._node ? this._node.unpackSaved() : this._saved;
+    return this._node ? this._node.unpackSaved().slice() : this._saved;
   }
 }
 

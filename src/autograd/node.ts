@@ -15,8 +15,17 @@ export interface Edge {
   readonly outputNr: number;
 }
 
-/** Receives the gradient of every output and the saved tensors; returns one gradient per input. */
-export type BackwardFn = (grads: Tensor[], saved: Tensor[]) => readonly (Tensor | null | undefined)[];
+/**
+ * Receives the gradient of every output and the saved tensors; returns one gradient per input. `needs[i]` says whether
+ * input i takes a gradient (it requires grad): a rule may skip the work for the others and return null there.
+ */
+export type BackwardFn = (grads: Tensor[], saved: Tensor[], needs: readonly boolean[]) => readonly (Tensor | null | undefined)[];
+
+/** The backward of a one-output op (see `record1`). */
+type SingleBackwardFn = (g: Tensor, saved: Tensor[], needs: readonly boolean[]) => readonly (Tensor | null | undefined)[];
+
+const NO_INPUT: TensorMeta = Object.freeze({ shape: Object.freeze([]) as readonly number[], dtype: "float32" });
+const NO_SAVED: Tensor[] = [];
 
 /** A hook on a tensor's gradient: may return a replacement gradient. */
 export type GradHook = (grad: Tensor) => Tensor | undefined;
@@ -29,23 +38,43 @@ export class Node {
   readonly name: string;
   readonly nextFunctions: readonly (Edge | null)[];
   /** @internal */ readonly inputMeta: readonly TensorMeta[];
+  /** @internal Whether each input takes a gradient (has an edge). */
+  readonly needs: readonly boolean[];
   /** @internal */ readonly outputMeta: TensorMeta[] = [];
   /** The stack of the forward call, kept only under `detectAnomaly`. */
   readonly forwardStack: string | undefined;
-  /** @internal */ hooks = new Map<number, GradHook[]>();
-  /** @internal */ retained = new Map<number, Tensor>();
+  /** @internal Hooks on the gradients of the outputs, by output slot (made on first use). */
+  hooks: Map<number, GradHook[]> | null = null;
+  /** @internal Outputs that keep their `.grad` (`retainGrad`), by output slot (made on first use). */
+  retained: Map<number, Tensor> | null = null;
   private backwardFn: BackwardFn | null;
+  /** Set by `record1`: `backwardFn` takes the single output's gradient rather than the list. */
+  private readonly single: boolean;
   private saved: readonly Tensor[] | null;
   private readonly savedVersions: readonly number[];
   private readonly hadSaved: boolean;
 
-  constructor(name: string, inputs: readonly (Tensor | null)[], backward: BackwardFn | null, saved: readonly Tensor[]) {
+  constructor(name: string, inputs: readonly (Tensor | null)[], backward: BackwardFn | null, saved: readonly Tensor[], single = false) {
     this.name = name;
-    this.nextFunctions = inputs.map((t) => (t?.requiresGrad ? edgeOf(t) : null));
-    this.inputMeta = inputs.map((t) => ({ shape: t ? t.shape : [], dtype: t ? t.dtype : "float32" }));
+    const n = inputs.length;
+    const next = new Array<Edge | null>(n);
+    const meta = new Array<TensorMeta>(n);
+    const needs = new Array<boolean>(n);
+    for (let i = 0; i < n; i++) {
+      const t = inputs[i];
+      needs[i] = t?.requiresGrad === true;
+      next[i] = needs[i] ? edgeOf(t as Tensor) : null;
+      meta[i] = t ? { shape: t.shape, dtype: t.dtype } : NO_INPUT;
+    }
+    this.nextFunctions = next;
+    this.inputMeta = meta;
+    this.needs = needs;
     this.backwardFn = backward;
+    this.single = single;
     this.saved = saved;
-    this.savedVersions = saved.map((t) => t._version);
+    const versions = new Array<number>(saved.length);
+    for (let i = 0; i < saved.length; i++) versions[i] = saved[i]._version;
+    this.savedVersions = versions;
     this.hadSaved = saved.length > 0;
     this.forwardStack = isAnomalyEnabled() ? new Error().stack : undefined;
   }
@@ -58,7 +87,9 @@ export class Node {
           "Saved values are freed by backward() and autograd.grad(); pass {retainGraph: true} to the first call if you need to backward twice.",
       );
     }
-    return this.saved.map((t, i) => {
+    const saved = this.saved;
+    for (let i = 0; i < saved.length; i++) {
+      const t = saved[i];
       if (t._version !== this.savedVersions[i]) {
         throw new AutogradError(
           `one of the tensors needed for gradient computation has been modified by an in-place operation: ` +
@@ -66,15 +97,16 @@ export class Node {
             `expected version ${this.savedVersions[i]} instead. Hint: clone() it before the in-place op, or use the out-of-place op.`,
         );
       }
-      return t;
-    });
+    }
+    return saved as Tensor[];
   }
 
   /** @internal Runs the backward function. */
   apply(grads: Tensor[]): readonly (Tensor | null | undefined)[] {
     if (this.backwardFn === null || (this.hadSaved && this.saved === null)) this.unpackSaved();
-    const saved = this.hadSaved ? this.unpackSaved() : [];
-    return (this.backwardFn as BackwardFn)(grads, saved);
+    const saved = this.hadSaved ? this.unpackSaved() : NO_SAVED;
+    const fn = this.backwardFn as BackwardFn;
+    return this.single ? (fn as unknown as SingleBackwardFn)(grads[0], saved, this.needs) : fn(grads, saved, this.needs);
   }
 
   /** @internal Drops saved tensors after backward without retainGraph, so their memory can be reclaimed. */
@@ -109,7 +141,7 @@ function edgeOf(t: Tensor): Edge {
 /** Whether an op with these inputs should record a node. */
 export function needsGrad(inputs: readonly (Tensor | null | undefined)[]): boolean {
   if (!isGradEnabled()) return false;
-  for (const t of inputs) if (t?.requiresGrad) return true;
+  for (let i = 0; i < inputs.length; i++) if (inputs[i]?.requiresGrad) return true;
   return false;
 }
 
@@ -128,10 +160,10 @@ export function record<T extends Tensor | Tensor[]>(
   if (!needsGrad(inputs)) return outputs;
   const node = new Node(name, inputs, backward, saved);
   const outs = Array.isArray(outputs) ? outputs : [outputs];
-  outs.forEach((o, i) => {
-    o._setGradFn(node, i);
-    node.outputMeta.push({ shape: o.shape, dtype: o.dtype });
-  });
+  for (let i = 0; i < outs.length; i++) {
+    outs[i]._setGradFn(node, i);
+    node.outputMeta.push({ shape: outs[i].shape, dtype: outs[i].dtype });
+  }
   return outputs;
 }
 
@@ -140,8 +172,12 @@ export function record1(
   name: string,
   out: Tensor,
   inputs: readonly (Tensor | null)[],
-  backward: (g: Tensor, saved: Tensor[]) => readonly (Tensor | null | undefined)[],
-  saved: readonly Tensor[] = [],
+  backward: SingleBackwardFn,
+  saved: readonly Tensor[] = NO_SAVED,
 ): Tensor {
-  return record(name, out, inputs, (grads, s) => backward(grads[0], s), saved);
+  if (!needsGrad(inputs)) return out;
+  const node = new Node(name, inputs, backward as unknown as BackwardFn, saved, true);
+  out._setGradFn(node, 0);
+  node.outputMeta.push({ shape: out.shape, dtype: out.dtype });
+  return out;
 }

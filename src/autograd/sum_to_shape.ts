@@ -1,5 +1,5 @@
 import { ShapeError } from "../errors.js";
-import { fmt } from "../shape.js";
+import { fmt, shapesEqual } from "../shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 
 /**
@@ -9,7 +9,7 @@ import type { Tensor } from "../tensor/tensor.js";
  */
 export function sumToShape(g: Tensor, shape: readonly number[], op: string): Tensor {
   const gs = g.shape;
-  if (gs.length === shape.length && gs.every((s, i) => s === shape[i])) return g;
+  if (shapesEqual(gs, shape)) return g;
   const lead = gs.length - shape.length;
   if (lead < 0) throw new ShapeError(`${op}: gradient of shape ${fmt(gs)} cannot be reduced to input shape ${fmt(shape)}`);
   const dims: number[] = [];

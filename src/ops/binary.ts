@@ -5,7 +5,7 @@ import { DTypeError } from "../errors.js";
 import { broadcastShapes } from "../shape.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { zerosLike } from "./creation.js";
-import { asTensor, backendOf, broadcastView, fromBuffer, requireBool, resultTypeOf } from "./util.js";
+import { asTensor, backendOf, broadcastView, fromBuffer, requireBool, resultTypeOf, sameShape } from "./util.js";
 
 /**
  * Broadcasts two operands and runs a binary kernel. Operands are first brought to the compute dtype
@@ -15,7 +15,8 @@ function kernel(op: BinaryOp, a: TensorLike, b: TensorLike, computeDType: DType,
   const backend = backendOf(op, a, b);
   const ta = asTensor(a, computeDType, backend);
   const tb = asTensor(b, computeDType, backend);
-  const shape = broadcastShapes(op, ta.shape, tb.shape);
+  // Same shapes (the usual case) need no broadcasting, and the output shares the operands' frozen shape.
+  const shape = sameShape(ta.shape, tb.shape) ? ta.shape : broadcastShapes(op, ta.shape, tb.shape);
   const out = fromBuffer(backend.binary(op, broadcastView(ta, shape), broadcastView(tb, shape), outDType), shape, outDType, backend);
   return [out, ta, tb];
 }
@@ -40,21 +41,24 @@ const tensors = (a: TensorLike, b: TensorLike): (Tensor | null)[] => [a instance
 export function add(a: TensorLike, b: TensorLike, alpha?: number): Tensor {
   if (alpha !== undefined && alpha !== 1) return add(a, mul(b, alpha));
   const [out] = kernel("add", a, b, arithmeticType("add", a, b));
-  return record1("AddBackward0", out, tensors(a, b), (g) => [g, g]);
+  return record1("AddBackward0", out, tensors(a, b), (g, _, needs) => [needs[0] ? g : null, needs[1] ? g : null]);
 }
 
 /** a − alpha·b. d/da = 1, d/db = −alpha. */
 export function sub(a: TensorLike, b: TensorLike, alpha?: number): Tensor {
   if (alpha !== undefined && alpha !== 1) return sub(a, mul(b, alpha));
   const [out] = kernel("sub", a, b, arithmeticType("sub", a, b));
-  return record1("SubBackward0", out, tensors(a, b), (g) => [g, g.neg()]);
+  return record1("SubBackward0", out, tensors(a, b), (g, _, needs) => [needs[0] ? g : null, needs[1] ? g.neg() : null]);
 }
 
 /** a·b. d/da = b, d/db = a. */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
   const dtype = resultTypeOf(a, b);
   const [out, ta, tb] = kernel("mul", a, b, dtype === "bool" ? "int32" : dtype, dtype);
-  return record1("MulBackward0", out, tensors(a, b), (g, [ta, tb]) => [g.mul(tb), g.mul(ta)], [ta, tb]);
+  return record1("MulBackward0", out, tensors(a, b), (g, [ta, tb], needs) => [needs[0] ? g.mul(tb) : null, needs[1] ? g.mul(ta) : null], [
+    ta,
+    tb,
+  ]);
 }
 
 export interface DivOptions {
@@ -75,7 +79,13 @@ export function div(a: TensorLike, b: TensorLike, options: DivOptions = {}): Ten
     return record1("DivBackward1", out, tensors(a, b), (g) => [zerosLike(g), zerosLike(g)]);
   }
   const [out, ta, tb] = kernel("div", a, b, toFloating(dtype));
-  return record1("DivBackward0", out, tensors(a, b), (g, [ta, tb]) => [g.div(tb), g.mul(ta).div(tb.square()).neg()], [ta, tb]);
+  return record1(
+    "DivBackward0",
+    out,
+    tensors(a, b),
+    (g, [ta, tb], needs) => [needs[0] ? g.div(tb) : null, needs[1] ? g.mul(ta).div(tb.square()).neg() : null],
+    [ta, tb],
+  );
 }
 
 /**

@@ -6,7 +6,7 @@ import { fmt } from "../shape.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { arange } from "./creation.js";
 import type { IndexItem } from "./slicing.js";
-import { asTensor } from "./util.js";
+import { asTensor, sameShape } from "./util.js";
 import { viewScatter } from "./views.js";
 
 const rank = (d: DType): number => (d === "bool" ? 0 : d === "int32" ? 1 : 2);
@@ -25,7 +25,7 @@ function writeInto(x: Tensor, value: Tensor, op: string): void {
   if (rank(value.dtype) > rank(x.dtype)) {
     throw new DTypeError(`${op}: result type ${value.dtype} can't be cast to the desired output type ${x.dtype}`);
   }
-  x._backend.copy(x._view, value.expand([...x.shape])._view);
+  x._backend.copy(x._view, (sameShape(value.shape, x.shape) ? value : value.expand([...x.shape]))._view);
   x.storage.version++;
 }
 

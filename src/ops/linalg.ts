@@ -2,7 +2,7 @@ import { record1 } from "../autograd/node.js";
 import { DTypeError, ShapeError } from "../errors.js";
 import { broadcastShapes, fmt } from "../shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { backendOf, fromBuffer } from "./util.js";
+import { backendOf, fromBuffer, sameShape } from "./util.js";
 
 function sameDType(op: string, a: Tensor, b: Tensor): void {
   if (a.dtype !== b.dtype) {
@@ -17,23 +17,31 @@ function sameDType(op: string, a: Tensor, b: Tensor): void {
  * engine when a batch dim was broadcast).
  */
 function batchedMatmul(a: Tensor, b: Tensor): Tensor {
-  const [m, k] = a.shape.slice(-2);
-  const [k2, n] = b.shape.slice(-2);
+  const m = a.shape[a.ndim - 2];
+  const k = a.shape[a.ndim - 1];
+  const k2 = b.shape[b.ndim - 2];
+  const n = b.shape[b.ndim - 1];
   if (k !== k2) {
     throw new ShapeError(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be multiplied (${m}x${k} and ${k2}x${n})`);
   }
-  let batch: number[];
-  try {
-    batch = broadcastShapes("matmul", a.shape.slice(0, -2), b.shape.slice(0, -2));
-  } catch (e) {
-    if (!(e instanceof ShapeError)) throw e;
-    throw new ShapeError(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be multiplied: batch dims do not broadcast`);
+  let batch: number[] = [];
+  if (a.ndim > 2 || b.ndim > 2) {
+    try {
+      batch = broadcastShapes("matmul", a.shape.slice(0, -2), b.shape.slice(0, -2));
+    } catch (e) {
+      if (!(e instanceof ShapeError)) throw e;
+      throw new ShapeError(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be multiplied: batch dims do not broadcast`);
+    }
   }
-  const ae = a.expand([...batch, m, k]);
-  const be = b.expand([...batch, k, n]);
+  // Operands that already have the batch shape (every 2-D product) are used as they are.
+  const ae = a.ndim === batch.length + 2 && sameShape(a.shape.slice(0, -2), batch) ? a : a.expand([...batch, m, k]);
+  const be = b.ndim === batch.length + 2 && sameShape(b.shape.slice(0, -2), batch) ? b : b.expand([...batch, k, n]);
   const backend = backendOf("matmul", a, b);
   const out = fromBuffer(backend.matmul(ae._view, be._view, a.dtype), [...batch, m, n], a.dtype, backend);
-  return record1("BmmBackward0", out, [a, b], (g, [a, b]) => [g.matmul(b.mT), a.mT.matmul(g)], [a, b]);
+  return record1("BmmBackward0", out, [a, b], (g, [a, b], needs) => [needs[0] ? g.matmul(b.mT) : null, needs[1] ? a.mT.matmul(g) : null], [
+    a,
+    b,
+  ]);
 }
 
 /**

@@ -2,14 +2,14 @@ import type { Backend, BackendBuffer, View } from "../backend/backend.js";
 import { getBackend } from "../backend/registry.js";
 import { type DType, isFloating, resultType, type Scalar } from "../dtype.js";
 import { DTypeError, ValueError } from "../errors.js";
-import { fmt } from "../shape.js";
+import { fmt, shapesEqual } from "../shape.js";
 import { Storage } from "../tensor/storage.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 
 /** A new tensor owning `buffer`, laid out contiguously. */
 export function fromBuffer(buffer: BackendBuffer, shape: readonly number[], dtype: DType, backend: Backend = getBackend()): Tensor {
   let size = 1;
-  for (const s of shape) size *= s;
+  for (let i = 0; i < shape.length; i++) size *= shape[i];
   return new Tensor(new Storage(backend, buffer, dtype, size), shape);
 }
 
@@ -37,11 +37,22 @@ export function scalarTensor(value: Scalar, dtype: DType, backend: Backend = get
 
 /** The operands' result dtype (`torch.result_type`). */
 export function resultTypeOf(...xs: (TensorLike | null | undefined)[]): DType {
+  // The common cases, without the general rule's work: two tensors of one dtype, or a float tensor and a number.
+  if (xs.length === 2) {
+    const [a, b] = xs;
+    if (a instanceof Tensor) {
+      if (b instanceof Tensor ? b.dtype === a.dtype : typeof b === "number" && isFloating(a.dtype)) return a.dtype;
+    }
+  }
   return resultType(...xs.filter((x): x is TensorLike => x !== null && x !== undefined));
 }
 
+/** Whether two shapes are equal (the same array, or the same sizes). */
+export const sameShape = shapesEqual;
+
 /** A view of `t` broadcast to `shape` (stride 0 on repeated dims), for kernels that take equal shapes. */
 export function broadcastView(t: Tensor, shape: readonly number[]): View {
+  if (sameShape(t.shape, shape)) return t._view;
   const lead = shape.length - t.ndim;
   const strides = shape.map((s, i) => {
     if (i < lead) return 0;
@@ -55,6 +66,12 @@ export function broadcastView(t: Tensor, shape: readonly number[]): View {
  * representation (`Backend.memory`), as the CPU backends do: then the current backend runs the op if it is one of them.
  */
 export function backendOf(op: string, ...xs: (TensorLike | null | undefined)[]): Backend {
+  if (xs.length === 2) {
+    // Two operands on one backend (or a tensor and a scalar): the usual case.
+    const [x, y] = xs;
+    if (x instanceof Tensor && (!(y instanceof Tensor) || y._backend === x._backend)) return x._backend;
+    if (y instanceof Tensor && !(x instanceof Tensor)) return y._backend;
+  }
   let b: Backend | undefined;
   let mixed = false;
   for (const x of xs) {

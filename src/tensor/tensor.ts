@@ -38,6 +38,12 @@ export interface TensorBackwardOptions {
   /** Record the backward pass too, for higher-order gradients. */
   createGraph?: boolean;
 }
+const EMPTY: readonly number[] = Object.freeze([]);
+/** `a` itself when frozen (so shared shapes are not copied again), else a frozen copy. */
+function frozenCopy(a: readonly number[]): readonly number[] {
+  if (a.length === 0) return EMPTY;
+  return Object.isFrozen(a) ? a : Object.freeze(a.slice());
+}
 type ShapeArgs = number[] | [readonly number[]];
 const shapeOf = (args: ShapeArgs): number[] => (Array.isArray(args[0]) ? [...(args[0] as number[])] : (args as number[]));
 
@@ -63,16 +69,21 @@ export class Tensor {
   /** @internal */ _gradFn: Node | null = null;
   /** @internal */ _outputNr = 0;
   /** @internal */ _accumulator: AccumulateGrad | null = null;
-  /** @internal */ _hooks: GradHook[] = [];
+  /** @internal Hooks on a leaf's gradient (made on first use). */ _hooks: GradHook[] | null = null;
   private _requiresGrad = false;
   /** An optional label, shown by graph views. */
   name: string | undefined;
 
+  /** @internal The strided window kernels read, made on first use (every field of it is immutable). */
+  private _viewCache: View | null = null;
+
   /** @internal Use `tg.tensor`, `tg.zeros` and the other creation functions. */
   constructor(storage: Storage, shape: readonly number[], strides?: readonly number[], offset = 0, base: Tensor | null = null) {
     this.storage = storage;
-    this.shape = Object.freeze([...shape]);
-    this.strides = Object.freeze(strides ? [...strides] : contiguousStrides(shape));
+    // Frozen arrays (another tensor's shape or strides) are shared as they are: nothing can change them.
+    this.shape = frozenCopy(shape);
+    // Strides are internal (`stride()` returns a copy) and never written after construction, so they are shared, not copied.
+    this.strides = strides ?? contiguousStrides(shape);
     this.offset = offset;
     this._base = base;
   }
@@ -97,7 +108,14 @@ export class Tensor {
   }
   /** @internal The strided window kernels read. */
   get _view(): View {
-    return { buffer: this.storage.buffer, dtype: this.dtype, shape: this.shape, strides: this.strides, offset: this.offset };
+    this._viewCache ??= {
+      buffer: this.storage.buffer,
+      dtype: this.storage.dtype,
+      shape: this.shape,
+      strides: this.strides,
+      offset: this.offset,
+    };
+    return this._viewCache;
   }
   numel(): number {
     return numel(this.shape);
@@ -152,7 +170,7 @@ export class Tensor {
   }
   /** Whether `.grad` will be kept for this non-leaf (see `retainGrad`). */
   get retainsGrad(): boolean {
-    return this._gradFn !== null && this._gradFn.retained.get(this._outputNr) === this;
+    return this._gradFn?.retained?.get(this._outputNr) === this;
   }
   /** Sets `requiresGrad` in place on a leaf and returns it. */
   requiresGrad_(value = true): this {
@@ -168,7 +186,10 @@ export class Tensor {
   /** Keeps `.grad` for this non-leaf tensor after backward. */
   retainGrad(): void {
     if (!this.requiresGrad) throw new AutogradError("can't retainGrad on a tensor that has requiresGrad=false");
-    if (this._gradFn) this._gradFn.retained.set(this._outputNr, this);
+    if (this._gradFn) {
+      this._gradFn.retained ??= new Map();
+      this._gradFn.retained.set(this._outputNr, this);
+    }
   }
   /**
    * Calls `hook(grad)` whenever the gradient for this tensor is computed; a returned tensor replaces it.
@@ -180,9 +201,13 @@ export class Tensor {
     if (!this.requiresGrad) throw new AutogradError("cannot register a hook on a tensor that doesn't require gradient");
     let list: GradHook[];
     if (this._gradFn) {
+      this._gradFn.hooks ??= new Map();
       list = this._gradFn.hooks.get(this._outputNr) ?? [];
       this._gradFn.hooks.set(this._outputNr, list);
-    } else list = this._hooks;
+    } else {
+      this._hooks ??= [];
+      list = this._hooks;
+    }
     list.push(hook);
     return {
       remove: () => {

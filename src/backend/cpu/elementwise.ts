@@ -2,7 +2,7 @@ import { type AnyTypedArray, type DType, typedArrayFor } from "../../dtype.js";
 import { numel } from "../../shape.js";
 import type { BinaryOp, UnaryOp, View } from "../backend.js";
 import { erf, floorDivide, roundHalfEven, sigmoid } from "./scalar_math.js";
-import { coalesceMany, data, materialize } from "./strided.js";
+import { coalesceMany, data, materialize, viewIsContiguous } from "./strided.js";
 
 // Each op gets its own loop so that the engine compiles a tight, monomorphic body: no call per element.
 
@@ -96,6 +96,11 @@ export function binary(op: BinaryOp, av: View, bv: View, outDType: DType): AnyTy
   if (n === 0) return o;
   const a = data(av);
   const b = data(bv);
+  if (viewIsContiguous(av) && viewIsContiguous(bv)) {
+    // Both dense in row-major order (the usual case): one run, no odometer.
+    binaryRow(op, a, av.offset, 1, b, bv.offset, 1, o, 0, n);
+    return o;
+  }
   const { shape, strides } = coalesceMany(av.shape, [av.strides, bv.strides]);
   const nd = shape.length;
   const inner = nd === 0 ? 1 : shape[nd - 1];

@@ -37,10 +37,61 @@ function gemm(A: AnyTypedArray, B: AnyTypedArray, acc: Float64Array, m: number, 
   }
 }
 
+/** Below this many multiply-adds a product is read straight through the strides: packing would cost more than it saves. */
+const SMALL = 4096;
+
+/** C = A·B for one small matrix pair read in place through its strides, a double sum per element. */
+function smallGemm(
+  A: AnyTypedArray,
+  oa: number,
+  rsA: number,
+  csA: number,
+  B: AnyTypedArray,
+  ob: number,
+  rsB: number,
+  csB: number,
+  out: AnyTypedArray,
+  oc: number,
+  m: number,
+  k: number,
+  n: number,
+): void {
+  for (let i = 0; i < m; i++) {
+    const aRow = oa + i * rsA;
+    for (let j = 0; j < n; j++) {
+      let acc = 0;
+      let pa = aRow;
+      let pb = ob + j * csB;
+      for (let p = 0; p < k; p++, pa += csA, pb += rsB) acc += A[pa] * B[pb];
+      out[oc + i * n + j] = acc;
+    }
+  }
+}
+
 export function matmul(av: View, bv: View, outDType: DType): AnyTypedArray {
   const nd = av.shape.length;
-  const [m, k] = [av.shape[nd - 2], av.shape[nd - 1]];
+  const m = av.shape[nd - 2];
+  const k = av.shape[nd - 1];
   const n = bv.shape[nd - 1];
+  if (nd === 2 && m * n * k <= SMALL) {
+    const out = typedArrayFor(outDType, m * n);
+    smallGemm(
+      av.buffer as AnyTypedArray,
+      av.offset,
+      av.strides[0],
+      av.strides[1],
+      bv.buffer as AnyTypedArray,
+      bv.offset,
+      bv.strides[0],
+      bv.strides[1],
+      out,
+      0,
+      m,
+      k,
+      n,
+    );
+    return out;
+  }
   const batchShape = av.shape.slice(0, nd - 2);
   const batch = numel(batchShape);
   const out = typedArrayFor(outDType, batch * m * n);

@@ -111,7 +111,7 @@ export function gatherStrided(src: AnyTypedArray, shape: Shape, strides: Shape, 
 export function materialize(v: View): AnyTypedArray {
   const src = data(v);
   const n = numel(v.shape);
-  if (viewIsContiguous(v)) return src.subarray(v.offset, v.offset + n);
+  if (viewIsContiguous(v)) return v.offset === 0 && n === src.length ? src : src.subarray(v.offset, v.offset + n);
   const out = typedArrayFor(v.dtype, n);
   gatherStrided(src, v.shape, v.strides, v.offset, out);
   return out;
