@@ -1,0 +1,594 @@
+/**
+ * The model behind the "See backpropagation" view: a small safe expression parser (no `eval`), the evaluation of the
+ * parsed expression with tensorgrad tensors that require grad, and the extraction of the computation graph from
+ * tensorgrad's own `gradFn` / `nextFunctions` graph, with every node's forward value, the local gradients of every
+ * gate (computed by tensorgrad too) and the backward pass as a list of steps ("upstream × local = gradient").
+ *
+ * No DOM here: graph_view.ts draws it, test/graph_view.test.ts checks it in Node.
+ */
+import * as tg from "tensorgrad";
+
+// ---- parser -------------------------------------------------------------------------------------------------------
+
+export const FUNCTIONS = ["exp", "log", "tanh", "sigmoid", "relu"] as const;
+export type FunctionName = (typeof FUNCTIONS)[number];
+export type BinaryOp = "+" | "-" | "*" | "/" | "^";
+
+export type Expr =
+  | { kind: "num"; value: number }
+  | { kind: "var"; name: string }
+  | { kind: "neg"; arg: Expr }
+  | { kind: "binary"; op: BinaryOp; left: Expr; right: Expr }
+  | { kind: "call"; fn: FunctionName; arg: Expr };
+
+/** A parse error with the character position it points at. */
+export class ExprError extends Error {
+  constructor(
+    message: string,
+    readonly position: number,
+  ) {
+    super(message);
+    this.name = "ExprError";
+  }
+}
+
+export const MAX_EXPR_LENGTH = 200;
+/** At most this many operations (gates), so the drawing stays readable. */
+export const MAX_GATES = 40;
+const MAX_DEPTH = 40;
+
+type Token =
+  | { kind: "num"; value: number; pos: number; text: string }
+  | { kind: "ident"; name: string; pos: number; text: string }
+  | { kind: "op"; op: "+" | "-" | "*" | "/" | "^" | "(" | ")"; pos: number; text: string }
+  | { kind: "end"; pos: number; text: string };
+
+/** Typographic operators accepted as their ASCII forms. */
+const ALIASES: Record<string, "+" | "-" | "*" | "/" | "^" | "(" | ")"> = {
+  "+": "+",
+  "-": "-",
+  "−": "-",
+  "–": "-",
+  "*": "*",
+  "×": "*",
+  "·": "*",
+  "/": "/",
+  "÷": "/",
+  "^": "^",
+  "(": "(",
+  ")": ")",
+};
+
+function tokenize(src: string): Token[] {
+  if (src.length > MAX_EXPR_LENGTH)
+    throw new ExprError(`the expression is too long (at most ${MAX_EXPR_LENGTH} characters)`, MAX_EXPR_LENGTH);
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i];
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    const num = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/.exec(src.slice(i));
+    if (num) {
+      tokens.push({ kind: "num", value: Number(num[0]), pos: i, text: num[0] });
+      i += num[0].length;
+      continue;
+    }
+    const ident = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i));
+    if (ident) {
+      tokens.push({ kind: "ident", name: ident[0], pos: i, text: ident[0] });
+      i += ident[0].length;
+      continue;
+    }
+    const op = ALIASES[c];
+    if (op) {
+      tokens.push({ kind: "op", op, pos: i, text: c });
+      i++;
+      continue;
+    }
+    throw new ExprError(`unexpected character "${c}" at position ${i + 1}`, i);
+  }
+  tokens.push({ kind: "end", pos: src.length, text: "the end" });
+  return tokens;
+}
+
+const VAR_RE = /^x[1-9]$/;
+
+/**
+ * Parses an expression of numbers, the variables x1..x9, + − * / ^ (right-associative, binding tighter than unary
+ * minus: −x1^2 is −(x1²)), parentheses, unary minus and the functions exp, log, tanh, sigmoid and relu.
+ * Throws `ExprError` with the position of the problem.
+ */
+export function parseExpr(src: string): Expr {
+  const tokens = tokenize(src);
+  let k = 0;
+  let gates = 0;
+  const peek = () => tokens[k];
+  const gate = (pos: number) => {
+    if (++gates > MAX_GATES) throw new ExprError(`the expression has too many operations (at most ${MAX_GATES})`, pos);
+  };
+  const isOp = (t: Token, op: string): boolean => t.kind === "op" && t.op === op;
+  const where = (t: Token) => (t.kind === "end" ? "at the end" : `at position ${t.pos + 1}`);
+
+  function expr(depth: number): Expr {
+    if (depth > MAX_DEPTH) throw new ExprError("the expression is nested too deeply", peek().pos);
+    let left = term(depth);
+    for (let t = peek(); isOp(t, "+") || isOp(t, "-"); t = peek()) {
+      k++;
+      gate(t.pos);
+      left = { kind: "binary", op: (t as { op: BinaryOp }).op, left, right: term(depth) };
+    }
+    return left;
+  }
+  function term(depth: number): Expr {
+    let left = unary(depth);
+    for (let t = peek(); isOp(t, "*") || isOp(t, "/"); t = peek()) {
+      k++;
+      gate(t.pos);
+      left = { kind: "binary", op: (t as { op: BinaryOp }).op, left, right: unary(depth) };
+    }
+    return left;
+  }
+  function unary(depth: number): Expr {
+    const t = peek();
+    if (depth > MAX_DEPTH) throw new ExprError("the expression is nested too deeply", t.pos);
+    if (isOp(t, "-")) {
+      k++;
+      gate(t.pos);
+      return { kind: "neg", arg: unary(depth + 1) };
+    }
+    if (isOp(t, "+")) {
+      k++;
+      return unary(depth + 1);
+    }
+    return power(depth);
+  }
+  function power(depth: number): Expr {
+    const base = primary(depth);
+    const t = peek();
+    if (isOp(t, "^")) {
+      k++;
+      gate(t.pos);
+      return { kind: "binary", op: "^", left: base, right: unary(depth + 1) };
+    }
+    return base;
+  }
+  function primary(depth: number): Expr {
+    const t = peek();
+    if (t.kind === "num") {
+      k++;
+      if (!Number.isFinite(t.value)) throw new ExprError(`the number ${t.text} is too large`, t.pos);
+      return { kind: "num", value: t.value };
+    }
+    if (t.kind === "ident") {
+      k++;
+      if (VAR_RE.test(t.name)) return { kind: "var", name: t.name };
+      const fn = FUNCTIONS.find((f) => f === t.name);
+      if (fn) {
+        if (!isOp(peek(), "(")) throw new ExprError(`${fn} needs its argument in parentheses, as ${fn}(x1), ${where(peek())}`, peek().pos);
+        k++;
+        gate(t.pos);
+        const arg = expr(depth + 1);
+        expectClose(t);
+        return { kind: "call", fn, arg };
+      }
+      throw new ExprError(
+        `unknown name "${t.name}" at position ${t.pos + 1}: use the variables x1 to x9 and the functions ${FUNCTIONS.join(", ")}`,
+        t.pos,
+      );
+    }
+    if (isOp(t, "(")) {
+      k++;
+      const inner = expr(depth + 1);
+      expectClose(t);
+      return inner;
+    }
+    if (t.kind === "end") throw new ExprError(k === 0 ? "the expression is empty" : "the expression ends too early", t.pos);
+    throw new ExprError(`unexpected "${t.text}" ${where(t)}`, t.pos);
+  }
+  function expectClose(open: Token): void {
+    const t = peek();
+    if (!isOp(t, ")"))
+      throw new ExprError(
+        `missing ")" for the "(" at position ${open.pos + 1} (found ${t.kind === "end" ? "the end" : `"${t.text}"`})`,
+        t.pos,
+      );
+    k++;
+  }
+
+  const e = expr(0);
+  const t = peek();
+  if (t.kind !== "end") throw new ExprError(`unexpected "${t.text}" ${where(t)}`, t.pos);
+  return e;
+}
+
+/** The variables an expression uses, in order x1..x9. */
+export function variablesOf(e: Expr): string[] {
+  const seen = new Set<string>();
+  const walk = (x: Expr): void => {
+    if (x.kind === "var") seen.add(x.name);
+    else if (x.kind === "neg" || x.kind === "call") walk(x.arg);
+    else if (x.kind === "binary") {
+      walk(x.left);
+      walk(x.right);
+    }
+  };
+  walk(e);
+  return [...seen].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+}
+
+/** The expression written back, fully parenthesized where needed (for labels). */
+export function exprToString(e: Expr): string {
+  const prec = (x: Expr): number =>
+    x.kind === "binary" ? (x.op === "+" || x.op === "-" ? 1 : x.op === "^" ? 4 : 2) : x.kind === "neg" ? 3 : 5;
+  const wrap = (x: Expr, min: number) => (prec(x) < min ? `(${exprToString(x)})` : exprToString(x));
+  switch (e.kind) {
+    case "num":
+      return fmtNumber(e.value);
+    case "var":
+      return e.name;
+    case "neg":
+      return `−${wrap(e.arg, 3)}`;
+    case "call":
+      return `${e.fn}(${exprToString(e.arg)})`;
+    case "binary": {
+      const p = prec(e);
+      const sym = { "+": " + ", "-": " − ", "*": "·", "/": " / ", "^": "^" }[e.op];
+      return `${wrap(e.left, e.op === "^" ? p + 1 : p)}${sym}${wrap(e.right, e.op === "^" ? p : p + 1)}`;
+    }
+  }
+}
+
+// ---- evaluation and the graph ---------------------------------------------------------------------------------------
+
+/** What the evaluator recorded for one operation: the tensor it made and the tensors it read. */
+interface OpRecord {
+  label: string;
+  op: (inputs: tg.Tensor[]) => tg.Tensor;
+  inputs: tg.Tensor[];
+  output: tg.Tensor;
+}
+
+export type GraphNodeKind = "input" | "const" | "op";
+
+export interface GraphNode {
+  /** Stable id: the variable's name for inputs ("x1"), "c<k>" for constants, "n<k>" for gates in topological order. */
+  id: string;
+  kind: GraphNodeKind;
+  /** What the drawing shows in the node: "+", "×", "exp", "x1", "3". */
+  label: string;
+  /** The tensorgrad autograd node's name ("MulBackward0", "AccumulateGrad"); "" for constants (no node). */
+  gradFn: string;
+  /** The forward value. */
+  value: number;
+  /** Input node ids (gates only), in argument order. */
+  inputs: string[];
+  /** The gradient tensorgrad's backward gave this node's output (`.grad`, retained on intermediates); null for constants. */
+  grad: number | null;
+  /** Layout: the column (longest path from the inputs) and the height within it, in rows (may be fractional). */
+  col: number;
+  row: number;
+}
+
+/** One term of the chain rule at a gate: the gradient it sends to one of its inputs. */
+export interface ChainTerm {
+  /** The input node that receives it. */
+  to: string;
+  upstream: number;
+  local: number;
+  /** upstream × local. */
+  product: number;
+}
+
+export type BackwardStep = { kind: "seed"; node: string } | { kind: "gate"; node: string; terms: ChainTerm[] };
+
+export interface Graph {
+  expr: Expr;
+  /** Nodes in topological order (every node after its inputs); the last is the output. */
+  nodes: GraphNode[];
+  output: string;
+  /** The backward pass in the order tensorgrad's engine runs it (reverse topological): seed, then one step per gate. */
+  steps: BackwardStep[];
+  /** Values used, by variable name. */
+  values: Record<string, number>;
+}
+
+const GATE_LABELS: Record<string, string> = { "+": "+", "-": "−", "*": "×", "/": "÷", "^": "^", neg: "−x" };
+
+function scalar(v: number): tg.Tensor {
+  return tg.tensor(v, { dtype: "float64" });
+}
+
+/** Reads a one-element tensor as a number. */
+function num(t: tg.Tensor): number {
+  return t.item() as number;
+}
+
+/**
+ * Evaluates the expression with tensorgrad (float64 tensors; each variable a leaf that requires grad), runs
+ * `backward()`, and reads the graph back from the output's `gradFn`: nodes in topological order, their forward values
+ * (the tensors recorded while evaluating, matched to their `gradFn` nodes), the gradient of each (leaves' `.grad`,
+ * intermediates' retained `.grad`), the local gradient of every gate input (by tensorgrad's `autograd.grad` on that
+ * gate alone) and the backward steps.
+ */
+export function buildGraph(source: string | Expr, values: Record<string, number>): Graph {
+  const expr = typeof source === "string" ? parseExpr(source) : source;
+  const vars = variablesOf(expr);
+  if (vars.length === 0) throw new ExprError("the expression has no variables: use x1 to x9 so there is something to differentiate", 0);
+  const leaves = new Map<string, tg.Tensor>();
+  for (const v of vars) {
+    const value = values[v];
+    if (value === undefined || !Number.isFinite(value)) throw new ExprError(`${v} needs a finite value`, 0);
+    leaves.set(v, tg.tensor(value, { dtype: "float64", requiresGrad: true }));
+  }
+  const records: OpRecord[] = [];
+  const record = (label: string, inputs: tg.Tensor[], op: (xs: tg.Tensor[]) => tg.Tensor): tg.Tensor => {
+    const output = op(inputs);
+    if (output.requiresGrad) output.retainGrad();
+    records.push({ label, op, inputs, output });
+    return output;
+  };
+  const evaluate = (e: Expr): tg.Tensor => {
+    switch (e.kind) {
+      case "num":
+        return scalar(e.value);
+      case "var":
+        return leaves.get(e.name) as tg.Tensor;
+      case "neg":
+        return record(GATE_LABELS.neg, [evaluate(e.arg)], ([a]) => a.neg());
+      case "call": {
+        const fn = e.fn;
+        return record(fn, [evaluate(e.arg)], ([a]) => applyFunction(fn, a));
+      }
+      case "binary": {
+        const l = evaluate(e.left);
+        const r = evaluate(e.right);
+        const op = e.op;
+        return record(GATE_LABELS[op], [l, r], ([a, b]) => applyBinary(op, a, b));
+      }
+    }
+  };
+  const out = evaluate(expr);
+  out.backward();
+
+  // Match the recorded tensors to tensorgrad's autograd nodes.
+  const byNode = new Map<tg.autograd.Node, OpRecord>();
+  for (const r of records) if (r.output.gradFn) byNode.set(r.output.gradFn, r);
+  const leafName = new Map<tg.Tensor, string>();
+  for (const [name, t] of leaves) leafName.set(t, name);
+
+  // Walk gradFn / nextFunctions depth-first; post-order gives the topological order (inputs first).
+  const nodes: GraphNode[] = [];
+  const idOf = new Map<tg.autograd.Node, string>();
+  let consts = 0;
+  const visit = (node: tg.autograd.Node): string => {
+    const known = idOf.get(node);
+    if (known) return known;
+    if (node instanceof tg.autograd.AccumulateGrad) {
+      const name = leafName.get(node.variable) ?? `leaf${idOf.size}`;
+      const g = node.variable.grad;
+      nodes.push({
+        id: name,
+        kind: "input",
+        label: name,
+        gradFn: node.name,
+        value: num(node.variable),
+        inputs: [],
+        grad: g ? num(g) : 0,
+        col: 0,
+        row: 0,
+      });
+      idOf.set(node, name);
+      return name;
+    }
+    const rec = byNode.get(node);
+    if (!rec) throw new Error(`graph view: the autograd node ${node.name} was not recorded while evaluating`);
+    const inputs = node.nextFunctions.map((edge, i) => {
+      if (edge) return visit(edge.node);
+      const id = `c${consts++}`;
+      const v = num(rec.inputs[i]);
+      nodes.push({ id, kind: "const", label: fmtNumber(v), gradFn: "", value: v, inputs: [], grad: null, col: 0, row: 0 });
+      return id;
+    });
+    const id = `n${nodes.filter((n) => n.kind === "op").length}`;
+    const g = rec.output.grad;
+    nodes.push({
+      id,
+      kind: "op",
+      label: rec.label,
+      gradFn: node.name,
+      value: num(rec.output),
+      inputs,
+      grad: g ? num(g) : 0,
+      col: 0,
+      row: 0,
+    });
+    idOf.set(node, id);
+    return id;
+  };
+
+  let outputId: string;
+  if (out.gradFn) outputId = visit(out.gradFn);
+  else {
+    // The expression is a bare variable: its graph is the leaf alone.
+    const name = vars[0];
+    nodes.push({
+      id: name,
+      kind: "input",
+      label: name,
+      gradFn: "AccumulateGrad",
+      value: num(out),
+      inputs: [],
+      grad: out.grad ? num(out.grad) : 1,
+      col: 0,
+      row: 0,
+    });
+    outputId = name;
+  }
+  layout(nodes, outputId);
+
+  // The backward steps, in reverse topological order, with tensorgrad's local gradients.
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const recById = new Map<string, OpRecord>();
+  for (const [node, id] of idOf) {
+    const r = byNode.get(node);
+    if (r) recById.set(id, r);
+  }
+  const steps: BackwardStep[] = [{ kind: "seed", node: outputId }];
+  const upstream = new Map<string, number>([[outputId, 1]]);
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const n = nodes[i];
+    if (n.kind !== "op") continue;
+    const rec = recById.get(n.id) as OpRecord;
+    const locals = localGradients(rec);
+    const up = upstream.get(n.id) ?? 0;
+    const terms: ChainTerm[] = [];
+    n.inputs.forEach((to, k) => {
+      if ((byId.get(to) as GraphNode).kind === "const") return;
+      const local = locals[k];
+      const product = up * local;
+      terms.push({ to, upstream: up, local, product });
+      upstream.set(to, (upstream.get(to) ?? 0) + product);
+    });
+    steps.push({ kind: "gate", node: n.id, terms });
+  }
+  return { expr, nodes, output: outputId, steps, values: Object.fromEntries(vars.map((v) => [v, values[v] as number])) };
+}
+
+function applyFunction(fn: FunctionName, a: tg.Tensor): tg.Tensor {
+  switch (fn) {
+    case "exp":
+      return a.exp();
+    case "log":
+      return a.log();
+    case "tanh":
+      return a.tanh();
+    case "sigmoid":
+      return a.sigmoid();
+    case "relu":
+      return a.relu();
+  }
+}
+
+function applyBinary(op: BinaryOp, a: tg.Tensor, b: tg.Tensor): tg.Tensor {
+  switch (op) {
+    case "+":
+      return a.add(b);
+    case "-":
+      return a.sub(b);
+    case "*":
+      return a.mul(b);
+    case "/":
+      return a.div(b);
+    case "^":
+      return b.requiresGrad ? a.pow(b) : a.pow(num(b));
+  }
+}
+
+/** ∂(gate output)/∂(each input) at the forward values, by tensorgrad on a fresh copy of the gate alone. */
+function localGradients(rec: OpRecord): number[] {
+  const xs = rec.inputs.map((t) => (t.requiresGrad ? t.detach().requiresGrad_(true) : t));
+  const y = rec.op(xs);
+  const wanted = xs.filter((x) => x.requiresGrad);
+  const gs = tg.autograd.grad(y, wanted, { allowUnused: true });
+  let j = 0;
+  return xs.map((x) => {
+    if (!x.requiresGrad) return 0;
+    const g = gs[j++];
+    return g ? num(g) : 0;
+  });
+}
+
+/**
+ * Columns by longest path from the inputs (constants sit just left of their gate); rows: the inputs in depth-first
+ * order from the output, each gate at the mean height of its inputs, pushed down where it would overlap another node.
+ */
+function layout(nodes: GraphNode[], outputId: string): void {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const get = (id: string) => byId.get(id) as GraphNode;
+  const order: string[] = [];
+  const seen = new Set<string>();
+  const walk = (id: string): void => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    for (const i of get(id).inputs) walk(i);
+    order.push(id);
+  };
+  walk(outputId);
+  const taken = new Map<number, number[]>();
+  const place = (n: GraphNode, y: number): void => {
+    const ys = taken.get(n.col) ?? [];
+    let at = y;
+    while (ys.some((o) => Math.abs(o - at) < 0.95)) at = Math.max(...ys.filter((o) => Math.abs(o - at) < 0.95)) + 1;
+    ys.push(at);
+    taken.set(n.col, ys);
+    n.row = at;
+  };
+  let leafRow = 0;
+  for (const id of order) {
+    const n = get(id);
+    if (n.kind === "input") {
+      n.col = 0;
+      place(n, leafRow++);
+    } else if (n.kind === "op") {
+      const ins = n.inputs.map(get).filter((i) => i.kind !== "const");
+      n.col = Math.max(0, ...ins.map((i) => i.col)) + 1;
+      place(n, ins.length ? ins.reduce((s, i) => s + i.row, 0) / ins.length : 0);
+      for (const c of n.inputs.map(get).filter((i) => i.kind === "const")) {
+        c.col = n.col - 1;
+        place(c, n.row + 0.5);
+      }
+    }
+  }
+}
+
+/** A number for display: up to 4 significant digits, a real minus sign, no trailing zeros. */
+export function fmtNumber(v: number): string {
+  if (Number.isNaN(v)) return "NaN";
+  if (!Number.isFinite(v)) return v > 0 ? "∞" : "−∞";
+  const r = Math.abs(v) >= 1e-4 || v === 0 ? String(Number(v.toPrecision(4))) : v.toExponential(2);
+  return r.replace("-", "−");
+}
+
+/**
+ * The gradients known after the first `step` backward steps (0: the forward pass only, none known; 1: the output's
+ * seed of 1; each further step adds the products one gate sends to its inputs). Constants never get one.
+ */
+export function gradientsAfter(g: Graph, step: number): Map<string, number> {
+  const known = new Map<string, number>();
+  for (const s of g.steps.slice(0, Math.max(0, step))) {
+    if (s.kind === "seed") known.set(s.node, 1);
+    else for (const t of s.terms) known.set(t.to, (known.get(t.to) ?? 0) + t.product);
+  }
+  return known;
+}
+
+/** Presets for the view's menu: the lecture's examples and one neuron's training step. */
+export const PRESETS: { label: string; expr: string; values: Record<string, number>; note: string }[] = [
+  {
+    label: "Lecture: (x1 + x2)·x3 − x4",
+    expr: "(x1 + x2) * x3 - x4",
+    values: { x1: 5, x2: 4, x3: 3, x4: 2 },
+    note: "The lecture's example: the leaf gradients are 3, 3, 9 and −1.",
+  },
+  {
+    label: "Lecture: (x + y)·z",
+    expr: "(x1 + x2) * x3",
+    values: { x1: -2, x2: 5, x3: -4 },
+    note: "x = x1, y = x2, z = x3: the gradients are −4, −4 and 3.",
+  },
+  {
+    label: "A sigmoid neuron",
+    expr: "1 / (1 + exp(-(x1*x2 + x3*x4 + x5)))",
+    values: { x1: 2, x2: -1, x3: -3, x4: -2, x5: -3 },
+    note: "w0 = x1, x0 = x2, w1 = x3, x1 = x4, b = x5: the sigmoid written out gate by gate.",
+  },
+  {
+    label: "One training step of a tanh neuron",
+    expr: "(tanh(x1*x2 + x3) - x4)^2",
+    values: { x1: 0.5, x2: 2, x3: -0.5, x4: 1 },
+    note: "Weight x1, input x2, bias x3, target x4: squared error. An SGD step moves x1 and x3 against their gradients.",
+  },
+];
