@@ -468,3 +468,69 @@ describe("matmul gradients (gradcheck, float64)", () => {
     assertEqual(w.grad as tg.Tensor, [1, 2, 3]);
   });
 });
+
+describe("fused linear (F.linear: x·Wᵀ + b in one op)", () => {
+  const F = tg.nn.functional;
+  const composed = (x: tg.Tensor, w: tg.Tensor, b?: tg.Tensor) => {
+    const y = x.matmul(w.mT);
+    return b ? y.add(b) : y;
+  };
+  const xShapes = [[3], [4, 3], [2, 4, 3]];
+
+  it("passes gradcheck and gradgradcheck (float64) on 1-D, 2-D and batched 3-D inputs, with and without bias", () => {
+    for (const xs of xShapes) {
+      checkGrads((x, w, b) => F.linear(x, w, b), [xs, [5, 3], [5]], { gradgrad: true });
+      checkGrads((x, w) => F.linear(x, w), [xs, [5, 3]], { gradgrad: true });
+    }
+  });
+
+  it("matches the unfused composition, values and gradients, on every backend (strided inputs included)", () => {
+    for (const dtype of ["float64", "float32"] as const) {
+      const tol = dtype === "float64" ? { atol: 1e-12, rtol: 1e-12 } : F32;
+      forEachBackend(() => {
+        const cases: [tg.Tensor, tg.Tensor, tg.Tensor | undefined][] = [];
+        for (const xs of xShapes) {
+          cases.push([randn(xs, 1, dtype), randn([5, 3], 2, dtype), randn([5], 3, dtype)]);
+          cases.push([randn(xs, 4, dtype), randn([5, 3], 5, dtype), undefined]);
+        }
+        // Leading dims that do not collapse, a transposed weight, a strided bias; and a product big enough for the fast kernels.
+        cases.push([randn([4, 2, 3], 6, dtype).transpose(0, 1), randn([3, 5], 7, dtype).mT, randn([10], 8, dtype).get("::2")]);
+        cases.push([randn([3, 40, 64], 9, dtype), randn([48, 64], 10, dtype), randn([48], 11, dtype)]);
+        for (const [x0, w0, b0] of cases) {
+          const run = (f: typeof composed) => {
+            const [x, w] = [x0.detach().requiresGrad_(), w0.detach().requiresGrad_()];
+            const b = b0?.detach().requiresGrad_();
+            const y = f(x, w, b);
+            y.mul(y).sum().backward();
+            return { y, grads: [x.grad, w.grad, b?.grad ?? null] };
+          };
+          const fused = run((x, w, b) => F.linear(x, w, b));
+          const plain = run(composed);
+          assert.equal(fused.y.gradFn?.name, "AddmmBackward0");
+          assertClose(fused.y, plain.y, tol);
+          fused.grads.forEach((g, i) => {
+            const e = plain.grads[i];
+            if (e === null) assert.equal(g, null);
+            else assertClose(g as tg.Tensor, e, { atol: tol.atol * 10, rtol: tol.rtol * 10 });
+          });
+        }
+      });
+    }
+  });
+
+  it("records one node whose inputs are x, W and b directly (no permute or add nodes)", () => {
+    const x = randn([4, 3], 1).requiresGrad_();
+    const w = randn([5, 3], 2).requiresGrad_();
+    const b = randn([5], 3).requiresGrad_();
+    const y = F.linear(x, w, b);
+    const names = (y.gradFn as tg.autograd.Node).nextFunctions.map((e) => e?.node.name);
+    assert.deepEqual(names, ["AccumulateGrad", "AccumulateGrad", "AccumulateGrad"]);
+  });
+
+  it("keeps the composed form for a broadcast bias and mixed dtypes", () => {
+    const x = randn([4, 3], 1, "float64");
+    const w = randn([5, 3], 2, "float64");
+    assertClose(F.linear(x, w, tg.tensor([2], { dtype: "float64" })), composed(x, w, tg.tensor([2], { dtype: "float64" })));
+    assertClose(F.linear(x, w, tg.tensor([2, 3, 4, 5, 6])), composed(x, w).add(tg.tensor([2, 3, 4, 5, 6])));
+  });
+});

@@ -1,6 +1,7 @@
 import { record1 } from "../autograd/node.js";
+import type { View } from "../backend/backend.js";
 import { DTypeError, ShapeError } from "../errors.js";
-import { broadcastShapes, fmt } from "../shape.js";
+import { broadcastShapes, contiguousStrides, fmt } from "../shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { backendOf, fromBuffer, sameShape } from "./util.js";
 
@@ -97,4 +98,86 @@ export function dot(a: Tensor, b: Tensor): Tensor {
 export function outer(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 1 || b.ndim !== 1) throw new ShapeError(`outer: expected two 1-D tensors, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
   return a.unsqueeze(1).mul(b.unsqueeze(0));
+}
+
+/** `x` as a `[rows, cols]` view when its leading dims collapse into one without a copy (always for contiguous inputs). */
+function rowsView(x: Tensor, rows: number): View | null {
+  const nd = x.ndim;
+  const cols = x.shape[nd - 1];
+  const v = x._view;
+  const cs = x.strides[nd - 1];
+  if (nd === 1) return { buffer: v.buffer, dtype: v.dtype, shape: [1, cols], strides: [cols * cs, cs], offset: v.offset };
+  for (let d = 0; d < nd - 2; d++) if (x.shape[d] !== 1 && x.strides[d] !== x.strides[d + 1] * x.shape[d + 1]) return null;
+  return { buffer: v.buffer, dtype: v.dtype, shape: [rows, cols], strides: [x.strides[nd - 2], cs], offset: v.offset };
+}
+
+/**
+ * x·Wᵀ + b in one op (PyTorch's `addmm` behind `F.linear`): x `[..., in]`, W `[out, in]`, b `[out]` or none. The
+ * matmul kernel reads W transposed through its strides, so no permute node or copy is made, and the bias is added to
+ * the fresh product. Backward, in tensor ops so that it can itself be differentiated: dx = g·W, dW = gᵀ·x and
+ * db = g, both summed over x's leading dims.
+ *
+ * @example
+ * linear(tg.randn([32, 784]), w, b); // [32, out]; what `F.linear` and `nn.Linear` run
+ */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  sameDType("linear", x, weight);
+  const nd = x.ndim;
+  const inF = x.shape[nd - 1];
+  if (nd === 0 || weight.ndim !== 2 || weight.shape[1] !== inF) {
+    throw new ShapeError(`linear: input of shape ${fmt(x.shape)} does not match weight of shape ${fmt(weight.shape)} (last dims differ)`);
+  }
+  const outF = weight.shape[0];
+  if (bias && (bias.dtype !== x.dtype || bias.ndim !== 1 || bias.shape[0] !== outF)) {
+    throw new ShapeError(
+      `linear: bias of shape ${fmt(bias.shape)} and dtype ${bias.dtype} does not match weight of shape ${fmt(weight.shape)} (${x.dtype})`,
+    );
+  }
+  const backend = bias ? backendOf("linear", x, weight, bias) : backendOf("linear", x, weight);
+  let rows = 1;
+  for (let d = 0; d < nd - 1; d++) rows *= x.shape[d];
+  const outShape = nd === 1 ? [outF] : [...x.shape.slice(0, -1), outF];
+  let xv = rowsView(x, rows);
+  if (xv === null) {
+    // Leading dims that do not collapse (a strided view): one contiguous copy.
+    const buf = backend.alloc(x.dtype, rows * inF);
+    backend.copy({ buffer: buf, dtype: x.dtype, shape: x.shape, strides: contiguousStrides(x.shape), offset: 0 }, x._view);
+    xv = { buffer: buf, dtype: x.dtype, shape: [rows, inF], strides: [inF, 1], offset: 0 };
+  }
+  const w = weight._view;
+  const wT: View = {
+    buffer: w.buffer,
+    dtype: w.dtype,
+    shape: [inF, outF],
+    strides: [weight.strides[1], weight.strides[0]],
+    offset: w.offset,
+  };
+  let buf = backend.matmul(xv, wT, x.dtype);
+  if (bias) {
+    const y: View = { buffer: buf, dtype: x.dtype, shape: [rows, outF], strides: [outF, 1], offset: 0 };
+    const bv = bias._view;
+    buf = backend.binary(
+      "add",
+      y,
+      { buffer: bv.buffer, dtype: bv.dtype, shape: [rows, outF], strides: [0, bias.strides[0]], offset: bv.offset },
+      x.dtype,
+    );
+  }
+  const out = fromBuffer(buf, outShape, x.dtype, backend);
+  return record1(
+    "AddmmBackward0",
+    out,
+    [x, weight, bias ?? null],
+    (g, [x, weight], needs) => {
+      if (nd === 1) return [needs[0] ? g.matmul(weight) : null, needs[1] ? g.unsqueeze(1).mul(x.unsqueeze(0)) : null, needs[2] ? g : null];
+      // The leading dims of x and g flattened into rows (views when contiguous), for the sums over them.
+      const g2 = nd === 2 ? g : g.reshape([-1, outF]);
+      return [
+        needs[0] ? g.matmul(weight) : null,
+        needs[1] ? g2.mT.matmul(nd === 2 ? x : x.reshape([-1, inF])) : null,
+        needs[2] ? g2.sum(0) : null,
+      ];
+    },
+    [x, weight],
+  );
 }

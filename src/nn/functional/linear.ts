@@ -1,6 +1,7 @@
 import { DTypeError, ShapeError } from "../../errors.js";
 import { where } from "../../ops/binary.js";
 import { arange } from "../../ops/creation.js";
+import { linear as linearOp } from "../../ops/linalg.js";
 import { fmt } from "../../shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
 
@@ -14,6 +15,13 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (x.ndim === 0 || x.shape[x.ndim - 1] !== weight.shape[weight.ndim - 1]) {
     throw new ShapeError(`linear: input of shape ${fmt(x.shape)} does not match weight of shape ${fmt(weight.shape)} (last dims differ)`);
   }
+  // The fused op (one node, W read transposed in place) for the usual 2-D weight and [out] bias of the input's dtype;
+  // anything else (a 1-D weight, a broadcast bias, mixed dtypes) keeps the composed form and its promotion rules.
+  const fused =
+    weight.ndim === 2 &&
+    x.dtype === weight.dtype &&
+    (!bias || (bias.ndim === 1 && bias.shape[0] === weight.shape[0] && bias.dtype === x.dtype));
+  if (fused) return linearOp(x, weight, bias);
   const y = x.matmul(weight.mT);
   return bias ? y.add(bias) : y;
 }
