@@ -37,6 +37,40 @@ export function typedArrayFor(dtype: DType, size: number): AnyTypedArray {
   }
 }
 
+// Small kernel outputs are carved from shared 8 KiB slabs: a fresh ArrayBuffer of a few hundred bytes costs V8 ~10× a
+// view onto an existing one (arrays of up to 64 bytes live on the JS heap and are cheap already). A slab is freed when
+// the last array carved from it is; the worst case keeps 8 KiB alive for one small long-lived tensor.
+const SLAB_BYTES = 8192;
+const SLAB_MIN = 65;
+const SLAB_MAX = 512;
+let slab: ArrayBuffer | null = null;
+let slabUsed = SLAB_BYTES;
+
+/**
+ * `typedArrayFor` for buffers that stay inside tensor storage (kernel outputs): zero-filled as well, but a small one may
+ * share its ArrayBuffer with others, so it must never be handed to users as it is (`read` copies).
+ */
+export function storageArrayFor(dtype: DType, size: number): AnyTypedArray {
+  const bytes = dtype === "float64" ? size * 8 : dtype === "bool" ? size : size * 4;
+  if (bytes < SLAB_MIN || bytes > SLAB_MAX) return typedArrayFor(dtype, size);
+  if (slab === null || slabUsed + bytes > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const at = slabUsed;
+  slabUsed += (bytes + 7) & ~7; // 8-byte aligned for Float64Array
+  switch (dtype) {
+    case "float32":
+      return new Float32Array(slab, at, size);
+    case "float64":
+      return new Float64Array(slab, at, size);
+    case "int32":
+      return new Int32Array(slab, at, size);
+    case "bool":
+      return new Uint8Array(slab, at, size);
+  }
+}
+
 export function dtypeOfArray(data: AnyTypedArray): DType {
   if (data instanceof Float32Array) return "float32";
   if (data instanceof Float64Array) return "float64";

@@ -5,6 +5,12 @@ import { data, gatherStrided, materialize, stridedOffsets, viewIsContiguous } fr
 /** Writes `src` into the strided `dst`, casting to `dst.dtype` (bool stores any non-zero, NaN too, as 1). */
 export function copyInto(dst: View, src: View): void {
   const d = data(dst);
+  if (dst.dtype === src.dtype && data(src) !== d && viewIsContiguous(dst) && viewIsContiguous(src)) {
+    // The common case (clone, an in-place result written back): one block copy.
+    const n = numel(dst.shape);
+    d.set(data(src).subarray(src.offset, src.offset + n), dst.offset);
+    return;
+  }
   if (dst.dtype !== "bool" && viewIsContiguous(dst) && data(src) !== d) {
     // Straight from the strided source into place; a source in the same buffer is copied out first instead.
     gatherStrided(data(src), src.shape, src.strides, src.offset, d, dst.offset);

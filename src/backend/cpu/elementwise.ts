@@ -1,4 +1,4 @@
-import { type AnyTypedArray, type DType, typedArrayFor } from "../../dtype.js";
+import { type AnyTypedArray, type DType, storageArrayFor } from "../../dtype.js";
 import { numel } from "../../shape.js";
 import type { BinaryOp, UnaryOp, View } from "../backend.js";
 import { erf, floorDivide, roundHalfEven, sigmoid } from "./scalar_math.js";
@@ -9,7 +9,7 @@ import { coalesceMany, data, materialize, viewIsContiguous } from "./strided.js"
 export function unary(op: UnaryOp, v: View, outDType: DType): AnyTypedArray {
   const x = materialize(v);
   const n = x.length;
-  const o = typedArrayFor(outDType, n);
+  const o = storageArrayFor(outDType, n);
   switch (op) {
     case "neg":
       for (let i = 0; i < n; i++) o[i] = -x[i];
@@ -92,7 +92,7 @@ export function unary(op: UnaryOp, v: View, outDType: DType): AnyTypedArray {
  */
 export function binary(op: BinaryOp, av: View, bv: View, outDType: DType): AnyTypedArray {
   const n = numel(av.shape);
-  const o = typedArrayFor(outDType, n);
+  const o = storageArrayFor(outDType, n);
   if (n === 0) return o;
   const a = data(av);
   const b = data(bv);
@@ -193,7 +193,7 @@ export function where(cv: View, av: View, bv: View, outDType: DType): AnyTypedAr
   const a = materialize(av);
   const b = materialize(bv);
   const n = c.length;
-  const o = typedArrayFor(outDType, n);
+  const o = storageArrayFor(outDType, n);
   for (let i = 0; i < n; i++) o[i] = c[i] !== 0 ? a[i] : b[i];
   return o;
 }

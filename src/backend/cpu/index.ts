@@ -1,4 +1,4 @@
-import { type AnyTypedArray, type DType, typedArrayFor } from "../../dtype.js";
+import { type AnyTypedArray, type DType, storageArrayFor } from "../../dtype.js";
 import type { Backend, BackendBuffer, View } from "../backend.js";
 import { copyInto, fillView } from "./copy.js";
 import { binary, unary, where } from "./elementwise.js";
@@ -16,7 +16,7 @@ export const cpuBackend: Backend = {
   name: "cpu",
   device: "cpu",
   memory: "typed-array",
-  alloc: (dtype: DType, size: number) => typedArrayFor(dtype, size),
+  alloc: (dtype: DType, size: number) => storageArrayFor(dtype, size),
   fromArray: (data: AnyTypedArray) => data.slice(),
   read: (view: View) => materialize(view).slice(),
   copy: (dst: View, src: View) => copyInto(dst, src),

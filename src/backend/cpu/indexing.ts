@@ -1,4 +1,4 @@
-import { type AnyTypedArray, typedArrayFor } from "../../dtype.js";
+import { type AnyTypedArray, storageArrayFor } from "../../dtype.js";
 import { IndexError } from "../../errors.js";
 import { contiguousStrides } from "../../shape.js";
 import type { View } from "../backend.js";
@@ -20,7 +20,7 @@ export function gather(xv: View, axis: number, iv: View): AnyTypedArray {
   const base = baseOffsets(iv, xv.strides, axis, xv.offset);
   const size = xv.shape[axis];
   const step = xv.strides[axis];
-  const out = typedArrayFor(xv.dtype, idx.length);
+  const out = storageArrayFor(xv.dtype, idx.length);
   for (let i = 0; i < idx.length; i++) {
     const j = idx[i];
     checkIndex(j, size, axis, "gather");

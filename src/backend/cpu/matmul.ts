@@ -1,4 +1,4 @@
-import { type AnyTypedArray, type DType, typedArrayFor } from "../../dtype.js";
+import { type AnyTypedArray, type DType, storageArrayFor } from "../../dtype.js";
 import { numel } from "../../shape.js";
 import type { View } from "../backend.js";
 import { materialize, stridedOffsets } from "./strided.js";
@@ -74,7 +74,7 @@ export function matmul(av: View, bv: View, outDType: DType): AnyTypedArray {
   const k = av.shape[nd - 1];
   const n = bv.shape[nd - 1];
   if (nd === 2 && m * n * k <= SMALL) {
-    const out = typedArrayFor(outDType, m * n);
+    const out = storageArrayFor(outDType, m * n);
     smallGemm(
       av.buffer as AnyTypedArray,
       av.offset,
@@ -94,7 +94,7 @@ export function matmul(av: View, bv: View, outDType: DType): AnyTypedArray {
   }
   const batchShape = av.shape.slice(0, nd - 2);
   const batch = numel(batchShape);
-  const out = typedArrayFor(outDType, batch * m * n);
+  const out = storageArrayFor(outDType, batch * m * n);
   const aBase = stridedOffsets(batchShape, av.strides.slice(0, nd - 2), av.offset);
   const bBase = stridedOffsets(batchShape, bv.strides.slice(0, nd - 2), bv.offset);
   const acc = new Float64Array(m * n);

@@ -1,4 +1,4 @@
-import { type AnyTypedArray, type DType, typedArrayFor } from "../../dtype.js";
+import { type AnyTypedArray, type DType, storageArrayFor } from "../../dtype.js";
 import { contiguousStrides, numel } from "../../shape.js";
 import type { ArgReduceOp, ReduceOp, View } from "../backend.js";
 import { copyInto } from "./copy.js";
@@ -16,7 +16,7 @@ function rows(v: View, axes: readonly number[]): { x: AnyTypedArray; outer: numb
 
 export function reduce(op: ReduceOp, v: View, axes: readonly number[], outDType: DType): AnyTypedArray {
   const { x, outer, inner } = rows(v, axes);
-  const o = typedArrayFor(outDType, outer);
+  const o = storageArrayFor(outDType, outer);
   for (let r = 0; r < outer; r++) {
     const start = r * inner;
     const end = start + inner;
@@ -73,7 +73,7 @@ export function argReduce(op: ArgReduceOp, v: View, axis: number): Int32Array {
 
 export function cumsum(v: View, axis: number, outDType: DType): AnyTypedArray {
   const { x, outer, inner } = rows(v, [axis]);
-  const scanned = typedArrayFor(outDType, x.length);
+  const scanned = storageArrayFor(outDType, x.length);
   for (let r = 0; r < outer; r++) {
     let acc = 0;
     for (let i = r * inner; i < (r + 1) * inner; i++) {
@@ -82,7 +82,7 @@ export function cumsum(v: View, axis: number, outDType: DType): AnyTypedArray {
     }
   }
   // `scanned` is laid out with `axis` last; write it back in the input's row-major order.
-  const out = typedArrayFor(outDType, x.length);
+  const out = storageArrayFor(outDType, x.length);
   const strides = contiguousStrides(v.shape);
   const moved = moveAxesLast({ ...v, buffer: out, strides, offset: 0, dtype: outDType }, [axis]);
   copyInto(moved, { ...moved, buffer: scanned, strides: contiguousStrides(moved.shape) });

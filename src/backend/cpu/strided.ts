@@ -1,5 +1,5 @@
 import type { AnyTypedArray, DType } from "../../dtype.js";
-import { typedArrayFor } from "../../dtype.js";
+import { storageArrayFor } from "../../dtype.js";
 import { isContiguous, numel, type Shape } from "../../shape.js";
 import type { View } from "../backend.js";
 
@@ -112,7 +112,7 @@ export function materialize(v: View): AnyTypedArray {
   const src = data(v);
   const n = numel(v.shape);
   if (viewIsContiguous(v)) return v.offset === 0 && n === src.length ? src : src.subarray(v.offset, v.offset + n);
-  const out = typedArrayFor(v.dtype, n);
+  const out = storageArrayFor(v.dtype, n);
   gatherStrided(src, v.shape, v.strides, v.offset, out);
   return out;
 }
@@ -121,7 +121,7 @@ export function materialize(v: View): AnyTypedArray {
 export function materializeAs(v: View, dtype: DType): AnyTypedArray {
   const m = materialize(v);
   if (v.dtype === dtype) return m;
-  const out = typedArrayFor(dtype, m.length);
+  const out = storageArrayFor(dtype, m.length);
   for (let i = 0; i < m.length; i++) out[i] = m[i];
   return out;
 }
