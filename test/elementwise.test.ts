@@ -564,3 +564,19 @@ describe("elementwise gradients (float64 gradcheck)", () => {
     });
   });
 });
+
+describe("gradients at special points", () => {
+  it("relu passes the gradient through a NaN input, as PyTorch's threshold_backward does", () => {
+    const x = tg.tensor([Number.NaN, -1, 2], { requiresGrad: true });
+    x.relu().sum().backward();
+    assert.deepEqual(Array.from(x.grad?.toArray() ?? []), [1, 0, 1]);
+  });
+
+  it("norm(0) counts non-zeros and has a zero gradient", () => {
+    const x = tg.tensor([0, 3, -2], { requiresGrad: true });
+    const n = x.norm(0);
+    assert.equal(n.item(), 2);
+    n.backward();
+    assert.deepEqual(Array.from(x.grad?.toArray() ?? []), [0, 0, 0]);
+  });
+});

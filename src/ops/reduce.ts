@@ -200,7 +200,8 @@ export function norm(x: Tensor, p: NormOrder = 2, dim?: Dims, keepdim = false): 
   const axes = normalizeDims(dim, x.ndim, "norm");
   if (order === Infinity) return x.abs().amax(axes, keepdim);
   if (order === -Infinity) return x.abs().amin(axes, keepdim);
-  if (order === 0) return x.ne(0).to(x.dtype).sum(axes, keepdim);
+  // The count of non-zeros is flat: adding x·0 gives it PyTorch's zero gradient instead of none.
+  if (order === 0) return x.ne(0).to(x.dtype).sum(axes, keepdim).add(x.mul(0).sum(axes, keepdim));
   if (order === 1) return x.abs().sum(axes, keepdim);
   const out = kernelNorm(x, order, axes, keepdim);
   const shape = x.shape;

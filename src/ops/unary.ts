@@ -109,7 +109,8 @@ export function sigmoid(x: Tensor): Tensor {
 export function relu(x: Tensor): Tensor {
   numeric(x, "relu");
   const y = kernel("relu", x);
-  return record1("ReluBackward0", y, [x], (g, [y]) => [g.mul(y.gt(0))], [y]);
+  // Like PyTorch, the gradient is blocked only where y <= 0, so it passes through NaN.
+  return record1("ReluBackward0", y, [x], (g, [y]) => [g.mul(y.le(0).logicalNot())], [y]);
 }
 
 /** The error function; d/dx = 2/√π · e^(−x²) */
