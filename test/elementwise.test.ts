@@ -580,3 +580,21 @@ describe("gradients at special points", () => {
     assert.deepEqual(Array.from(x.grad?.toArray() ?? []), [0, 0, 0]);
   });
 });
+
+describe("integer errors PyTorch raises", () => {
+  it("rejects integer powers with negative exponents and integer division by zero", () => {
+    const i = tg.tensor([2, 3], { dtype: "int32" });
+    assert.throws(
+      () => i.pow(-1),
+      (e: unknown) => e instanceof tg.ValueError && /negative integer powers/.test(e.message),
+    );
+    assert.throws(() => i.pow(tg.tensor([1, -2], { dtype: "int32" })), tg.ValueError);
+    assert.deepEqual(i.pow(2).tolist(), [4, 9]);
+    assert.deepEqual(i.float().pow(-1).tolist(), [0.5, 1 / 3].map(Math.fround));
+    assert.throws(
+      () => i.div(0, { roundingMode: "floor" }),
+      (e: unknown) => e instanceof tg.ValueError && /division by zero/.test(e.message),
+    );
+    assert.deepEqual(i.div(2, { roundingMode: "trunc" }).tolist(), [1, 1]);
+  });
+});

@@ -1,7 +1,7 @@
 import { record1 } from "../autograd/node.js";
 import type { BinaryOp } from "../backend/backend.js";
 import { type DType, isFloating, toFloating } from "../dtype.js";
-import { DTypeError } from "../errors.js";
+import { DTypeError, ValueError } from "../errors.js";
 import { broadcastShapes } from "../shape.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { zerosLike } from "./creation.js";
@@ -28,6 +28,10 @@ function arithmeticType(op: string, a: TensorLike, b: TensorLike): DType {
   }
   return dtype;
 }
+
+// Integer ops that PyTorch rejects for some values need a look at those values (only on integer paths).
+const anyBelowZero = (x: TensorLike): boolean => (x instanceof Tensor ? x.lt(0).any().item() === 1 : Number(x) < 0);
+const anyZero = (x: TensorLike): boolean => (x instanceof Tensor ? x.eq(0).any().item() === 1 : Number(x) === 0);
 
 /** Inputs that are tensors, for recording (scalars take no gradient). */
 const tensors = (a: TensorLike, b: TensorLike): (Tensor | null)[] => [a instanceof Tensor ? a : null, b instanceof Tensor ? b : null];
@@ -71,6 +75,7 @@ export function div(a: TensorLike, b: TensorLike, options: DivOptions = {}): Ten
   const dtype = resultTypeOf(a, b);
   if (options.roundingMode) {
     const mode = options.roundingMode;
+    if (!isFloating(dtype) && anyZero(b)) throw new ValueError("div: integer division by zero");
     // Integer quotients are computed in float64, exact for all int32 values.
     const q = kernel(mode === "floor" ? "floorDivide" : "div", a, b, isFloating(dtype) ? dtype : "float64")[0];
     const rounded = mode === "floor" ? q : q.sign().mul(q.abs().floor());
@@ -95,7 +100,9 @@ export function div(a: TensorLike, b: TensorLike, options: DivOptions = {}): Ten
  * x.pow(2); tg.pow(2, x);
  */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
-  const [out, ta, tb] = kernel("pow", a, b, arithmeticType("pow", a, b));
+  const dtype = arithmeticType("pow", a, b);
+  if (!isFloating(dtype) && anyBelowZero(b)) throw new ValueError("pow: integers to negative integer powers are not allowed");
+  const [out, ta, tb] = kernel("pow", a, b, dtype);
   return record1(
     "PowBackward1",
     out,
