@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
-import { kernelVariant } from "../src/backend/wasm/index.ts";
+import { getNumThreads, kernelVariant, setNumThreads } from "../src/backend/wasm/index.ts";
 import { CASES, type Case, MLP_SIZES, plan, unitOf, workOf } from "./cases.ts";
 import { initJaxjs, jaxjsRunner } from "./jaxjs.ts";
 import { type Report, type Row, toMarkdown, toText } from "./report.ts";
@@ -35,10 +35,12 @@ function measure(runner: Runner, c: Case): number | null {
 
 async function main(): Promise<void> {
   const started = performance.now();
+  // BENCH_THREADS=<n> sets tensorgrad's thread count (default: the library's, min(4, cores)).
+  if (process.env.BENCH_THREADS) setNumThreads(Number(process.env.BENCH_THREADS));
   const about = [
     `Date: ${new Date().toISOString().slice(0, 10)}`,
     `Node ${process.version} on ${os.platform()}/${os.arch()}`,
-    `CPU: ${os.cpus()[0]?.model ?? "unknown"} (${os.cpus().length} logical cores; every library here runs on one thread: tensorgrad, tfjs-wasm (no threads in Node) and jax-js)`,
+    `CPU: ${os.cpus()[0]?.model ?? "unknown"} (${os.cpus().length} logical cores; tensorgrad (wasm) splits matmuls of ≥ 2^21 multiply-adds over ${getNumThreads()} thread(s); tfjs-wasm (no threads in Node) and jax-js run on one)`,
     `Load average (1 min) at start: ${os.loadavg()[0].toFixed(2)}; a load near the core count or above means other work shared the CPU`,
   ];
   about.push(`TensorFlow.js: ${await initTfjs()}`);

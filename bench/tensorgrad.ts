@@ -81,8 +81,10 @@ export function tensorgradRunner(backend: "cpu" | "wasm"): Runner {
     },
     dispose: w.dispose,
   });
+  // The CPU reference backend runs on one thread; the WASM backend splits large matmuls over tg.getNumThreads() threads.
+  const name = backend === "wasm" ? `tensorgrad (wasm, ${tg.getNumThreads()} thr)` : "tensorgrad (cpu)";
   return {
-    name: `tensorgrad (${backend})`,
+    name,
     prepare(c: Case): Workload | null {
       tg.setBackend(backend);
       return on(prepareCase(c));

@@ -11,7 +11,7 @@
 export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from "./autograd/grad_mode.js";
 export * as autograd from "./autograd/index.js";
 export type { Backend, BackendBuffer, View } from "./backend/backend.js";
-export { getBackend, listBackends, registerBackend, setBackend } from "./backend/registry.js";
+export { getBackend, getNumThreads, listBackends, registerBackend, setBackend, setNumThreads } from "./backend/registry.js";
 export * as data from "./data/index.js";
 export { type AnyTypedArray, type DType, promoteTypes, resultType, type Scalar } from "./dtype.js";
 export * from "./errors.js";

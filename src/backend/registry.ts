@@ -4,6 +4,8 @@ import { cpuBackend } from "./cpu/index.js";
 import { wasmBackend } from "./wasm/index.js";
 import { variantSupported } from "./wasm/module.js";
 
+export { getNumThreads, setNumThreads } from "./wasm/threads.js";
+
 const backends = new Map<string, Backend>([
   ["cpu", cpuBackend],
   ["wasm", wasmBackend],

@@ -34,4 +34,5 @@ export const wasmBackend: Backend = {
 };
 
 export { kernelVariant, loadKernels, variantSupported } from "./module.js";
+export { getNumThreads, setNumThreads } from "./threads.js";
 export { thresholds } from "./thresholds.js";

@@ -6,6 +6,7 @@ import { stridedOffsets } from "../cpu/strided.js";
 import type { Kernels } from "./module.js";
 import { layout, memF32 } from "./scratch.js";
 import { copyIn, stage } from "./stage.js";
+import { threadedGemm } from "./threads.js";
 import { thresholds } from "./thresholds.js";
 
 const MR = 4;
@@ -33,6 +34,27 @@ export function wasmMatmul(kern: Kernels, a: View, b: View, outDType: string): F
   const [rsB, csB] = [sb.strides[nd - 2], sb.strides[nd - 1]];
   const out = new Float32Array(batch * m * n);
   const c = ptrs[2];
+  if (batch === 1 && m * n * k >= thresholds.threads) {
+    const job = {
+      kern,
+      m,
+      n,
+      k,
+      aData: sa.data,
+      aBase: sa.base,
+      bData: sb.data,
+      bBase: sb.base,
+      pa,
+      pb,
+      rsA,
+      csA,
+      rsB,
+      csB,
+      c,
+      work: ptrs[3],
+    };
+    if (threadedGemm(job, out, () => memF32(kern))) return out;
+  }
   for (let i = 0; i < batch; i++) {
     kern.gemm(pa + 4 * aBase[i], rsA, csA, pb + 4 * bBase[i], rsB, csB, c, m, n, k, ptrs[3]);
     out.set(mem.subarray(c >> 2, (c >> 2) + m * n), i * m * n);

@@ -50,19 +50,20 @@ let variant: KernelVariant | null = null;
 
 const hasWasm = (): boolean => typeof WebAssembly === "object" && typeof WebAssembly.validate === "function";
 
-function bytesOf(v: KernelVariant): Uint8Array<ArrayBuffer> {
+/** The WASM bytes of build `v` (a fresh copy). */
+export function kernelBytes(v: KernelVariant): Uint8Array<ArrayBuffer> {
   return decodeBase64(v === "fma" ? KERNELS_FMA : KERNELS_SIMD);
 }
 
 /** Whether the engine can run the kernels of `v` (relaxed SIMD is behind a flag in Node 20, on in current browsers). */
 export function variantSupported(v: KernelVariant): boolean {
-  return hasWasm() && WebAssembly.validate(bytesOf(v));
+  return hasWasm() && WebAssembly.validate(kernelBytes(v));
 }
 
 /** Instantiates the kernels of `v`, replacing the loaded ones; returns false where the engine can't run them. */
 export function loadKernels(v: KernelVariant): boolean {
   if (!variantSupported(v)) return false;
-  const bytes = bytesOf(v);
+  const bytes = kernelBytes(v);
   try {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
     kernels = instance.exports as unknown as Kernels;

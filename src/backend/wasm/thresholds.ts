@@ -7,4 +7,6 @@ export const thresholds = {
   elementwise: 512,
   reduce: 512,
   matmul: 4096,
+  /** Multiply-adds (m·n·k) from which a float32 matmul is split over threads (see `setNumThreads`). */
+  threads: 2 ** 21,
 };
