@@ -63,6 +63,8 @@ export function toMarkdown(report: Report): string {
     "  value-and-grad plus a jitted SGD update, as it has no separate backward).",
     "- The tiny net is 2-8-8-1 with tanh, batch 10, MSE loss and an SGD update per step, 200 steps per timed run",
     "  (tensorgrad: nn.Linear/nn.Tanh modules, F.mseLoss, optim.SGD; tfjs: variableGrads and assign; jax-js: jit(valueAndGrad)).",
+    "  The jax-js tiny-net figure is far below the ~4,100 steps/s measured for jax-js elsewhere, so its loop here is",
+    "  probably not what jax-js is good at: do not read that ratio as a result.",
     "",
     `- The "÷" columns are ${report.columns[0]} divided by each other column.`,
     "- tensorgrad (wasm) copies operands into WASM memory and results out for every kernel (buffers stay JS typed arrays);",
