@@ -1,7 +1,7 @@
 import { AnomalyError, AutogradError } from "../errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { isAnomalyEnabled, isGradEnabled, setGradEnabled } from "./grad_mode.js";
-import { AccumulateGrad, type GradHook, type Node } from "./node.js";
+import { AccumulateGrad, type GradHook, isOwnedGrad, type Node } from "./node.js";
 import { sumToShape } from "./sum_to_shape.js";
 
 export interface BackwardOptions {
@@ -55,10 +55,15 @@ function checkFinite(node: Node, grads: readonly (Tensor | null | undefined)[]):
   });
 }
 
-function accumulate(leaf: Tensor, g: Tensor, createGraph: boolean): void {
-  // A fresh copy: the incoming gradient may be shared with other leaves or be a broadcast view.
-  const own = createGraph ? g : g.detach().clone();
-  leaf.grad = leaf.grad ? (createGraph ? leaf.grad.add(own) : leaf.grad.detach().add(own)) : own;
+function accumulate(leaf: Tensor, g: Tensor, createGraph: boolean, owned = false): void {
+  if (leaf.grad) {
+    // The sum is a fresh tensor already: no copy of `g` is needed.
+    leaf.grad = createGraph ? leaf.grad.add(g) : leaf.grad.detach().add(g.detach());
+    return;
+  }
+  // A fresh copy: the incoming gradient may be shared with other leaves or be a broadcast view (unless its backward rule
+  // vouches that nothing else refers to it; it was computed without grad mode, so it is a leaf already).
+  leaf.grad = createGraph || (owned && !g.requiresGrad) ? g : g.detach().clone();
 }
 
 /**
@@ -110,7 +115,11 @@ export function runBackward(
 
       const next = node.nextFunctions;
       if (node instanceof AccumulateGrad) {
-        if (!capture) accumulate(node.variable, grads[0], createGraph);
+        if (!capture) {
+          // A hook may have kept the gradient it saw: only an unhooked leaf takes an owned gradient without a copy.
+          const hooks = node.variable._hooks;
+          accumulate(node.variable, grads[0], createGraph, !(hooks && hooks.length > 0) && isOwnedGrad(grads[0]));
+        }
       } else {
         if (node.retained) for (const [slot, t] of node.retained) accumulate(t, grads[slot], createGraph);
         const inputGrads = node.apply(grads);

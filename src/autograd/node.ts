@@ -138,6 +138,19 @@ function edgeOf(t: Tensor): Edge {
   return { node: t._accumulator, outputNr: 0 };
 }
 
+// Gradients that a backward rule has just computed and holds no other reference to (nor is any other tensor a view of
+// them): the engine may store one as a leaf's .grad as it is instead of copying it.
+const owned = new WeakSet<Tensor>();
+/** @internal Marks `g` as a fresh gradient nothing else refers to (see the engine's accumulate); returns it. */
+export function ownedGrad(g: Tensor): Tensor {
+  owned.add(g);
+  return g;
+}
+/** @internal Whether `g` was marked by `ownedGrad`. */
+export function isOwnedGrad(g: Tensor): boolean {
+  return owned.has(g);
+}
+
 /** Whether an op with these inputs should record a node. */
 export function needsGrad(inputs: readonly (Tensor | null | undefined)[]): boolean {
   if (!isGradEnabled()) return false;

@@ -88,6 +88,11 @@ export interface Backend {
   copy(dst: View, src: View): void;
   /** Sets every element of the strided `dst` to `value` (already valid for the dtype). */
   fill(dst: View, value: number): void;
+  /**
+   * Optional fast path for `dst += alpha·x` in place (the optimizers' update), rounding as `mul` then `add` in the views'
+   * dtype would. Returns false, having written nothing, where it does not apply; callers then take the general path.
+   */
+  axpy?(dst: View, x: View, alpha: number): boolean;
 
   /** Elementwise `op(x)` into a new contiguous buffer of `outDType`. */
   unary(op: UnaryOp, x: View, outDType: DType): BackendBuffer;

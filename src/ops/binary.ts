@@ -16,7 +16,7 @@ function kernel(op: BinaryOp, a: TensorLike, b: TensorLike, computeDType: DType,
   const ta = asTensor(a, computeDType, backend);
   const tb = asTensor(b, computeDType, backend);
   // Same shapes (the usual case) need no broadcasting, and the output shares the operands' frozen shape.
-  const shape = sameShape(ta.shape, tb.shape) ? ta.shape : broadcastShapes(op, ta.shape, tb.shape);
+  const shape = sameShape(ta.shape, tb.shape) ? ta.shape : Object.freeze(broadcastShapes(op, ta.shape, tb.shape));
   const out = fromBuffer(backend.binary(op, broadcastView(ta, shape), broadcastView(tb, shape), outDType), shape, outDType, backend);
   return [out, ta, tb];
 }

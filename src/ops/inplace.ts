@@ -64,6 +64,18 @@ export function inplace<T extends Tensor>(
   return x;
 }
 
+/**
+ * `x.add_(other, alpha)` without temporaries where nothing is recorded and the backend has an in-place axpy for these
+ * layouts (the optimizers' `p.add_(g, -lr)`); returns false, having done nothing, where the general path must run.
+ * The values are those `add(x, mul(other, alpha))` would give.
+ */
+export function addScaled_(x: Tensor, other: TensorLike, alpha: number): boolean {
+  if (!(other instanceof Tensor) || other._backend !== x._backend || needsGrad([x, other])) return false;
+  if (!x._backend.axpy?.(x._view, other._view, alpha)) return false;
+  x.storage.version++;
+  return true;
+}
+
 /** `x.copy_(src)`: `src` broadcast to `x`'s shape and cast to its dtype (any cast is allowed, as in PyTorch). */
 export function copy_<T extends Tensor>(x: T, src: TensorLike): T {
   checkWritable(x, "copy_");

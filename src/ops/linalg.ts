@@ -1,4 +1,4 @@
-import { record1 } from "../autograd/node.js";
+import { ownedGrad, record1 } from "../autograd/node.js";
 import type { View } from "../backend/backend.js";
 import { DTypeError, ShapeError } from "../errors.js";
 import { broadcastShapes, contiguousStrides, fmt } from "../shape.js";
@@ -38,7 +38,7 @@ function batchedMatmul(a: Tensor, b: Tensor): Tensor {
   const ae = a.ndim === batch.length + 2 && sameShape(a.shape.slice(0, -2), batch) ? a : a.expand([...batch, m, k]);
   const be = b.ndim === batch.length + 2 && sameShape(b.shape.slice(0, -2), batch) ? b : b.expand([...batch, k, n]);
   const backend = backendOf("matmul", a, b);
-  const out = fromBuffer(backend.matmul(ae._view, be._view, a.dtype), [...batch, m, n], a.dtype, backend);
+  const out = fromBuffer(backend.matmul(ae._view, be._view, a.dtype), Object.freeze([...batch, m, n]), a.dtype, backend);
   return record1("BmmBackward0", out, [a, b], (g, [a, b], needs) => [needs[0] ? g.matmul(b.mT) : null, needs[1] ? a.mT.matmul(g) : null], [
     a,
     b,
@@ -136,7 +136,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   const backend = bias ? backendOf("linear", x, weight, bias) : backendOf("linear", x, weight);
   let rows = 1;
   for (let d = 0; d < nd - 1; d++) rows *= x.shape[d];
-  const outShape = nd === 1 ? [outF] : [...x.shape.slice(0, -1), outF];
+  // Frozen here (a fresh array), so the tensor takes it as it is instead of copying it.
+  const outShape = Object.freeze(nd === 1 ? [outF] : [...x.shape.slice(0, -1), outF]);
   let xv = rowsView(x, rows);
   if (xv === null) {
     // Leading dims that do not collapse (a strided view): one contiguous copy.
@@ -174,8 +175,9 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
       const g2 = nd === 2 ? g : g.reshape([-1, outF]);
       return [
         needs[0] ? g.matmul(weight) : null,
-        needs[1] ? g2.mT.matmul(nd === 2 ? x : x.reshape([-1, inF])) : null,
-        needs[2] ? g2.sum(0) : null,
+        // Fresh results that nothing else refers to: a leaf weight and bias take them as their .grad without a copy.
+        needs[1] ? ownedGrad(g2.mT.matmul(nd === 2 ? x : x.reshape([-1, inF]))) : null,
+        needs[2] ? ownedGrad(g2.sum(0)) : null,
       ];
     },
     [x, weight],

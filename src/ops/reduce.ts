@@ -19,8 +19,9 @@ export interface VarOptions {
 /** `p` of `norm`: a number, `Infinity`/`-Infinity`, or `"fro"` (= 2). */
 export type NormOrder = number | "fro";
 
-function outShape(shape: readonly number[], axes: readonly number[], keepdim: boolean): number[] {
-  return keepdim ? shape.map((s, d) => (axes.includes(d) ? 1 : s)) : shape.filter((_, d) => !axes.includes(d));
+function outShape(shape: readonly number[], axes: readonly number[], keepdim: boolean): readonly number[] {
+  // Frozen (a fresh array), so the result tensor takes it without a copy.
+  return Object.freeze(keepdim ? shape.map((s, d) => (axes.includes(d) ? 1 : s)) : shape.filter((_, d) => !axes.includes(d)));
 }
 
 function kernel(op: ReduceOp, x: Tensor, axes: number[], keepdim: boolean, outDType: DType): Tensor {

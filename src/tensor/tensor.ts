@@ -387,6 +387,7 @@ export class Tensor extends TensorCore {
   // ---- in place (bump the version counter; see the README on autograd) ---------------------------
 
   add_(other: TensorLike, alpha?: number): this {
+    if (P.addScaled_(this, other, alpha ?? 1)) return this;
     return P.inplace(this, "add_", (x) => B.add(x, other, alpha), [other]);
   }
   sub_(other: TensorLike, alpha?: number): this {

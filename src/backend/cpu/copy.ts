@@ -41,3 +41,28 @@ export function fillView(dst: View, value: number): void {
   const offs = stridedOffsets(dst.shape, dst.strides, dst.offset);
   for (let i = 0; i < offs.length; i++) d[offs[i]] = value;
 }
+
+/**
+ * `dst += alpha·x` in place for contiguous float views of one shape and dtype in different buffers; false (nothing written)
+ * otherwise. float32 rounds the product and the sum to float32 each (as `mul` by a float32 scalar, then `add`, would).
+ */
+export function axpy(dst: View, x: View, alpha: number): boolean {
+  const dt = dst.dtype;
+  if ((dt !== "float32" && dt !== "float64") || x.dtype !== dt) return false;
+  const d = data(dst);
+  const s = data(x);
+  if (s === d || !viewIsContiguous(dst) || !viewIsContiguous(x)) return false;
+  const shape = dst.shape;
+  if (shape.length !== x.shape.length) return false;
+  for (let i = 0; i < shape.length; i++) if (shape[i] !== x.shape[i]) return false;
+  const n = numel(shape);
+  const od = dst.offset;
+  const os = x.offset;
+  if (dt === "float32") {
+    const a = Math.fround(alpha);
+    for (let i = 0; i < n; i++) d[od + i] += Math.fround(a * s[os + i]);
+  } else {
+    for (let i = 0; i < n; i++) d[od + i] += alpha * s[os + i];
+  }
+  return true;
+}

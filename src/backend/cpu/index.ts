@@ -1,6 +1,6 @@
 import { type AnyTypedArray, type DType, storageArrayFor } from "../../dtype.js";
 import type { Backend, BackendBuffer, View } from "../backend.js";
-import { copyInto, fillView } from "./copy.js";
+import { axpy, copyInto, fillView } from "./copy.js";
 import { binary, unary, where } from "./elementwise.js";
 import { gather, scatter } from "./indexing.js";
 import { matmul } from "./matmul.js";
@@ -21,6 +21,7 @@ export const cpuBackend: Backend = {
   read: (view: View) => materialize(view).slice(),
   copy: (dst: View, src: View) => copyInto(dst, src),
   fill: (dst: View, value: number) => fillView(dst, value),
+  axpy,
   unary,
   binary,
   where,

@@ -2,7 +2,7 @@ import { type AnyTypedArray, type DType, storageArrayFor } from "../../dtype.js"
 import { contiguousStrides, numel } from "../../shape.js";
 import type { ArgReduceOp, ReduceOp, View } from "../backend.js";
 import { copyInto } from "./copy.js";
-import { materialize, moveAxesLast } from "./strided.js";
+import { data, materialize, moveAxesLast, viewIsContiguous } from "./strided.js";
 
 /** Moves the reduced axes last so each output element reduces one contiguous run of the input. */
 function rows(v: View, axes: readonly number[]): { x: AnyTypedArray; outer: number; inner: number } {
@@ -14,7 +14,32 @@ function rows(v: View, axes: readonly number[]): { x: AnyTypedArray; outer: numb
   return { x, outer, inner };
 }
 
+/**
+ * A sum over the leading dims of a contiguous view (a bias gradient: a sum over the batch), read in place: each output
+ * element adds the same values in the same order, in a float64 accumulator, as the general path does after moving
+ * the axes last, so the result is identical; null where that does not apply.
+ */
+function sumLeading(v: View, axes: readonly number[], outDType: DType): AnyTypedArray | null {
+  for (let i = 0; i < axes.length; i++) if (axes[i] !== i) return null;
+  if (!viewIsContiguous(v)) return null;
+  let inner = 1;
+  for (let d = 0; d < axes.length; d++) inner *= v.shape[d];
+  let outer = 1;
+  for (let d = axes.length; d < v.shape.length; d++) outer *= v.shape[d];
+  if (inner === 0 || outer === 0) return null;
+  const x = data(v);
+  const acc = new Float64Array(outer);
+  for (let r = 0, at = v.offset; r < inner; r++, at += outer) for (let c = 0; c < outer; c++) acc[c] += x[at + c];
+  const o = storageArrayFor(outDType, outer);
+  for (let c = 0; c < outer; c++) o[c] = acc[c];
+  return o;
+}
+
 export function reduce(op: ReduceOp, v: View, axes: readonly number[], outDType: DType): AnyTypedArray {
+  if (op === "sum" && v.dtype !== "bool" && axes.length > 0) {
+    const summed = sumLeading(v, axes, outDType);
+    if (summed) return summed;
+  }
   const { x, outer, inner } = rows(v, axes);
   const o = storageArrayFor(outDType, outer);
   for (let r = 0; r < outer; r++) {

@@ -35,7 +35,13 @@ export class Sequential extends Module {
 
   forward(x: Tensor): Tensor {
     let out: unknown = x;
-    for (const layer of this.children()) out = (layer as unknown as Module<[unknown], unknown>).forward(out);
+    // The children in the order of children(), walked without building their names (this runs on every call).
+    for (const value of Object.values(this)) {
+      if (value instanceof Module) out = (value as Module<[unknown], unknown>).forward(out);
+      else if (Array.isArray(value) && value.length > 0 && value.every((v) => v instanceof Module)) {
+        for (const m of value as Module<[unknown], unknown>[]) out = m.forward(out);
+      }
+    }
     return out as Tensor;
   }
 }
