@@ -44,7 +44,7 @@ export function plan(c: Case): { warmup: number; reps: number; budgetMs: number 
     return { warmup: 2, reps: 7, budgetMs: 4000 };
   }
   if (c.kind === "elementwise") return { warmup: 3, reps: 15, budgetMs: 2000 };
-  if (c.kind === "tiny") return { warmup: 5, reps: 15, budgetMs: 3000 };
+  if (c.kind === "tiny") return { warmup: 25, reps: 15, budgetMs: 3000 };
   return { warmup: 2, reps: 7, budgetMs: 6000 };
 }
 

@@ -2,7 +2,8 @@
  * Memory over a long training run, in its own process (so that nothing else the benchmark loaded counts): the MLP
  * 784-256-256-10, batch 128, forward, cross-entropy, backward and an SGD step, `steps` times on the default backend.
  * Prints JSON: the resident set size after the first 10% of the steps (warm), at the end, and its peak (sampled every
- * step), in MB; baseMB is the process before the model is made (Node, tsx and tensorgrad loaded). Run: tsx --conditions=source bench/rss.ts [steps]
+ * step), in MB; baseMB is the process before the model is made (Node and tensorgrad loaded, and tsx when run through it).
+ * Run: tsx --conditions=source bench/rss.ts [steps]; bench/run.ts also runs it bundled against dist/ on plain node.
  */
 
 import * as tg from "../src/index.ts";

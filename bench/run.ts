@@ -4,8 +4,9 @@
  */
 
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { getNumThreads, kernelVariant, setNumThreads } from "../src/backend/wasm/index.ts";
 import { CASES, type Case, MLP_SIZES, plan, unitOf, workOf } from "./cases.ts";
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
     console.log(line.replaceAll("`", ""));
     about.push(line);
   }
-  if (!only || only.test("RSS")) about.push(memoryLine());
+  if (!only || only.test("RSS")) about.push(await memoryLine());
   about.push(`Whole run: ${((performance.now() - started) / 1000).toFixed(0)} s`);
 
   const report: Report = { columns, rows, about };
@@ -88,21 +89,76 @@ async function main(): Promise<void> {
   console.log(`wrote ${out}`);
 }
 
-/** Runs bench/rss.ts in a child process (so that nothing else loaded here counts) and describes its result. */
-function memoryLine(): string {
-  const steps = Number(process.env.BENCH_RSS_STEPS ?? 5000);
-  const script = fileURLToPath(new URL("./rss.ts", import.meta.url));
-  const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", script, String(steps)], {
+interface RssResult {
+  steps: number;
+  backend: string;
+  baseMB: number;
+  warmMB: number;
+  endMB: number;
+  peakMB: number;
+  stepsPerSec: number;
+}
+
+/** Runs one child (node with `args`) of bench/rss.ts; its JSON result, or why it failed. */
+function runRss(args: string[]): RssResult | string {
+  const r = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 900_000 });
+  if (r.status !== 0) return `failed (${r.status ?? r.signal}): ${r.stderr.slice(0, 200)}`;
+  return JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}") as RssResult;
+}
+
+/**
+ * bench/rss.ts bundled (esbuild) into a plain-JS script that imports the compiled library (dist/index.js, rebuilt here
+ * with tsc first), so that the child runs on plain `node` without tsx; the reason when that can't be done.
+ */
+async function compiledRssScript(): Promise<{ script: string } | { error: string }> {
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  const tsc = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")], {
     encoding: "utf8",
-    timeout: 900_000,
   });
-  if (r.status !== 0) return `Memory: bench/rss.ts failed (${r.status ?? r.signal}): ${r.stderr.slice(0, 200)}`;
-  const m = JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}") as Record<string, number>;
+  if (tsc.status !== 0) return { error: `tsc -p tsconfig.build.json failed: ${(tsc.stdout + tsc.stderr).slice(0, 200)}` };
+  const dist = join(root, "dist/index.js");
+  const script = join(mkdtempSync(join(os.tmpdir(), "tg-rss-")), "rss.mjs");
+  const { build } = await import("esbuild");
+  await build({
+    entryPoints: [fileURLToPath(new URL("./rss.ts", import.meta.url))],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    outfile: script,
+    logLevel: "warning",
+    plugins: [
+      {
+        name: "tensorgrad-dist",
+        setup(b) {
+          b.onResolve({ filter: /\/src\/index\.ts$/ }, () => ({ path: dist, external: true }));
+        },
+      },
+    ],
+  });
+  return { script };
+}
+
+/**
+ * Runs bench/rss.ts in child processes (so that nothing else loaded here counts) and describes the results: once on plain
+ * `node` against the compiled library (dist/, as an application would run it), once through tsx from the sources (as the
+ * rest of this benchmark runs; tsx and its TypeScript transform add to the process before the model is made).
+ */
+async function memoryLine(): Promise<string> {
+  const steps = String(Number(process.env.BENCH_RSS_STEPS ?? 5000));
   const f = (v: number) => v.toFixed(0);
+  const describe = (m: RssResult | string): string =>
+    typeof m === "string"
+      ? m
+      : `peak RSS ${f(m.peakMB)} MB; RSS ${f(m.warmMB)} MB after ${m.steps / 10} steps, ${f(m.endMB)} MB at the end ` +
+        `(growth ${f(m.endMB - m.warmMB)} MB), ${m.stepsPerSec.toFixed(0)} steps/s; the process before the model: ${f(m.baseMB)} MB`;
+  const compiled = await compiledRssScript();
+  const plain = "script" in compiled ? runRss([compiled.script, steps]) : compiled.error;
+  const viaTsx = runRss(["--conditions=source", "--import", "tsx", fileURLToPath(new URL("./rss.ts", import.meta.url)), steps]);
+  const backend = typeof plain === "string" ? (typeof viaTsx === "string" ? "?" : viaTsx.backend) : plain.backend;
   return (
-    `Memory (tensorgrad, ${m.backend}; bench/rss.ts, own process): MLP ${MLP_SIZES.join("-")} training (forward, cross-entropy, backward, SGD), ` +
-    `${m.steps} steps at ${m.stepsPerSec.toFixed(0)} steps/s: peak RSS ${f(m.peakMB)} MB; RSS ${f(m.warmMB)} MB after ${m.steps / 10} steps, ` +
-    `${f(m.endMB)} MB at the end (growth ${f(m.endMB - m.warmMB)} MB); the process before the model: ${f(m.baseMB)} MB (Node + tsx + tensorgrad)`
+    `Memory (tensorgrad, ${backend}; bench/rss.ts, own process): MLP ${MLP_SIZES.join("-")} training (forward, cross-entropy, backward, SGD), ` +
+    `${steps} steps. Compiled library (dist/) on plain node: ${describe(plain)} (Node + tensorgrad). ` +
+    `Same script from the sources through tsx: ${describe(viaTsx)} (Node + tsx + tensorgrad)`
   );
 }
 
