@@ -8,8 +8,10 @@ import type { Domain } from "./features.ts";
 /** How to colour a grid: values on −1..1, one class's probability, or the argmax of several classes. */
 export type GridStyle = { kind: "diverging"; scale?: number } | { kind: "class"; cls: number; classes: number };
 
-/** Paints one grid into a res × res canvas (resizing it if needed). */
-export function paintGrid(canvas: HTMLCanvasElement, grid: Float32Array, res: number, style: GridStyle, discretize: boolean): void {
+type Rgb = readonly [number, number, number] | number[];
+
+/** Fills a res × res canvas (resized if needed) pixel by pixel with the colour `colorAt(i)` of cell i. */
+function paintCells(canvas: HTMLCanvasElement, res: number, colorAt: (i: number) => Rgb): void {
   if (canvas.width !== res || canvas.height !== res) {
     canvas.width = res;
     canvas.height = res;
@@ -18,12 +20,8 @@ export function paintGrid(canvas: HTMLCanvasElement, grid: Float32Array, res: nu
   if (!ctx) return;
   const img = ctx.createImageData(res, res);
   const px = img.data;
-  const scale = style.kind === "diverging" ? (style.scale ?? 1) : 1;
   for (let i = 0; i < res * res; i++) {
-    const c =
-      style.kind === "diverging"
-        ? divergingColor(grid[i] / scale, discretize)
-        : classColor(style.cls, grid[i], style.classes, discretize && grid[i] > 1 / style.classes);
+    const c = colorAt(i);
     px[4 * i] = c[0];
     px[4 * i + 1] = c[1];
     px[4 * i + 2] = c[2];
@@ -32,27 +30,24 @@ export function paintGrid(canvas: HTMLCanvasElement, grid: Float32Array, res: nu
   ctx.putImageData(img, 0, 0);
 }
 
+/** Paints one grid into a res × res canvas (resizing it if needed). */
+export function paintGrid(canvas: HTMLCanvasElement, grid: Float32Array, res: number, style: GridStyle, discretize: boolean): void {
+  const scale = style.kind === "diverging" ? (style.scale ?? 1) : 1;
+  paintCells(canvas, res, (i) =>
+    style.kind === "diverging"
+      ? divergingColor(grid[i] / scale, discretize)
+      : classColor(style.cls, grid[i], style.classes, discretize && grid[i] > 1 / style.classes),
+  );
+}
+
 /** Paints the argmax class of per-class probability grids (the multiclass decision regions). */
 export function paintClasses(canvas: HTMLCanvasElement, grids: Float32Array[], res: number, discretize: boolean): void {
-  if (canvas.width !== res || canvas.height !== res) {
-    canvas.width = res;
-    canvas.height = res;
-  }
-  const ctx = canvas.getContext("2d");
-  if (!ctx) return;
-  const img = ctx.createImageData(res, res);
-  const px = img.data;
   const k = grids.length;
-  for (let i = 0; i < res * res; i++) {
+  paintCells(canvas, res, (i) => {
     let best = 0;
     for (let j = 1; j < k; j++) if (grids[j][i] > grids[best][i]) best = j;
-    const c = classColor(best, grids[best][i], k, discretize);
-    px[4 * i] = c[0];
-    px[4 * i + 1] = c[1];
-    px[4 * i + 2] = c[2];
-    px[4 * i + 3] = 255;
-  }
-  ctx.putImageData(img, 0, 0);
+    return classColor(best, grids[best][i], k, discretize);
+  });
 }
 
 export interface PointsToDraw {
