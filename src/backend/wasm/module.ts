@@ -1,6 +1,8 @@
 /**
  * Loads the compiled kernels: the relaxed-SIMD (FMA) build where the engine validates it, else the plain SIMD build, else
- * none (the backend then runs everything on the CPU reference kernels). Node compiles synchronously; where an engine refuses
+ * none (the backend then runs everything on the CPU reference kernels). Node 20 and 21 have relaxed SIMD behind a V8 flag
+ * (on by default from Node 22, as in current browsers); tensorgrad turns that flag on when it loads, unless the
+ * environment sets TENSORGRAD_WASM_FMA=0. Node compiles synchronously; where an engine refuses
  * synchronous compilation of a module this size (a browser's main thread), it is compiled asynchronously and the backend
  * uses the reference kernels until it is ready.
  */
@@ -90,4 +92,31 @@ export function kernelVariant(): KernelVariant | null {
   return variant;
 }
 
-if (!loadKernels("fma")) loadKernels("simd");
+/**
+ * Turns on V8's relaxed-SIMD flag in Node versions that ship it disabled. The flag only adds instructions that modules may
+ * use (it is read when a module is validated), so modules that don't use them behave as before.
+ */
+function enableRelaxedSimdInNode(): void {
+  const p = (globalThis as { process?: NodeProcessLike }).process;
+  if (!p?.versions?.node || typeof p.getBuiltinModule !== "function" || p.env?.TENSORGRAD_WASM_FMA === "0") return;
+  if (variantSupported("fma")) return;
+  try {
+    (p.getBuiltinModule("v8") as { setFlagsFromString(flag: string): void }).setFlagsFromString("--experimental-wasm-relaxed-simd");
+  } catch {
+    // An engine without the flag keeps the plain SIMD build.
+  }
+}
+
+interface NodeProcessLike {
+  versions?: { node?: string };
+  env?: Record<string, string | undefined>;
+  getBuiltinModule?: (name: string) => unknown;
+}
+
+/** Whether the FMA build may be used: everywhere but where TENSORGRAD_WASM_FMA=0 asks for the plain SIMD build. */
+function fmaAllowed(): boolean {
+  return (globalThis as { process?: NodeProcessLike }).process?.env?.TENSORGRAD_WASM_FMA !== "0";
+}
+
+enableRelaxedSimdInNode();
+if (!(fmaAllowed() && loadKernels("fma"))) loadKernels("simd");
