@@ -1,6 +1,6 @@
 /**
  * `npm run build:wasm`: compiles the AssemblyScript kernels in src/backend/wasm/assembly twice (128-bit SIMD, and SIMD plus
- * relaxed-SIMD FMA) and writes them, base64-encoded, into src/backend/wasm/kernels_wasm.ts, which is committed so that
+ * relaxed-SIMD FMA), each importing a shared memory, and writes them, base64-encoded, into src/backend/wasm/kernels_wasm.ts, which is committed so that
  * nothing is compiled at install or run time. test/backend_wasm.test.ts rebuilds and compares, so that file can't go stale.
  */
 
@@ -16,7 +16,27 @@ async function compile(features: string): Promise<Uint8Array> {
   let binary: Uint8Array | null = null;
   const errors: string[] = [];
   const { error } = await asc.main(
-    [entry, "--baseDir", root, "--enable", features, "-O3", "--runtime", "stub", "--noAssert", "--outFile", "kernels.wasm"],
+    [
+      entry,
+      "--baseDir",
+      root,
+      "--enable",
+      `${features},threads`,
+      "-O3",
+      "--runtime",
+      "stub",
+      "--noAssert",
+      // One memory, imported, shared by the calling thread's instance and the helper threads' (see threads.ts); module.ts
+      // marks the import unshared where SharedArrayBuffer is unavailable.
+      "--importMemory",
+      "--sharedMemory",
+      "--initialMemory",
+      "1",
+      "--maximumMemory",
+      "65536",
+      "--outFile",
+      "kernels.wasm",
+    ],
     {
       writeFile(name, contents) {
         if (name.endsWith(".wasm") && contents instanceof Uint8Array) binary = contents;

@@ -5,6 +5,8 @@ import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { GENERATED, renderKernels } from "../scripts/build-wasm.ts";
 import { kernelVariant, thresholds, variantSupported } from "../src/backend/wasm/index.ts";
+import { isShared, unsharedImport } from "../src/backend/wasm/memory.ts";
+import { getKernels, type Kernels, kernelBytes } from "../src/backend/wasm/module.ts";
 import { tg } from "./helpers.ts";
 
 // Every WASM kernel is checked against the CPU reference backend through `compare`: the same construction runs once per
@@ -232,6 +234,37 @@ describe("wasm backend", () => {
         compare(`${op} middle (reference)`, () => t([3, 7, 17], 53)[op](1), tol);
         compare(`${op} transposed`, () => t([17, 33], 54).T[op](1), tol);
       });
+    }
+  });
+
+  it("shares its memory (for helper threads), and runs in an unshared one where SharedArrayBuffer is missing", () => {
+    assert.ok(isShared((getKernels() as Kernels).memory));
+    const bytes = kernelBytes("simd");
+    const plain = unsharedImport(bytes);
+    const changed = bytes.reduce((n, b, i) => n + (b === plain[i] ? 0 : 1), 0);
+    assert.equal(changed, 1, "only the limits flag of the memory import changes");
+    assert.throws(
+      () =>
+        new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: new WebAssembly.Memory({ initial: 16, maximum: 64 }) } }),
+    );
+    const memory = new WebAssembly.Memory({ initial: 16, maximum: 64 });
+    const k = new WebAssembly.Instance(new WebAssembly.Module(plain), { env: { memory } }).exports as unknown as Kernels;
+    // C = A·B for A 5×3 and B 3×9 (C's leading dimension 16), against a plain loop.
+    const [m, kk, n, ldc] = [5, 3, 9, 16];
+    const base = (k.heapBase() + 63) & ~63;
+    const [pa, pb, pc, pw] = [base, base + 256, base + 512, base + 1024];
+    memory.grow(Math.ceil((pw + 4 * k.gemmWorkSize()) / 65536));
+    const f = new Float32Array(memory.buffer);
+    for (let i = 0; i < m * kk; i++) f[pa / 4 + i] = i - 4;
+    for (let i = 0; i < kk * n; i++) f[pb / 4 + i] = (i % 5) - 2;
+    k.gemm(pa, kk, 1, pb, n, 1, pc, ldc, m, n, kk, pw);
+    const g = new Float32Array(memory.buffer);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let want = 0;
+        for (let p = 0; p < kk; p++) want += (i * kk + p - 4) * (((p * n + j) % 5) - 2);
+        assert.equal(g[pc / 4 + i * ldc + j], want, `C[${i}, ${j}]`);
+      }
     }
   });
 

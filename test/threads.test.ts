@@ -6,8 +6,8 @@ import { thresholds } from "../src/backend/wasm/index.ts";
 import { threadStats } from "../src/backend/wasm/threads.ts";
 import { tg } from "./helpers.ts";
 
-// Large float32 matmuls are split by rows over helper threads running the same WASM kernels: the result must be the
-// single-threaded one bit for bit, whatever the shapes and strides.
+// Large float32 matmuls are split by rows or columns over helper threads running the same WASM kernels in one shared
+// memory: the result must be the single-threaded one bit for bit, whatever the shapes and strides.
 
 /** Deterministic float32 data in [-1, 1). */
 function data(n: number, seed: number): Float32Array {
@@ -84,6 +84,10 @@ describe("threads", () => {
         [37, 64, 33],
         [130, 1, 17],
         [257, 129, 65],
+        // Wider than tall: split by columns.
+        [6, 20, 70],
+        [17, 40, 300],
+        [33, 50, 129],
       ]) {
         const [a, b] = [mat(m, k, m + k), mat(k, n, n + 7)];
         const [at, bt] = [mat(k, m, m).transpose(0, 1), mat(n, k, n).transpose(0, 1)];
@@ -110,6 +114,14 @@ describe("threads", () => {
     sameOnThreads(2, [
       ["dA", () => build()[0]],
       ["dB", () => build()[1]],
+    ]);
+  });
+
+  it("splits a wide product by columns and a tall one by rows, with the same bits", () => {
+    const [x, w] = [mat(128, 300, 21), mat(300, 520, 22)];
+    sameOnThreads(2, [
+      ["128×300×520", () => x.matmul(w)],
+      ["520×128×300 (Aᵀ)", () => w.mT.matmul(x.mT)],
     ]);
   });
 

@@ -1,4 +1,7 @@
-/** float32 matmul on the WASM GEMM kernel: operands are copied in once (all batches), packed from their strides per matrix. */
+/**
+ * float32 matmul on the WASM GEMM kernel: operands are copied into the kernels' memory once (all batches) and packed from
+ * their strides per matrix; large single products are split over threads (threads.ts) in that same memory.
+ */
 
 import { numel } from "../../shape.js";
 import type { View } from "../backend.js";
@@ -6,7 +9,7 @@ import { stridedOffsets } from "../cpu/strided.js";
 import type { Kernels } from "./module.js";
 import { layout, memF32 } from "./scratch.js";
 import { copyIn, stage } from "./stage.js";
-import { threadedGemm } from "./threads.js";
+import { gemmThreads, threadedGemm } from "./threads.js";
 import { thresholds } from "./thresholds.js";
 
 const MR = 4;
@@ -22,42 +25,40 @@ export function wasmMatmul(kern: Kernels, a: View, b: View, outDType: string): F
   const batch = numel(batchShape);
   if (batch === 0) return null;
   const [sa, sb] = [stage(a), stage(b)];
-  const aBase = stridedOffsets(batchShape, sa.strides.slice(0, nd - 2), 0);
-  const bBase = stridedOffsets(batchShape, sb.strides.slice(0, nd - 2), 0);
-  const cSize = roundUp(m, MR) * roundUp(n, NR);
-  const ptrs = layout(kern, [sa.data.length, sb.data.length, cSize, kern.gemmWorkSize()]);
+  const [rsA, csA] = [sa.strides[nd - 2], sa.strides[nd - 1]];
+  const [rsB, csB] = [sb.strides[nd - 2], sb.strides[nd - 1]];
+  const threaded = batch === 1 && m * n * k >= thresholds.threads && rsA >= 0 && csA >= 0 && rsB >= 0 && csB >= 0;
+  const threads = threaded ? gemmThreads(kern) : 1;
+  const ldc = roundUp(n, NR);
+  const workFloats = kern.gemmWorkSize();
+  const ptrs = layout(kern, [sa.data.length, sb.data.length, roundUp(m, MR) * ldc, threads * workFloats]);
   if (ptrs === null) return null;
   const mem = memF32(kern);
   const pa = copyIn(mem, sa, ptrs[0]);
   const pb = copyIn(mem, sb, ptrs[1]);
-  const [rsA, csA] = [sa.strides[nd - 2], sa.strides[nd - 1]];
-  const [rsB, csB] = [sb.strides[nd - 2], sb.strides[nd - 1]];
+  const [c, work] = [ptrs[2], ptrs[3]];
   const out = new Float32Array(batch * m * n);
-  const c = ptrs[2];
-  if (batch === 1 && m * n * k >= thresholds.threads) {
-    const job = {
-      kern,
-      m,
-      n,
-      k,
-      aData: sa.data,
-      aBase: sa.base,
-      bData: sb.data,
-      bBase: sb.base,
-      pa,
-      pb,
-      rsA,
-      csA,
-      rsB,
-      csB,
-      c,
-      work: ptrs[3],
-    };
-    if (threadedGemm(job, out, () => memF32(kern))) return out;
+  if (threads > 1) {
+    const job = { a: pa, rsA, csA, b: pb, rsB, csB, c, ldc, m, n, k, work, workBytes: 4 * workFloats };
+    if (!threadedGemm(kern, job)) kern.gemm(pa, rsA, csA, pb, rsB, csB, c, ldc, m, n, k, work);
+    copyOut(memF32(kern), c, ldc, m, n, out, 0);
+    return out;
   }
+  const aBase = stridedOffsets(batchShape, sa.strides.slice(0, nd - 2), 0);
+  const bBase = stridedOffsets(batchShape, sb.strides.slice(0, nd - 2), 0);
   for (let i = 0; i < batch; i++) {
-    kern.gemm(pa + 4 * aBase[i], rsA, csA, pb + 4 * bBase[i], rsB, csB, c, m, n, k, ptrs[3]);
-    out.set(mem.subarray(c >> 2, (c >> 2) + m * n), i * m * n);
+    kern.gemm(pa + 4 * aBase[i], rsA, csA, pb + 4 * bBase[i], rsB, csB, c, ldc, m, n, k, work);
+    copyOut(mem, c, ldc, m, n, out, i * m * n);
   }
   return out;
+}
+
+/** Copies the m×n matrix at byte pointer `c` (leading dimension ldc) into `out` at `at`, densely. */
+function copyOut(mem: Float32Array, c: number, ldc: number, m: number, n: number, out: Float32Array, at: number): void {
+  const c0 = c >> 2;
+  if (ldc === n) {
+    out.set(mem.subarray(c0, c0 + m * n), at);
+    return;
+  }
+  for (let i = 0; i < m; i++) out.set(mem.subarray(c0 + i * ldc, c0 + i * ldc + n), at + i * n);
 }

@@ -9,6 +9,7 @@
 
 import { decodeBase64 } from "./base64.js";
 import { KERNELS_FMA, KERNELS_SIMD } from "./kernels_wasm.js";
+import { createMemory, isShared, unsharedImport } from "./memory.js";
 
 /** The exports of src/backend/wasm/assembly/index.ts; pointers are byte offsets, counts and strides are in elements. */
 export interface Kernels {
@@ -35,6 +36,7 @@ export interface Kernels {
     rsB: number,
     csB: number,
     c: number,
+    ldc: number,
     m: number,
     n: number,
     k: number,
@@ -52,7 +54,7 @@ let variant: KernelVariant | null = null;
 
 const hasWasm = (): boolean => typeof WebAssembly === "object" && typeof WebAssembly.validate === "function";
 
-/** The WASM bytes of build `v` (a fresh copy). */
+/** The WASM bytes of build `v` (a fresh copy), importing a shared memory. */
 export function kernelBytes(v: KernelVariant): Uint8Array<ArrayBuffer> {
   return decodeBase64(v === "fma" ? KERNELS_FMA : KERNELS_SIMD);
 }
@@ -62,16 +64,18 @@ export function variantSupported(v: KernelVariant): boolean {
   return hasWasm() && WebAssembly.validate(kernelBytes(v));
 }
 
-/** Instantiates the kernels of `v`, replacing the loaded ones; returns false where the engine can't run them. */
+/** Instantiates the kernels of `v` in a fresh memory, replacing the loaded ones; returns false where the engine can't run them. */
 export function loadKernels(v: KernelVariant): boolean {
   if (!variantSupported(v)) return false;
-  const bytes = kernelBytes(v);
+  const memory = createMemory();
+  const bytes = isShared(memory) ? kernelBytes(v) : unsharedImport(kernelBytes(v));
+  const imports = { env: { memory } };
   try {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports);
     kernels = instance.exports as unknown as Kernels;
     variant = v;
   } catch {
-    WebAssembly.instantiate(bytes, {}).then(
+    WebAssembly.instantiate(bytes, imports).then(
       (r) => {
         kernels = r.instance.exports as unknown as Kernels;
         variant = v;

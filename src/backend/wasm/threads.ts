@@ -1,61 +1,56 @@
 /**
  * Multi-threaded float32 GEMM: a small pool of helper threads (Node `worker_threads`; in browsers, Web Workers, only where
  * the page is cross-origin isolated and we are not on the main thread, which may not block in `Atomics.wait`), each with its
- * own instance of the same WASM kernels. A large product is split into row chunks of A; the calling thread publishes the
- * operands in a shared input area, wakes the helpers with `Atomics.notify`, and then claims chunks like any helper does
- * (whoever gets a chunk first computes it), so that the call stays synchronous and completes even if no helper ever wakes.
- * Helpers copy B and their rows of A into their own WASM memory and write their rows of C to a shared output area. Every
- * row is computed by the same kernel build with the same k order, so the result is bit-for-bit the single-threaded one.
+ * own instance of the same WASM kernels over the calling thread's (shared) memory. A large product is split into blocks of
+ * rows of A or of NR-aligned columns of B, whichever dimension is larger (so that the operand every block packs again is the
+ * smaller one); the calling thread publishes the pointers, wakes the helpers with `Atomics.notify`, and then claims blocks
+ * like any helper does (whoever gets a block first computes it), so that the call stays synchronous and completes even if
+ * no helper ever wakes. Every block writes its part of one C in that memory, with the same kernel build and k order, so the
+ * result is bit-for-bit the single-threaded one.
  *
- * If a pool can't start (no workers, no SharedArrayBuffer, a browser main thread) or a helper fails, everything quietly
- * runs on the calling thread from then on.
+ * If a pool can't start (no workers, no shared memory, a browser main thread) or a helper fails, everything quietly runs on
+ * the calling thread from then on.
  */
 
-import { type Kernels, type KernelVariant, kernelBytes, kernelVariant } from "./module.js";
+import { isShared } from "./memory.js";
+import { type Kernels, type KernelVariant, kernelBytes, kernelVariant, loadKernels } from "./module.js";
 
 // Control words (Int32Array over a SharedArrayBuffer).
 const GEN = 0; // job generation, odd while the parameters are being written (a seqlock)
-/** Seconds without any finished chunk after which the helpers are given up on. */
+/** Seconds without any finished block after which the helpers are given up on. */
 const STALL_SECONDS = 10;
-const NEXT = 1; // next chunk id to claim; ids grow across jobs, job g owning [BASE, BASE + NCHUNKS)
-const DONE = 2; // chunks of the current job finished
-const FAILED = 3; // set by a helper whose chunk threw
-const EPOCH = 4; // which shared input/output buffers the job uses
-const BASE = 5;
-const NCHUNKS = 6;
-const ROWS = 7; // rows per chunk
+const NEXT = 1; // next block id to claim; ids grow across jobs, job g owning [BASE, BASE + NBLOCKS)
+const DONE = 2; // blocks of the current job finished
+const FAILED = 3; // set by a helper whose block threw
+const BASE = 4;
+const NBLOCKS = 5;
+const SPLIT_N = 6; // 1: blocks of columns, 0: blocks of rows
+const BLOCK = 7; // rows or columns per block
 const M = 8;
 const N = 9;
 const K = 10;
-const RSA = 11;
-const CSA = 12;
-const RSB = 13;
-const CSB = 14;
-const AOFF = 15; // index in the input area of A[0, 0]
-const BLO = 16; // start of B's span in the input area
-const BLEN = 17;
-const BOFF = 18; // index in the input area of B[0, 0]
+const A = 11;
+const RSA = 12;
+const CSA = 13;
+const B = 14;
+const RSB = 15;
+const CSB = 16;
+const C = 17;
+const LDC = 18;
+const WORK = 19; // work area of thread 0; thread t's is at WORK + t·WORK_BYTES
+const WORK_BYTES = 20;
 const CTRL_WORDS = 32;
 
 /** The helper's script: self-contained plain JS (run by Node's `eval` workers and by Blob-URL Web Workers). */
 const WORKER_SOURCE = `"use strict";
-const GEN=${GEN},NEXT=${NEXT},DONE=${DONE},FAILED=${FAILED},EPOCH=${EPOCH},BASE=${BASE},NCHUNKS=${NCHUNKS},ROWS=${ROWS},M=${M},N=${N},K=${K},RSA=${RSA},CSA=${CSA},RSB=${RSB},CSB=${CSB},AOFF=${AOFF},BLO=${BLO},BLEN=${BLEN},BOFF=${BOFF};
+const GEN=${GEN},NEXT=${NEXT},DONE=${DONE},FAILED=${FAILED},BASE=${BASE},NBLOCKS=${NBLOCKS},SPLIT_N=${SPLIT_N},BLOCK=${BLOCK},M=${M},N=${N},K=${K},A=${A},RSA=${RSA},CSA=${CSA},B=${B},RSB=${RSB},CSB=${CSB},C=${C},LDC=${LDC},WORK=${WORK},WORK_BYTES=${WORK_BYTES};
 const wt = typeof process === "object" && process && typeof process.getBuiltinModule === "function" ? process.getBuiltinModule("worker_threads") : null;
-let kern = null, ctrl = null, input = null, output = null, epoch = -1, seen = 0, heap = 0, workFloats = 0;
-const align = (p) => (p + 63) & ~63;
-const ru = (x, m) => Math.ceil(x / m) * m;
+let kern = null, ctrl = null, id = 0, seen = 0;
 function onMessage(msg) {
-  if (msg.bytes) {
-    kern = new WebAssembly.Instance(new WebAssembly.Module(msg.bytes), {}).exports;
-    ctrl = new Int32Array(msg.ctrl);
-    heap = align(kern.heapBase());
-    workFloats = kern.gemmWorkSize();
-  } else {
-    input = new Float32Array(msg.input);
-    output = new Float32Array(msg.output);
-    epoch = msg.epoch;
-  }
-  if (kern !== null && input !== null) loop();
+  kern = new WebAssembly.Instance(new WebAssembly.Module(msg.bytes), { env: { memory: msg.memory } }).exports;
+  ctrl = new Int32Array(msg.ctrl);
+  id = msg.id;
+  loop();
 }
 if (wt) wt.parentPort.on("message", onMessage);
 else self.onmessage = (e) => onMessage(e.data);
@@ -66,30 +61,20 @@ function loop() {
     const p = [];
     for (let i = 0; i < ${CTRL_WORDS}; i++) p.push(Atomics.load(ctrl, i));
     if (Atomics.load(ctrl, GEN) !== g) continue;
-    if (p[EPOCH] !== epoch) return; // new buffers are on their way as a message
     work(p);
     seen = g;
   }
 }
 function work(p) {
-  const base = p[BASE], end = base + p[NCHUNKS], rows = p[ROWS], m = p[M], n = p[N], k = p[K];
-  const rsA = p[RSA], csA = p[CSA], bLen = p[BLEN];
-  let haveB = false;
+  const base = p[BASE], end = base + p[NBLOCKS], block = p[BLOCK], work = p[WORK] + id * p[WORK_BYTES];
   for (;;) {
     const cur = Atomics.load(ctrl, NEXT);
     if (cur < base || cur >= end) return;
     if (Atomics.compareExchange(ctrl, NEXT, cur, cur + 1) !== cur) continue;
     try {
-      const r0 = (cur - base) * rows, mc = Math.min(rows, m - r0);
-      const aLo = p[AOFF] + r0 * rsA, aLen = (mc - 1) * rsA + (k - 1) * csA + 1;
-      const pB = heap, pA = align(pB + 4 * bLen), pC = align(pA + 4 * aLen), pW = align(pC + 4 * ru(mc, 4) * ru(n, 8));
-      const need = pW + 4 * workFloats, have = kern.memory.buffer.byteLength;
-      if (need > have) kern.memory.grow(Math.ceil((need - have) / 65536));
-      const mem = new Float32Array(kern.memory.buffer);
-      if (!haveB) { mem.set(input.subarray(p[BLO], p[BLO] + bLen), pB >> 2); haveB = true; }
-      mem.set(input.subarray(aLo, aLo + aLen), pA >> 2);
-      kern.gemm(pA, rsA, csA, pB + 4 * (p[BOFF] - p[BLO]), p[RSB], p[CSB], pC, mc, n, k, pW);
-      output.set(mem.subarray(pC >> 2, (pC >> 2) + mc * n), r0 * n);
+      const at = (cur - base) * block;
+      if (p[SPLIT_N]) kern.gemm(p[A], p[RSA], p[CSA], p[B] + 4 * at * p[CSB], p[RSB], p[CSB], p[C] + 4 * at, p[LDC], p[M], Math.min(block, p[N] - at), p[K], work);
+      else kern.gemm(p[A] + 4 * at * p[RSA], p[RSA], p[CSA], p[B], p[RSB], p[CSB], p[C] + 4 * at * p[LDC], p[LDC], Math.min(block, p[M] - at), p[N], p[K], work);
     } catch (e) {
       Atomics.store(ctrl, FAILED, 1);
     }
@@ -117,11 +102,9 @@ interface NodeProcess {
 
 interface Pool {
   helpers: Helper[];
-  variant: KernelVariant;
+  /** The kernels the helpers were started for (a reload of the kernels brings a new memory, so a new pool). */
+  kernels: Kernels;
   ctrl: Int32Array<SharedArrayBuffer>;
-  input: Float32Array<SharedArrayBuffer>;
-  output: Float32Array<SharedArrayBuffer>;
-  epoch: number;
   gen: number;
 }
 
@@ -185,23 +168,15 @@ function fail(): void {
   shutdown();
 }
 
-function startPool(helpers: number, variant: KernelVariant): Pool | null {
+function startPool(helpers: number, kernels: Kernels, variant: KernelVariant): Pool | null {
   try {
     const ctrl = new Int32Array(new SharedArrayBuffer(CTRL_WORDS * 4));
     const bytes = kernelBytes(variant);
-    const p: Pool = {
-      helpers: [],
-      variant,
-      ctrl,
-      input: new Float32Array(new SharedArrayBuffer(0)),
-      output: new Float32Array(new SharedArrayBuffer(0)),
-      epoch: 0,
-      gen: 0,
-    };
+    const p: Pool = { helpers: [], kernels, ctrl, gen: 0 };
     for (let i = 0; i < helpers; i++) {
       const h = spawn(fail);
       p.helpers.push(h);
-      h.postMessage({ bytes, ctrl: ctrl.buffer });
+      h.postMessage({ bytes, memory: kernels.memory, ctrl: ctrl.buffer, id: i + 1 });
     }
     return p;
   } catch {
@@ -231,61 +206,57 @@ export function getNumThreads(): number {
   return requested;
 }
 
-/** The operands of one GEMM, already in the calling thread's WASM memory (pointers in bytes, strides in elements). */
+/** One GEMM whose operands are in the kernels' memory (pointers in bytes, strides in elements); see the `gemm` kernel. */
 export interface GemmJob {
-  kern: Kernels;
+  a: number;
+  rsA: number;
+  csA: number;
+  b: number;
+  rsB: number;
+  csB: number;
+  /** C, with leading dimension ldc ≥ roundUp(n, NR) and room for roundUp(m, MR) rows. */
+  c: number;
+  ldc: number;
   m: number;
   n: number;
   k: number;
-  /** A and B as staged (the span copied into memory) and where their element [0, 0] sits in it. */
-  aData: Float32Array;
-  aBase: number;
-  bData: Float32Array;
-  bBase: number;
-  pa: number;
-  pb: number;
-  rsA: number;
-  csA: number;
-  rsB: number;
-  csB: number;
-  /** The calling thread's C region (room for roundUp(m, 4)·roundUp(n, 8) floats) and GEMM work area. */
-  c: number;
+  /** Work areas: thread t (the calling thread is 0) packs at work + t·workBytes. */
   work: number;
+  workBytes: number;
 }
 
 const MR = 4;
-const grow = (n: number): number => Math.ceil(n / 16384) * 16384;
+const NR = 8;
+/** Blocks per thread: more than one, so that a helper that wakes late costs less, but few, as each block packs again. */
+const BLOCKS_PER_THREAD = 2;
+
+/** How many threads `threadedGemm` would use for `kern` (1: run on the calling thread), starting the pool if needed. */
+export function gemmThreads(kern: Kernels): number {
+  const threads = getNumThreads();
+  if (threads < 2 || !isShared(kern.memory)) return 1;
+  const variant = kernelVariant();
+  if (variant === null) return 1;
+  if (pool !== null && pool.kernels !== kern) shutdown();
+  pool ??= startPool(threads - 1, kern, variant);
+  return pool === null ? 1 : threads;
+}
 
 /**
- * Runs `job` split over the pool and writes the m×n result to `out`; returns false (having written nothing) where it
- * can't, and the caller runs it on one thread.
+ * Runs `job` split over the pool (started by `gemmThreads`) into C in the kernels' memory; returns false (having computed
+ * nothing) where it can't, and the caller runs it on one thread.
  */
-export function threadedGemm(job: GemmJob, out: Float32Array, mem: () => Float32Array): boolean {
-  const threads = getNumThreads();
-  if (threads < 2) return false;
-  const { m, n, k, rsA, csA, rsB, csB } = job;
-  if (rsA < 0 || csA < 0 || rsB < 0 || csB < 0) return false;
-  const rows = Math.ceil(Math.ceil(m / threads) / MR) * MR;
-  const chunks = Math.ceil(m / rows);
-  if (chunks < 2) return false;
-  const variant = kernelVariant();
-  if (variant === null) return false;
-  if (pool !== null && pool.variant !== variant) shutdown();
-  pool ??= startPool(threads - 1, variant);
+export function threadedGemm(kern: Kernels, job: GemmJob): boolean {
   const p = pool;
-  if (p === null) return false;
-
-  // Publish the operands: A's span, then B's.
-  const bLo = Math.ceil(job.aData.length / 16) * 16;
-  const inNeed = bLo + job.bData.length;
-  if (p.input.length < inNeed || p.output.length < m * n) {
-    p.input = new Float32Array(new SharedArrayBuffer(4 * grow(Math.max(inNeed, p.input.length))));
-    p.output = new Float32Array(new SharedArrayBuffer(4 * grow(Math.max(m * n, p.output.length))));
-    p.epoch++;
-    for (const h of p.helpers) h.postMessage({ input: p.input.buffer, output: p.output.buffer, epoch: p.epoch });
-  }
-  p.input.set(job.aData, 0);
-  p.input.set(job.bData, bLo);
+  if (p === null || p.kernels !== kern) return false;
+  const threads = p.helpers.length + 1;
+  const { m, n } = job;
+  // Split the larger dimension, so that the operand each block packs again (all of A for column blocks, all of B for row
+  // blocks) is the smaller one.
+  const splitN = n > m;
+  const [dim, unit] = splitN ? [n, NR] : [m, MR];
+  const block = Math.ceil(Math.ceil(dim / (threads * BLOCKS_PER_THREAD)) / unit) * unit;
+  const blocks = Math.ceil(dim / block);
+  if (blocks < 2) return false;
 
   const ctrl = p.ctrl;
   const base = Atomics.load(ctrl, NEXT);
@@ -293,41 +264,43 @@ export function threadedGemm(job: GemmJob, out: Float32Array, mem: () => Float32
   const params: [number, number][] = [
     [DONE, 0],
     [FAILED, 0],
-    [EPOCH, p.epoch],
     [BASE, base],
-    [NCHUNKS, chunks],
-    [ROWS, rows],
+    [NBLOCKS, blocks],
+    [SPLIT_N, splitN ? 1 : 0],
+    [BLOCK, block],
     [M, m],
     [N, n],
-    [K, k],
-    [RSA, rsA],
-    [CSA, csA],
-    [RSB, rsB],
-    [CSB, csB],
-    [AOFF, job.aBase],
-    [BLO, bLo],
-    [BLEN, job.bData.length],
-    [BOFF, bLo + job.bBase],
+    [K, job.k],
+    [A, job.a],
+    [RSA, job.rsA],
+    [CSA, job.csA],
+    [B, job.b],
+    [RSB, job.rsB],
+    [CSB, job.csB],
+    [C, job.c],
+    [LDC, job.ldc],
+    [WORK, job.work],
+    [WORK_BYTES, job.workBytes],
   ];
   for (const [i, v] of params) Atomics.store(ctrl, i, v);
   Atomics.store(ctrl, GEN, ++p.gen);
   Atomics.notify(ctrl, GEN);
 
-  // Claim chunks here too, computing them in this thread's memory straight into `out`.
-  const mine = new Uint8Array(chunks);
+  // Claim blocks here too, as thread 0.
+  const mine = new Uint8Array(blocks);
   for (;;) {
     const cur = Atomics.load(ctrl, NEXT);
-    if (cur >= base + chunks) break;
+    if (cur >= base + blocks) break;
     if (Atomics.compareExchange(ctrl, NEXT, cur, cur + 1) !== cur) continue;
     const i = cur - base;
-    computeRows(job, out, mem, i * rows, Math.min(rows, m - i * rows));
+    computeBlock(kern, job, splitN, i * block, block);
     mine[i] = 1;
     Atomics.add(ctrl, DONE, 1);
   }
-  // Wait for the helpers' chunks; a helper that makes no progress for STALL_SECONDS counts as failed, so a
-  // stuck or crashed thread costs a recomputation here, never a hang.
+  // Wait for the helpers' blocks; a helper that makes no progress for STALL_SECONDS counts as failed, so a stuck or crashed
+  // thread costs a recomputation here, never a hang.
   let stalled = 0;
-  for (let d = Atomics.load(ctrl, DONE); d < chunks; ) {
+  for (let d = Atomics.load(ctrl, DONE); d < blocks; ) {
     const waited = Atomics.wait(ctrl, DONE, d, 1000);
     const now = Atomics.load(ctrl, DONE);
     stalled = now === d && waited === "timed-out" ? stalled + 1 : 0;
@@ -337,23 +310,23 @@ export function threadedGemm(job: GemmJob, out: Float32Array, mem: () => Float32
     }
     d = now;
   }
-
   const failed = Atomics.load(ctrl, FAILED) !== 0;
-  if (failed) fail();
-  for (let i = 0; i < chunks; i++) {
+  for (let i = 0; i < blocks; i++) {
     if (mine[i]) continue;
-    const [r0, mc] = [i * rows, Math.min(rows, m - i * rows)];
-    if (failed) computeRows(job, out, mem, r0, mc);
-    else {
-      out.set(p.output.subarray(r0 * n, (r0 + mc) * n), r0 * n);
-      threadStats.helperChunks++;
-    }
+    if (failed) computeBlock(kern, job, splitN, i * block, block);
+    else threadStats.helperChunks++;
+  }
+  if (failed) {
+    fail();
+    // A stuck helper may still write into this memory until it is terminated: later calls get a fresh one.
+    const variant = kernelVariant();
+    if (variant !== null) loadKernels(variant);
   }
   return true;
 }
 
-function computeRows(job: GemmJob, out: Float32Array, mem: () => Float32Array, r0: number, mc: number): void {
-  const { kern, n, k, c } = job;
-  kern.gemm(job.pa + 4 * r0 * job.rsA, job.rsA, job.csA, job.pb, job.rsB, job.csB, c, mc, n, k, job.work);
-  out.set(mem().subarray(c >> 2, (c >> 2) + mc * n), r0 * n);
+function computeBlock(kern: Kernels, job: GemmJob, splitN: boolean, at: number, block: number): void {
+  const { a, rsA, csA, b, rsB, csB, c, ldc, m, n, k, work } = job;
+  if (splitN) kern.gemm(a, rsA, csA, b + 4 * at * csB, rsB, csB, c + 4 * at, ldc, m, Math.min(block, n - at), k, work);
+  else kern.gemm(a + 4 * at * rsA, rsA, csA, b, rsB, csB, c + 4 * at * ldc, ldc, Math.min(block, m - at), n, k, work);
 }

@@ -15,16 +15,46 @@ function packA(dst: usize, a: usize, rs: i32, cs: i32, mc: i32, kc: i32): void {
   for (let i0 = 0; i0 < mc; i0 += MR) {
     const rows = min(MR, mc - i0);
     const panel = dst + (<usize>(i0 * kc) << 2);
-    for (let r = 0; r < MR; r++) {
-      if (r < rows) {
-        const src = a + (<usize>((i0 + r) * rs) << 2);
-        if (cs == 1) {
-          for (let p = 0; p < kc; p++) store<f32>(panel + (<usize>(p * MR + r) << 2), load<f32>(src + (<usize>p << 2)));
-        } else {
-          for (let p = 0; p < kc; p++) store<f32>(panel + (<usize>(p * MR + r) << 2), load<f32>(src + (<usize>(p * cs) << 2)));
+    const src = a + (<usize>(i0 * rs) << 2);
+    if (rows == MR && rs == 1) {
+      // A transposed: the panel's MR values for each p are adjacent in memory.
+      for (let p = 0; p < kc; p++) v128.store(panel + (<usize>(p * MR) << 2), v128.load(src + (<usize>(p * cs) << 2)));
+    } else if (rows == MR && cs == 1) {
+      // Row-major A: load 4×4 blocks and transpose them in registers.
+      const r1 = src + (<usize>rs << 2);
+      const r2 = src + (<usize>(2 * rs) << 2);
+      const r3 = src + (<usize>(3 * rs) << 2);
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const o = <usize>p << 2;
+        const x0 = v128.load(src + o);
+        const x1 = v128.load(r1 + o);
+        const x2 = v128.load(r2 + o);
+        const x3 = v128.load(r3 + o);
+        const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
+        const t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+        const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+        const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+        const d = panel + (<usize>(p * MR) << 2);
+        v128.store(d, v128.shuffle<f64>(t0, t1, 0, 2));
+        v128.store(d, v128.shuffle<f64>(t0, t1, 1, 3), 16);
+        v128.store(d, v128.shuffle<f64>(t2, t3, 0, 2), 32);
+        v128.store(d, v128.shuffle<f64>(t2, t3, 1, 3), 48);
+      }
+      for (; p < kc; p++) {
+        const o = <usize>p << 2;
+        const d = panel + (<usize>(p * MR) << 2);
+        store<f32>(d, load<f32>(src + o));
+        store<f32>(d, load<f32>(r1 + o), 4);
+        store<f32>(d, load<f32>(r2 + o), 8);
+        store<f32>(d, load<f32>(r3 + o), 12);
+      }
+    } else {
+      for (let r = 0; r < MR; r++) {
+        const row = src + (<usize>(r * rs) << 2);
+        for (let p = 0; p < kc; p++) {
+          store<f32>(panel + (<usize>(p * MR + r) << 2), r < rows ? load<f32>(row + (<usize>(p * cs) << 2)) : 0);
         }
-      } else {
-        for (let p = 0; p < kc; p++) store<f32>(panel + (<usize>(p * MR + r) << 2), 0);
       }
     }
   }
@@ -109,11 +139,24 @@ export function gemmWorkSize(): i32 {
 }
 
 /**
- * C = A·B for A m×k (strides rsA, csA) and B k×n (strides rsB, csB), all in elements; C (at `c`) is written
- * contiguous m×n, but needs room for roundUp(m, MR)·roundUp(n, NR) floats while it is computed. k ≥ 1.
+ * C = A·B for A m×k (strides rsA, csA) and B k×n (strides rsB, csB), all in elements. C (at `c`) is written row-major with
+ * leading dimension `ldc` ≥ roundUp(n, NR), and rows up to roundUp(m, MR) are written (the padding holds garbage), so that
+ * threads can each compute a block of rows or of NR-aligned columns of one C. k ≥ 1.
  */
-export function gemm(a: usize, rsA: i32, csA: i32, b: usize, rsB: i32, csB: i32, c: usize, m: i32, n: i32, k: i32, work: usize): void {
-  const np = ((n + NR - 1) / NR) * NR;
+export function gemm(
+  a: usize,
+  rsA: i32,
+  csA: i32,
+  b: usize,
+  rsB: i32,
+  csB: i32,
+  c: usize,
+  ldc: i32,
+  m: i32,
+  n: i32,
+  k: i32,
+  work: usize,
+): void {
   const aPack = work;
   const bPack = work + (<usize>(MC * KC) << 2);
   for (let jc = 0; jc < n; jc += NC) {
@@ -127,17 +170,13 @@ export function gemm(a: usize, rsA: i32, csA: i32, b: usize, rsB: i32, csB: i32,
         for (let jr = 0; jr < nc; jr += NR) {
           const bp = bPack + (<usize>(jr * kc) << 2);
           for (let ir = 0; ir < mc; ir += MR) {
-            const cp = c + (<usize>((ic + ir) * np + jc + jr) << 2);
+            const cp = c + (<usize>((ic + ir) * ldc + jc + jr) << 2);
             const ap = aPack + (<usize>(ir * kc) << 2);
-            if (pc == 0) micro(ap, bp, kc, cp, np, false);
-            else micro(ap, bp, kc, cp, np, true);
+            if (pc == 0) micro(ap, bp, kc, cp, ldc, false);
+            else micro(ap, bp, kc, cp, ldc, true);
           }
         }
       }
     }
-  }
-  // Compact the padded rows in place (row i moves down to i·n ≤ i·np, so reading ahead of writing is safe).
-  if (np != n) {
-    for (let i = 1; i < m; i++) memory.copy(c + (<usize>(i * n) << 2), c + (<usize>(i * np) << 2), <usize>n << 2);
   }
 }
