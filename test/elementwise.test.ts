@@ -359,6 +359,53 @@ describe("maximum, minimum, where, clamp: forward", () => {
     });
   });
 
+  it("where picks values exactly (NaN, -0, int32 extremes), over strided and broadcast views of every dtype", () => {
+    forEachBackend(() => {
+      const c = tg.tensor([true, false, true, false, true, false]);
+      const isNeg0 = (v: number) => Object.is(v, -0);
+      const f = tg.where(c, tg.tensor([Number.NaN, 1, -0, 2, -Infinity, 3]), tg.tensor([9, -0, 9, Number.NaN, 9, 1e-45]));
+      const fv = Array.from(f.toArray() as Float32Array);
+      assert.ok(Number.isNaN(fv[0]) && isNeg0(fv[1]) && isNeg0(fv[2]) && Number.isNaN(fv[3]) && fv[4] === -Infinity);
+      assert.equal(fv[5], Math.fround(1e-45));
+      const big = i32([2147483647, -2147483648, -1, 0, 5, -7]);
+      assertEqual(tg.where(c, big, i32([1, 2, 3, 4, 5, 6])), [2147483647, 2, -1, 4, 5, 6], "int32");
+      assertEqual(tg.where(c, f64([1.5, 2, 3, 4, 5, 6]), 0), [1.5, 0, 3, 0, 5, 0], "float64");
+      assertEqual(tg.where(c, true, tg.zeros([6], { dtype: "bool" })), [1, 0, 1, 0, 1, 0], "bool");
+      // A transposed condition, a broadcast row and a sliced column: the kernel reads each through its strides.
+      const m = tg.tensor([
+        [1, -2, 3],
+        [-4, 5, -6],
+      ]);
+      const cond = m.T.gt(0); // [3, 2], not contiguous
+      const rowVals = tg.tensor([10, 20]); // broadcast over the rows
+      const colVals = tg
+        .tensor([
+          [1, 100],
+          [2, 200],
+          [3, 300],
+        ])
+        .narrow(1, 1, 1); // [3, 1], strided
+      assertEqual(
+        tg.where(cond, rowVals, colVals),
+        [
+          [10, 100],
+          [200, 20],
+          [10, 300],
+        ],
+        "float32",
+      );
+      assertEqual(
+        tg.where(cond, colVals.int(), -1),
+        [
+          [100, -1],
+          [-1, 200],
+          [300, -1],
+        ],
+        "int32",
+      );
+    });
+  });
+
   it("clamp with scalar bounds, only min, only max, tensor bounds, and NaN", () => {
     forEachBackend(() => {
       const x = tg.tensor([-2, -0.5, 0, 0.5, 2]);
@@ -570,6 +617,25 @@ describe("gradients at special points", () => {
     const x = tg.tensor([Number.NaN, -1, 2], { requiresGrad: true });
     x.relu().sum().backward();
     assert.deepEqual(Array.from(x.grad?.toArray() ?? []), [1, 0, 1]);
+  });
+
+  it("relu's gradient is exactly 0 where the output is <= 0, even for an infinite or NaN upstream gradient", () => {
+    forEachBackend(() => {
+      for (const dtype of ["float32", "float64"] as const) {
+        // torch: threshold_backward(g, relu(x), 0) = where(y <= 0, 0, g), so NaN inputs pass g and -0, 0 and negatives block it.
+        const x = tg.tensor([Number.NaN, -1, 0, -0, 2, -3, 4], { dtype, requiresGrad: true });
+        const g = tg.tensor([5, Infinity, Number.NaN, -Infinity, 3, Number.NaN, Infinity], { dtype });
+        x.relu().backward(g);
+        assert.deepEqual(Array.from(x.grad?.toArray() ?? []), [5, 0, 0, 0, 3, 0, Infinity]);
+        // Large enough for the WASM backend's kernels, random signs.
+        tg.manualSeed(3);
+        const big = tg.randn([64, 40], { dtype }).requiresGrad_();
+        const up = tg.randn([64, 40], { dtype });
+        big.relu().backward(up);
+        const want = Array.from(big.detach().toArray(), (v, i) => (v > 0 ? (up.toArray()[i] as number) : 0));
+        assert.deepEqual(Array.from(big.grad?.toArray() ?? []), want);
+      }
+    });
   });
 
   it("norm(0) counts non-zeros and has a zero gradient", () => {

@@ -86,4 +86,57 @@ describe("in-place axpy and leading-dim sums give what the general paths give", 
     stored.zero_();
     assert.deepEqual(bits(seen[0]), bits(g1));
   });
+
+  it("matmul and broadcast-add gradients are stored without a copy, yet each leaf's .grad is its own", () => {
+    tg.manualSeed(8);
+    const F = tg.nn.functional;
+    const x = tg.randn([4, 3]);
+    const ownGrads = (a: tg.Tensor, b: tg.Tensor) => {
+      const gb = (b.grad as tg.Tensor).clone();
+      (a.grad as tg.Tensor).zero_();
+      assert.deepEqual(bits(b.grad as tg.Tensor), bits(gb));
+    };
+    // One gradient handed on to two leaves (add's backward gives both inputs the same tensor): no aliasing.
+    const uses: [number[], (w: tg.Tensor) => tg.Tensor][] = [
+      [[3, 2], (w) => x.matmul(w)],
+      [[2, 3], (w) => F.linear(x, w)],
+    ];
+    for (const [shape, use] of uses) {
+      const w1 = tg.randn(shape).requiresGrad_();
+      const w2 = tg.randn(shape).requiresGrad_();
+      use(w1.add(w2)).sum().backward();
+      assert.deepEqual(bits(w1.grad as tg.Tensor), bits(w2.grad as tg.Tensor));
+      ownGrads(w1, w2);
+    }
+    // Two leaves of one shape through add, and the sum over the batch of a broadcast bias.
+    const a = tg.randn([4, 3]).requiresGrad_();
+    const b = tg.randn([4, 3]).requiresGrad_();
+    a.add(b).mul(2).sum().backward();
+    ownGrads(a, b);
+    // The same leaf on both sides of a matmul: the two products are summed.
+    const s = tg.randn([3, 3], { dtype: "float64" }).requiresGrad_();
+    s.matmul(s).sum().backward();
+    const ones = tg.ones([3, 3], { dtype: "float64" });
+    const want = ones.matmul(s.detach().T).add(s.detach().T.matmul(ones));
+    assert.deepEqual(Array.from((s.grad as tg.Tensor).toArray()), Array.from(want.toArray()));
+    // A second backward accumulates into a fresh tensor: a .grad read before is left as it was.
+    const w = tg.randn([3, 2]).requiresGrad_();
+    const bias = tg.zeros([2], { requiresGrad: true });
+    const loss = () => x.matmul(w).add(bias).relu().sum();
+    loss().backward();
+    const [gw, gb] = [w.grad as tg.Tensor, bias.grad as tg.Tensor];
+    const [gw1, gb1] = [gw.clone(), gb.clone()];
+    loss().backward();
+    assert.deepEqual(bits(gw), bits(gw1));
+    assert.deepEqual(bits(gb), bits(gb1));
+    assert.deepEqual(bits(w.grad as tg.Tensor), bits(gw1.mul(2)));
+    assert.deepEqual(bits(bias.grad as tg.Tensor), bits(gb1.mul(2)));
+    // autograd.grad hands out the gradients it computes; they are not kept anywhere.
+    const [gwOnly] = tg.autograd.grad(x.matmul(w).sum(), [w]);
+    const copy = (gwOnly as tg.Tensor).clone();
+    w.grad = null;
+    x.matmul(w).sum().backward();
+    (w.grad as tg.Tensor | null)?.zero_();
+    assert.deepEqual(bits(gwOnly as tg.Tensor), bits(copy));
+  });
 });

@@ -305,6 +305,12 @@ describe("Threshold: the McCulloch–Pitts unit", () => {
 
   it("values at or below the threshold are replaced, including the threshold itself", () => {
     assert.deepEqual(F.threshold(tg.tensor([-1, 0, 1, 2]), 1, 7).tolist(), [7, 7, 7, 2]);
+    // As torch: x <= threshold is false for NaN, so a NaN passes through, gradient included.
+    const x = tg.tensor([Number.NaN, 0.5, 3], { requiresGrad: true });
+    const y = F.threshold(x, 1, 7);
+    assert.deepEqual(y.tolist(), [Number.NaN, 7, 3]);
+    y.sum().backward();
+    assert.deepEqual(x.grad?.tolist(), [1, 0, 1]);
     assert.equal(new nn.Threshold(0.5, 0).describe(), "Threshold(threshold=0.5, value=0)");
   });
 });

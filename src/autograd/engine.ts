@@ -1,7 +1,7 @@
 import { AnomalyError, AutogradError } from "../errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { isAnomalyEnabled, isGradEnabled, setGradEnabled } from "./grad_mode.js";
-import { AccumulateGrad, type GradHook, isOwnedGrad, type Node } from "./node.js";
+import { AccumulateGrad, type GradHook, type Node, takeOwnedGrad } from "./node.js";
 import { sumToShape } from "./sum_to_shape.js";
 
 export interface BackwardOptions {
@@ -14,7 +14,8 @@ export interface BackwardOptions {
 /** The gradient sent along every edge so far, per node and output slot. */
 type Pending = Map<Node, (Tensor | null)[]>;
 
-function addInto(pending: Pending, node: Node, slot: number, g: Tensor): void {
+/** Adds `g` to what `node`'s output `slot` has received so far; returns the sum (a fresh tensor) or `g` itself. */
+function addInto(pending: Pending, node: Node, slot: number, g: Tensor): Tensor {
   let slots = pending.get(node);
   if (!slots) {
     slots = new Array<Tensor | null>(node.outputMeta.length).fill(null);
@@ -22,6 +23,7 @@ function addInto(pending: Pending, node: Node, slot: number, g: Tensor): void {
   }
   const prev = slots[slot];
   slots[slot] = prev ? prev.add(g) : g;
+  return slots[slot];
 }
 
 /** Nodes reachable from the roots, with the number of edges that point at each. */
@@ -91,6 +93,8 @@ export function runBackward(
     addInto(pending, node, r.gradFn ? r._outputNr : 0, rootGrads[i]);
   }
 
+  // Gradients on their way to a leaf that nothing else refers to: the leaf may keep one as its .grad without a copy.
+  const owned = new Set<Tensor>();
   const captured: (Tensor | null)[] = capture ? capture.map(() => null) : [];
   const captureAt = capture ? captureSlots(capture) : null;
 
@@ -118,7 +122,7 @@ export function runBackward(
         if (!capture) {
           // A hook may have kept the gradient it saw: only an unhooked leaf takes an owned gradient without a copy.
           const hooks = node.variable._hooks;
-          accumulate(node.variable, grads[0], createGraph, !(hooks && hooks.length > 0) && isOwnedGrad(grads[0]));
+          accumulate(node.variable, grads[0], createGraph, !(hooks && hooks.length > 0) && owned.has(grads[0]));
         }
       } else {
         if (node.retained) for (const [slot, t] of node.retained) accumulate(t, grads[slot], createGraph);
@@ -130,11 +134,17 @@ export function runBackward(
         for (let i = 0; i < next.length; i++) {
           const edge = next[i];
           const g = inputGrads[i];
-          if (!edge || !g) continue;
+          if (!g) continue;
+          // The rule vouches (ownedGrad) for a gradient it returns for this input only.
+          const vouched = takeOwnedGrad(g) && inputGrads.lastIndexOf(g) === i;
+          if (!edge) continue;
           const meta = node.inputMeta[i];
           let shaped = sumToShape(g, meta.shape, node.name);
           if (shaped.dtype !== meta.dtype) shaped = shaped.to(meta.dtype);
-          addInto(pending, edge.node, edge.outputNr, shaped);
+          const sum = addInto(pending, edge.node, edge.outputNr, shaped);
+          // Tensors made here (a sum over broadcast dims, a cast, the sum of two gradients) are fresh too. Only a leaf
+          // takes one as it is: a node's rule may hand its incoming gradient on to several inputs (add does).
+          if (edge.node instanceof AccumulateGrad && (vouched || shaped !== g || sum !== shaped)) owned.add(sum);
         }
         if (!retainGraph) node.release();
       }

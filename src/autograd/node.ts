@@ -141,14 +141,17 @@ function edgeOf(t: Tensor): Edge {
 // Gradients that a backward rule has just computed and holds no other reference to (nor is any other tensor a view of
 // them): the engine may store one as a leaf's .grad as it is instead of copying it.
 const owned = new WeakSet<Tensor>();
-/** @internal Marks `g` as a fresh gradient nothing else refers to (see the engine's accumulate); returns it. */
+/**
+ * @internal Marks `g`, which a backward rule returns for one input, as a fresh gradient nothing else refers to (see the
+ * engine's accumulate); returns it.
+ */
 export function ownedGrad(g: Tensor): Tensor {
   owned.add(g);
   return g;
 }
-/** @internal Whether `g` was marked by `ownedGrad`. */
-export function isOwnedGrad(g: Tensor): boolean {
-  return owned.has(g);
+/** @internal Whether `g` was marked by `ownedGrad`, clearing the mark: it vouches for one hand-over only. */
+export function takeOwnedGrad(g: Tensor): boolean {
+  return owned.delete(g);
 }
 
 /** Whether an op with these inputs should record a node. */

@@ -136,12 +136,11 @@ function extremum(op: "maximum" | "minimum", a: TensorLike, b: TensorLike): Tens
     name,
     out,
     tensors(a, b),
-    (g, [ta, tb]) => {
+    (g, [ta, tb], needs) => {
       const aWins = op === "maximum" ? ta.gt(tb) : ta.lt(tb);
       const tie = ta.eq(tb);
-      const half = g.mul(0.5);
-      const zero = zerosLike(g);
-      return [where(aWins, g, where(tie, half, zero)), where(aWins.logicalOr(tie), where(tie, half, zero), g)];
+      const split = where(tie, g.mul(0.5), 0);
+      return [needs[0] ? where(aWins, g, split) : null, needs[1] ? where(aWins.logicalOr(tie), split, g) : null];
     },
     [ta, tb],
   );
@@ -166,10 +165,8 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
     "WhereBackward0",
     out,
     tensors(a, b),
-    (g, [c]) => {
-      const zero = zerosLike(g);
-      return [where(c, g, zero), where(c, zero, g)];
-    },
+    // A scalar 0 is broadcast in place by the kernel: no zeros tensor is made.
+    (g, [c], needs) => [needs[0] ? where(c, g, 0) : null, needs[1] ? where(c, 0, g) : null],
     [condition],
   );
 }

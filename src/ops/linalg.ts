@@ -39,10 +39,14 @@ function batchedMatmul(a: Tensor, b: Tensor): Tensor {
   const be = b.ndim === batch.length + 2 && sameShape(b.shape.slice(0, -2), batch) ? b : b.expand([...batch, k, n]);
   const backend = backendOf("matmul", a, b);
   const out = fromBuffer(backend.matmul(ae._view, be._view, a.dtype), Object.freeze([...batch, m, n]), a.dtype, backend);
-  return record1("BmmBackward0", out, [a, b], (g, [a, b], needs) => [needs[0] ? g.matmul(b.mT) : null, needs[1] ? a.mT.matmul(g) : null], [
-    a,
-    b,
-  ]);
+  // The products are fresh tensors that nothing else refers to: a leaf takes one as its .grad without a copy.
+  return record1(
+    "BmmBackward0",
+    out,
+    [a, b],
+    (g, [a, b], needs) => [needs[0] ? ownedGrad(g.matmul(b.mT)) : null, needs[1] ? ownedGrad(a.mT.matmul(g)) : null],
+    [a, b],
+  );
 }
 
 /**

@@ -3,6 +3,7 @@ import type { UnaryOp } from "../backend/backend.js";
 import { type DType, isFloating, toFloating } from "../dtype.js";
 import { DTypeError } from "../errors.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { where } from "./binary.js";
 import { zerosLike } from "./creation.js";
 import { fromBuffer } from "./util.js";
 
@@ -109,8 +110,8 @@ export function sigmoid(x: Tensor): Tensor {
 export function relu(x: Tensor): Tensor {
   numeric(x, "relu");
   const y = kernel("relu", x);
-  // Like PyTorch, the gradient is blocked only where y <= 0, so it passes through NaN.
-  return record1("ReluBackward0", y, [x], (g, [y]) => [g.mul(y.le(0).logicalNot())], [y]);
+  // PyTorch's threshold_backward: exactly 0 where y <= 0 (even for an infinite g), g elsewhere, NaN included.
+  return record1("ReluBackward0", y, [x], (g, [y]) => [where(y.le(0), 0, g)], [y]);
 }
 
 /** The error function; d/dx = 2/√π · e^(−x²) */

@@ -73,9 +73,12 @@ export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
   return x.clamp(minVal, maxVal);
 }
 
-/** The step of a threshold unit: x where x > threshold, else `value` (torch.nn.functional.threshold). */
+/**
+ * The step of a threshold unit: `value` where x <= threshold, else x (torch.nn.functional.threshold): a NaN stays NaN and
+ * takes the gradient, as in PyTorch.
+ */
 export function threshold(x: Tensor, thresholdValue: number, value: number): Tensor {
-  return where(x.gt(thresholdValue), x, value);
+  return where(x.le(thresholdValue), value, x);
 }
 
 /** e^x / Σ e^x along `dim`, computed stably (the max is subtracted first). */
