@@ -102,7 +102,8 @@ describe("wasm backend", () => {
   });
 
   describe("binary ops", () => {
-    const ops = ["add", "sub", "mul", "div", "maximum", "minimum"] as const;
+    // The comparisons give bool tensors (the compare/select kernels).
+    const ops = ["add", "sub", "mul", "div", "maximum", "minimum", "eq", "ne", "lt", "le", "gt", "ge"] as const;
     for (const op of ops) {
       it(`${op}: same shape, odd sizes, NaN/Inf`, () => {
         for (const n of SIZES) compare(`${op} [${n}]`, () => t([n], 1, 4, true)[op](t([n], 2, 4, true)));
@@ -139,6 +140,26 @@ describe("wasm backend", () => {
         );
       });
     }
+  });
+
+  describe("where", () => {
+    const mask = (shape: number[], seed: number): tg.Tensor => t(shape, seed).gt(0.1);
+    it("same shape, odd sizes, NaN/Inf/-0 picked bit for bit", () => {
+      for (const n of SIZES) compare(`where [${n}]`, () => tg.where(mask([n], 40), t([n], 41, 3, true), t([n], 42, 3, true)));
+    });
+    it("scalars, broadcast conditions and operands", () => {
+      compare("scalar zero right (relu backward)", () => tg.where(t([33, 17], 43).le(0), 0, t([33, 17], 44, 2, true)));
+      compare("scalar left", () => tg.where(mask([17, 33], 45), -0, t([17, 33], 46)));
+      compare("row condition", () => tg.where(mask([17], 47), t([33, 17], 48), t([33, 17], 49)));
+      compare("column condition", () => tg.where(mask([33, 1], 50), t([33, 17], 51), t([1, 17], 52)));
+      compare("scalar condition", () => tg.where(tg.tensor(true), t([33, 17], 53), t([33, 17], 54)));
+    });
+    it("strided and transposed views, and dtypes the kernel leaves to the reference", () => {
+      compare("transposed", () => tg.where(mask([17, 33], 55).T, t([33, 17], 56), t([17, 33], 57).T));
+      compare("step slice", () => tg.where(mask([129], 58).get("::2"), t([65], 59), t([130], 60).get("1::2")));
+      compare("float64", () => tg.where(mask([33], 61), t([33], 62).double(), t([33], 63).double()));
+      compare("int32", () => tg.where(mask([33], 64), t([33], 65).mul(100).int(), -7));
+    });
   });
 
   describe("unary ops", () => {

@@ -5,12 +5,13 @@ import { wasmBinary, wasmUnary } from "./elementwise.js";
 import { wasmMatmul } from "./matmul.js";
 import { getKernels } from "./module.js";
 import { wasmReduce } from "./reduce.js";
+import { wasmCompare, wasmWhere } from "./select.js";
 
 /**
  * The WASM SIMD backend: buffers are the CPU backend's plain typed arrays (so the two interoperate), and the hot float32
- * kernels (matmul, elementwise with scalar/row/column broadcasting, sum/max/min over leading or trailing dims) copy their
- * operands into WASM memory, run there and copy the result out. Everything else, and small tensors, runs on the CPU
- * reference kernels.
+ * kernels (matmul, elementwise and comparisons with scalar/row/column broadcasting, where, sum/max/min over leading or
+ * trailing dims) copy their operands into WASM memory, run there and copy the result out. Everything else, and small
+ * tensors, runs on the CPU reference kernels.
  */
 export const wasmBackend: Backend = {
   ...cpuBackend,
@@ -21,7 +22,12 @@ export const wasmBackend: Backend = {
   },
   binary(op: BinaryOp, a: View, b: View, outDType: DType): BackendBuffer {
     const k = getKernels();
-    return (k && wasmBinary(k, op, a, b, outDType)) ?? cpuBackend.binary(op, a, b, outDType);
+    if (k === null) return cpuBackend.binary(op, a, b, outDType);
+    return (outDType === "bool" ? wasmCompare(k, op, a, b) : wasmBinary(k, op, a, b, outDType)) ?? cpuBackend.binary(op, a, b, outDType);
+  },
+  where(cond: View, a: View, b: View, outDType: DType): BackendBuffer {
+    const k = getKernels();
+    return (k && wasmWhere(k, cond, a, b, outDType)) ?? cpuBackend.where(cond, a, b, outDType);
   },
   reduce(op: ReduceOp, x: View, axes: readonly number[], outDType: DType): BackendBuffer {
     const k = getKernels();

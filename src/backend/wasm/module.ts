@@ -43,6 +43,32 @@ export interface Kernels {
     work: number,
   ): void;
   gemmWorkSize(): number;
+  compare(
+    op: number,
+    a: number,
+    rsA: number,
+    csA: number,
+    b: number,
+    rsB: number,
+    csB: number,
+    out: number,
+    outer: number,
+    inner: number,
+  ): void;
+  select(
+    c: number,
+    rsC: number,
+    csC: number,
+    a: number,
+    rsA: number,
+    csA: number,
+    b: number,
+    rsB: number,
+    csB: number,
+    out: number,
+    outer: number,
+    inner: number,
+  ): void;
   reduceRows(op: number, x: number, out: number, outer: number, inner: number): void;
   reduceCols(op: number, x: number, out: number, outer: number, inner: number, work: number): void;
 }

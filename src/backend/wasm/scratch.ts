@@ -18,6 +18,14 @@ export function memF32(k: Kernels): Float32Array {
   return f32;
 }
 
+let u8: Uint8Array | null = null;
+
+/** A Uint8Array over the whole memory (recreated after the memory grows). */
+export function memU8(k: Kernels): Uint8Array {
+  if (u8 === null || u8.buffer !== k.memory.buffer) u8 = new Uint8Array(k.memory.buffer);
+  return u8;
+}
+
 /**
  * Byte pointers to consecutive 64-byte-aligned regions of the given sizes (in float32 elements), growing the memory to fit
  * them; null if that would pass the size limit or the engine refuses to grow.
