@@ -40,12 +40,13 @@ export function workOf(c: Case): number {
 export function plan(c: Case): { warmup: number; reps: number; budgetMs: number } {
   if (c.kind === "matmul") {
     const flops = workOf(c);
-    if (flops <= 2 * 128 ** 3) return { warmup: 5, reps: 30, budgetMs: 1500 };
-    return { warmup: 2, reps: 7, budgetMs: 4000 };
+    if (flops <= 2 * 128 ** 3) return { warmup: 10, reps: 30, budgetMs: 1500 };
+    return { warmup: 5, reps: 15, budgetMs: 3000 };
   }
   if (c.kind === "elementwise") return { warmup: 3, reps: 15, budgetMs: 2000 };
   if (c.kind === "tiny") return { warmup: 25, reps: 15, budgetMs: 3000 };
-  return { warmup: 2, reps: 7, budgetMs: 6000 };
+  // Enough warm-up steps for the JIT to settle (a step runs dozens of functions through several tiers).
+  return { warmup: 10, reps: 15, budgetMs: 5000 };
 }
 
 /** Deterministic uniform values in [-1, 1), so that every library sees the same inputs. */

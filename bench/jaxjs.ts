@@ -69,18 +69,22 @@ function trainSteps(
     if (loss === "mse") return np.mean(np.square(h.sub(yb)));
     return np.mean(nn.logsumexp(h.ref, 1).sub(np.sum(h.mul(yb), 1)));
   };
-  const vg = jit(valueAndGrad(lossOf));
-  const update = jit((p: Params, g: Params): Params => p.map((w, i) => w.sub(g[i].mul(0.05))));
+  // One jitted function per step, as a jax user would write it: value-and-grad and the SGD update traced together (two
+  // separate jitted calls ran about 3× slower on the tiny net).
+  const step = jit((p: Params, xb: Arr, yb: Arr): [Arr, Params] => {
+    const [value, grads] = valueAndGrad(lossOf)(
+      p.map((w) => w.ref),
+      xb,
+      yb,
+    ) as unknown as [Arr, Params];
+    return [value, p.map((w, i) => w.sub(grads[i].mul(0.05)))];
+  });
   return {
     run() {
       let last = 0;
       for (let s = 0; s < steps; s++) {
-        const [value, grads] = vg(
-          params.map((p) => p.ref),
-          x.ref,
-          target.ref,
-        ) as unknown as [Arr, Params];
-        params = update(params, grads) as Params;
+        const [value, next] = step(params, x.ref, target.ref) as unknown as [Arr, Params];
+        params = next;
         if (s === steps - 1) last = (value.dataSync() as Float32Array)[0];
         else value.dispose();
       }

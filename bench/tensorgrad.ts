@@ -30,9 +30,10 @@ function mlpStep(batch: number): Workload {
       tg.zeros([fanOut], { requiresGrad: true }),
     );
   }
+  const opt = new tg.optim.SGD(params, { lr: 0.05 });
   return {
     run() {
-      for (const p of params) p.grad = null;
+      opt.zeroGrad();
       let h = x;
       for (let l = 0; l < params.length; l += 2) {
         h = h.matmul(params[l]).add(params[l + 1]);
@@ -41,6 +42,7 @@ function mlpStep(batch: number): Workload {
       // Cross-entropy: mean over the batch of logsumexp(logits) − logit of the label.
       const loss = h.logsumexp(1).sub(h.gather(1, y).squeeze(1)).mean();
       loss.backward();
+      opt.step();
       loss.item();
       params[0].grad?.toArray();
     },

@@ -49,6 +49,10 @@ function mlpStep(batch: number): Workload {
         // Cross-entropy: mean over the batch of logsumexp(logits) − logit of the label (picked by a one-hot mask).
         return tf.mean(tf.sub(tf.logSumExp(h, 1), tf.sum(tf.mul(h, target), 1))) as tf.Scalar;
       }, params);
+      // The SGD update.
+      tf.tidy(() => {
+        for (const p of params) p.assign(tf.sub(p, tf.mul(grads[p.name], 0.05)));
+      });
       value.dataSync();
       grads[params[0].name].dataSync();
       value.dispose();
