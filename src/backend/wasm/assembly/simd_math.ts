@@ -14,14 +14,19 @@
 }
 
 const SIGN: v128 = i32x4.splat(0x80000000);
+/** 1.5·2^23: adding it to a float32 of magnitude below 2^22 rounds it to an integer held in the low mantissa bits. */
+const MAGIC: v128 = f32x4.splat(12582912.0);
 
 /** e^x. Cody-Waite reduction x = n·ln2 + r, a degree-7 polynomial for e^r (Cephes expf), and 2^n applied in two halves so that
  * results near the overflow and denormal edges round once, correctly up to the polynomial's error. */
 // @ts-ignore: decorator
 @inline export function expv(x: v128): v128 {
-  // f32x4.min/max propagate NaN, so NaN inputs stay NaN.
-  x = f32x4.min(f32x4.max(x, splat(-104.0)), splat(89.0));
-  const n = f32x4.nearest(f32x4.mul(x, splat(1.44269504088896341)));
+  // pmin/pmax (one instruction each, unlike min/max) keep a NaN x when it is the first operand.
+  x = f32x4.pmin(f32x4.pmax(x, splat(-104.0)), splat(89.0));
+  // n = round(x·log2 e) by the add-a-magic-number trick: adding 1.5·2^23 rounds to an integer (ties to even, as
+  // f32x4.nearest), whose value sits in the low mantissa bits, so n as an integer is a subtraction away.
+  const t = f32x4.add(f32x4.mul(x, splat(1.44269504088896341)), MAGIC);
+  const n = f32x4.sub(t, MAGIC);
   let r = f32x4.sub(x, f32x4.mul(n, splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, splat(-2.12194440e-4)));
   let p = splat(1.9875691500e-4);
@@ -31,8 +36,8 @@ const SIGN: v128 = i32x4.splat(0x80000000);
   p = madd(p, r, splat(1.6666665459e-1));
   p = madd(p, r, splat(5.0000001201e-1));
   p = f32x4.add(madd(p, f32x4.mul(r, r), r), splat(1.0));
-  // n is in [-150, 129]: each half is a normal power of two. trunc_sat turns NaN into 0.
-  const ni = i32x4.trunc_sat_f32x4_s(n);
+  // n is in [-150, 129]: each half is a normal power of two (for a NaN x, p is NaN and the scale does not matter).
+  const ni = i32x4.sub(t, MAGIC);
   const n1 = i32x4.shr_s(ni, 1);
   const n2 = i32x4.sub(ni, n1);
   const s1 = i32x4.shl(i32x4.add(n1, i32x4.splat(127)), 23);
