@@ -125,6 +125,24 @@ describe("threads", () => {
     ]);
   });
 
+  it("splits a batch of products by matrices, with the same bits (broadcast, transposed and strided batches too)", () => {
+    const t3 = (b: number, r: number, c: number, seed: number): tg.Tensor => tg.tensor(data(b * r * c, seed)).reshape([b, r, c]);
+    const [a, b] = [t3(37, 24, 40, 31), t3(37, 40, 56, 32)];
+    const w = mat(24, 40, 33);
+    thresholds.threads = 0;
+    try {
+      sameOnThreads(2, [
+        ["37 × (24×40×56)", () => a.matmul(b)],
+        ["broadcast left operand", () => w.matmul(b)],
+        ["transposed operands", () => b.mT.matmul(a.mT)],
+        ["every other matrix", () => a.get("1::2").matmul(b.get("::2").get("1:"))],
+        ["4-d batch", () => a.reshape([1, 37, 24, 40]).expand([3, 37, 24, 40]).matmul(b)],
+      ]);
+    } finally {
+      thresholds.threads = prev.threshold;
+    }
+  });
+
   it("runs everything on the calling thread with setNumThreads(1)", () => {
     tg.setNumThreads(1);
     const before = threadStats.helperChunks;

@@ -1,6 +1,7 @@
 /**
  * float32 matmul on the WASM GEMM kernel: operands are copied into the kernels' memory once (all batches) and packed from
- * their strides per matrix; large single products are split over threads (threads.ts) in that same memory.
+ * their strides per matrix; large products (one big matrix, or a batch of them) are split over threads (threads.ts) in
+ * that same memory.
  */
 
 import { numel } from "../../shape.js";
@@ -27,25 +28,38 @@ export function wasmMatmul(kern: Kernels, a: View, b: View, outDType: string): F
   const [sa, sb] = [stage(a), stage(b)];
   const [rsA, csA] = [sa.strides[nd - 2], sa.strides[nd - 1]];
   const [rsB, csB] = [sb.strides[nd - 2], sb.strides[nd - 1]];
-  const threaded = batch === 1 && m * n * k >= thresholds.threads && rsA >= 0 && csA >= 0 && rsB >= 0 && csB >= 0;
+  const threaded = batch * m * n * k >= thresholds.threads && rsA >= 0 && csA >= 0 && rsB >= 0 && csB >= 0;
   const threads = threaded ? gemmThreads(kern) : 1;
   const ldc = roundUp(n, NR);
+  const cStride = roundUp(m, MR) * ldc;
   const workFloats = kern.gemmWorkSize();
-  const ptrs = layout(kern, [sa.data.length, sb.data.length, roundUp(m, MR) * ldc, threads * workFloats]);
+  // Threads need every C of a batch at once (and the batch's operand offsets in memory); one thread reuses one C.
+  const cs = threads > 1 ? batch : 1;
+  const offsetFloats = threads > 1 && batch > 1 ? 2 * batch : 0;
+  const ptrs = layout(kern, [sa.data.length, sb.data.length, cs * cStride, threads * workFloats, offsetFloats]);
   if (ptrs === null) return null;
   const mem = memF32(kern);
   const pa = copyIn(mem, sa, ptrs[0]);
   const pb = copyIn(mem, sb, ptrs[1]);
-  const [c, work] = [ptrs[2], ptrs[3]];
+  const [c, work, offsets] = [ptrs[2], ptrs[3], ptrs[4]];
+  const aBase = batch === 1 ? [0] : stridedOffsets(batchShape, sa.strides.slice(0, nd - 2), 0);
+  const bBase = batch === 1 ? [0] : stridedOffsets(batchShape, sb.strides.slice(0, nd - 2), 0);
   const out = new Float32Array(batch * m * n);
   if (threads > 1) {
-    const job = { a: pa, rsA, csA, b: pb, rsB, csB, c, ldc, m, n, k, work, workBytes: 4 * workFloats };
-    if (!threadedGemm(kern, job)) kern.gemm(pa, rsA, csA, pb, rsB, csB, c, ldc, m, n, k, work);
-    copyOut(memF32(kern), c, ldc, m, n, out, 0);
+    if (batch > 1) {
+      const offs = new Int32Array(kern.memory.buffer, offsets, 2 * batch);
+      for (let i = 0; i < batch; i++) [offs[2 * i], offs[2 * i + 1]] = [aBase[i], bBase[i]];
+    }
+    const job = { a: pa, rsA, csA, b: pb, rsB, csB, c, ldc, m, n, k, work, workBytes: 4 * workFloats, batch, offsets, cStride };
+    if (!threadedGemm(kern, job)) {
+      for (let i = 0; i < batch; i++) {
+        kern.gemm(pa + 4 * aBase[i], rsA, csA, pb + 4 * bBase[i], rsB, csB, c + 4 * i * cStride, ldc, m, n, k, work);
+      }
+    }
+    const after = memF32(kern);
+    for (let i = 0; i < batch; i++) copyOut(after, c + 4 * i * cStride, ldc, m, n, out, i * m * n);
     return out;
   }
-  const aBase = stridedOffsets(batchShape, sa.strides.slice(0, nd - 2), 0);
-  const bBase = stridedOffsets(batchShape, sb.strides.slice(0, nd - 2), 0);
   for (let i = 0; i < batch; i++) {
     kern.gemm(pa + 4 * aBase[i], rsA, csA, pb + 4 * bBase[i], rsB, csB, c, ldc, m, n, k, work);
     copyOut(mem, c, ldc, m, n, out, i * m * n);

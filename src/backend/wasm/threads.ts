@@ -3,7 +3,7 @@
  * the page is cross-origin isolated and we are not on the main thread, which may not block in `Atomics.wait`), each with its
  * own instance of the same WASM kernels over the calling thread's (shared) memory. A large product is split into blocks of
  * rows of A or of NR-aligned columns of B, whichever dimension is larger (so that the operand every block packs again is the
- * smaller one); the calling thread publishes the pointers, wakes the helpers with `Atomics.notify`, and then claims blocks
+ * smaller one), and a batch of products into blocks of whole matrices; the calling thread publishes the pointers, wakes the helpers with `Atomics.notify`, and then claims blocks
  * like any helper does (whoever gets a block first computes it), so that the call stays synchronous and completes even if
  * no helper ever wakes. Every block writes its part of one C in that memory, with the same kernel build and k order, so the
  * result is bit-for-bit the single-threaded one.
@@ -24,8 +24,8 @@ const DONE = 2; // blocks of the current job finished
 const FAILED = 3; // set by a helper whose block threw
 const BASE = 4;
 const NBLOCKS = 5;
-const SPLIT_N = 6; // 1: blocks of columns, 0: blocks of rows
-const BLOCK = 7; // rows or columns per block
+const MODE = 6; // what a block is: ROWS, COLS or BATCH
+const BLOCK = 7; // rows, columns or matrices per block
 const M = 8;
 const N = 9;
 const K = 10;
@@ -39,11 +39,18 @@ const C = 17;
 const LDC = 18;
 const WORK = 19; // work area of thread 0; thread t's is at WORK + t·WORK_BYTES
 const WORK_BYTES = 20;
+const NBATCH = 21; // matrices in a batched product
+const OFFS = 22; // byte pointer to the batch's [A offset, B offset] pairs (int32, in elements)
+const CSTRIDE = 23; // floats between the batch's C matrices
 const CTRL_WORDS = 32;
+
+const ROWS = 0;
+const COLS = 1;
+const BATCH = 2;
 
 /** The helper's script: self-contained plain JS (run by Node's `eval` workers and by Blob-URL Web Workers). */
 const WORKER_SOURCE = `"use strict";
-const GEN=${GEN},NEXT=${NEXT},DONE=${DONE},FAILED=${FAILED},BASE=${BASE},NBLOCKS=${NBLOCKS},SPLIT_N=${SPLIT_N},BLOCK=${BLOCK},M=${M},N=${N},K=${K},A=${A},RSA=${RSA},CSA=${CSA},B=${B},RSB=${RSB},CSB=${CSB},C=${C},LDC=${LDC},WORK=${WORK},WORK_BYTES=${WORK_BYTES};
+const GEN=${GEN},NEXT=${NEXT},DONE=${DONE},FAILED=${FAILED},BASE=${BASE},NBLOCKS=${NBLOCKS},MODE=${MODE},BLOCK=${BLOCK},M=${M},N=${N},K=${K},A=${A},RSA=${RSA},CSA=${CSA},B=${B},RSB=${RSB},CSB=${CSB},C=${C},LDC=${LDC},WORK=${WORK},WORK_BYTES=${WORK_BYTES},NBATCH=${NBATCH},OFFS=${OFFS},CSTRIDE=${CSTRIDE},COLS=${COLS},BATCH=${BATCH};
 const wt = typeof process === "object" && process && typeof process.getBuiltinModule === "function" ? process.getBuiltinModule("worker_threads") : null;
 let kern = null, ctrl = null, id = 0, seen = 0;
 function onMessage(msg) {
@@ -73,7 +80,12 @@ function work(p) {
     if (Atomics.compareExchange(ctrl, NEXT, cur, cur + 1) !== cur) continue;
     try {
       const at = (cur - base) * block;
-      if (p[SPLIT_N]) kern.gemm(p[A], p[RSA], p[CSA], p[B] + 4 * at * p[CSB], p[RSB], p[CSB], p[C] + 4 * at, p[LDC], p[M], Math.min(block, p[N] - at), p[K], work);
+      if (p[MODE] === BATCH) {
+        const offs = new Int32Array(kern.memory.buffer, p[OFFS], 2 * p[NBATCH]);
+        for (let i = at; i < Math.min(at + block, p[NBATCH]); i++) {
+          kern.gemm(p[A] + 4 * offs[2 * i], p[RSA], p[CSA], p[B] + 4 * offs[2 * i + 1], p[RSB], p[CSB], p[C] + 4 * i * p[CSTRIDE], p[LDC], p[M], p[N], p[K], work);
+        }
+      } else if (p[MODE] === COLS) kern.gemm(p[A], p[RSA], p[CSA], p[B] + 4 * at * p[CSB], p[RSB], p[CSB], p[C] + 4 * at, p[LDC], p[M], Math.min(block, p[N] - at), p[K], work);
       else kern.gemm(p[A] + 4 * at * p[RSA], p[RSA], p[CSA], p[B], p[RSB], p[CSB], p[C] + 4 * at * p[LDC], p[LDC], Math.min(block, p[M] - at), p[N], p[K], work);
     } catch (e) {
       Atomics.store(ctrl, FAILED, 1);
@@ -223,6 +235,13 @@ export interface GemmJob {
   /** Work areas: thread t (the calling thread is 0) packs at work + t·workBytes. */
   work: number;
   workBytes: number;
+  /**
+   * For a batch of products (batch > 1): A and B of matrix i start `offsets` int32 pairs (elements) past a and b, at byte
+   * pointer `offsets`, and its C at c + 4·i·cStride.
+   */
+  batch: number;
+  offsets: number;
+  cStride: number;
 }
 
 const MR = 4;
@@ -250,10 +269,10 @@ export function threadedGemm(kern: Kernels, job: GemmJob): boolean {
   if (p === null || p.kernels !== kern) return false;
   const threads = p.helpers.length + 1;
   const { m, n } = job;
-  // Split the larger dimension, so that the operand each block packs again (all of A for column blocks, all of B for row
-  // blocks) is the smaller one.
-  const splitN = n > m;
-  const [dim, unit] = splitN ? [n, NR] : [m, MR];
+  // A batch splits by matrices; one product by its larger dimension, so that the operand each block packs again (all of A
+  // for column blocks, all of B for row blocks) is the smaller one.
+  const mode = job.batch > 1 ? BATCH : n > m ? COLS : ROWS;
+  const [dim, unit] = mode === BATCH ? [job.batch, 1] : mode === COLS ? [n, NR] : [m, MR];
   const block = Math.ceil(Math.ceil(dim / (threads * BLOCKS_PER_THREAD)) / unit) * unit;
   const blocks = Math.ceil(dim / block);
   if (blocks < 2) return false;
@@ -266,7 +285,7 @@ export function threadedGemm(kern: Kernels, job: GemmJob): boolean {
     [FAILED, 0],
     [BASE, base],
     [NBLOCKS, blocks],
-    [SPLIT_N, splitN ? 1 : 0],
+    [MODE, mode],
     [BLOCK, block],
     [M, m],
     [N, n],
@@ -281,6 +300,9 @@ export function threadedGemm(kern: Kernels, job: GemmJob): boolean {
     [LDC, job.ldc],
     [WORK, job.work],
     [WORK_BYTES, job.workBytes],
+    [NBATCH, job.batch],
+    [OFFS, job.offsets],
+    [CSTRIDE, job.cStride],
   ];
   for (const [i, v] of params) Atomics.store(ctrl, i, v);
   Atomics.store(ctrl, GEN, ++p.gen);
@@ -293,7 +315,7 @@ export function threadedGemm(kern: Kernels, job: GemmJob): boolean {
     if (cur >= base + blocks) break;
     if (Atomics.compareExchange(ctrl, NEXT, cur, cur + 1) !== cur) continue;
     const i = cur - base;
-    computeBlock(kern, job, splitN, i * block, block);
+    computeBlock(kern, job, mode, i * block, block);
     mine[i] = 1;
     Atomics.add(ctrl, DONE, 1);
   }
@@ -313,7 +335,7 @@ export function threadedGemm(kern: Kernels, job: GemmJob): boolean {
   const failed = Atomics.load(ctrl, FAILED) !== 0;
   for (let i = 0; i < blocks; i++) {
     if (mine[i]) continue;
-    if (failed) computeBlock(kern, job, splitN, i * block, block);
+    if (failed) computeBlock(kern, job, mode, i * block, block);
     else threadStats.helperChunks++;
   }
   if (failed) {
@@ -325,8 +347,13 @@ export function threadedGemm(kern: Kernels, job: GemmJob): boolean {
   return true;
 }
 
-function computeBlock(kern: Kernels, job: GemmJob, splitN: boolean, at: number, block: number): void {
+function computeBlock(kern: Kernels, job: GemmJob, mode: number, at: number, block: number): void {
   const { a, rsA, csA, b, rsB, csB, c, ldc, m, n, k, work } = job;
-  if (splitN) kern.gemm(a, rsA, csA, b + 4 * at * csB, rsB, csB, c + 4 * at, ldc, m, Math.min(block, n - at), k, work);
+  if (mode === BATCH) {
+    const offs = new Int32Array(kern.memory.buffer, job.offsets, 2 * job.batch);
+    for (let i = at; i < Math.min(at + block, job.batch); i++) {
+      kern.gemm(a + 4 * offs[2 * i], rsA, csA, b + 4 * offs[2 * i + 1], rsB, csB, c + 4 * i * job.cStride, ldc, m, n, k, work);
+    }
+  } else if (mode === COLS) kern.gemm(a, rsA, csA, b + 4 * at * csB, rsB, csB, c + 4 * at, ldc, m, Math.min(block, n - at), k, work);
   else kern.gemm(a + 4 * at * rsA, rsA, csA, b, rsB, csB, c + 4 * at * ldc, ldc, Math.min(block, m - at), n, k, work);
 }
