@@ -143,6 +143,15 @@ describe("threads", () => {
     }
   });
 
+  it("splits large exp, tanh and sigmoid into runs, with the same bits", () => {
+    const x = tg.tensor(data(300_001, 41)).mul(30);
+    sameOnThreads(2, [
+      ["exp", () => x.exp()],
+      ["tanh", () => x.tanh()],
+      ["sigmoid", () => x.sigmoid()],
+    ]);
+  });
+
   it("runs everything on the calling thread with setNumThreads(1)", () => {
     tg.setNumThreads(1);
     const before = threadStats.helperChunks;

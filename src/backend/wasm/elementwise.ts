@@ -6,6 +6,7 @@ import { split2D } from "./layout.js";
 import type { Kernels } from "./module.js";
 import { layout, memF32 } from "./scratch.js";
 import { copyIn, stage } from "./stage.js";
+import { poolThreads, threadedUnary, UNARY_THREADS_MIN } from "./threads.js";
 import { thresholds } from "./thresholds.js";
 
 /** Op codes of src/backend/wasm/assembly/elementwise.ts. */
@@ -38,7 +39,10 @@ export function wasmUnary(k: Kernels, op: UnaryOp, x: View, outDType: string): F
   if (ptrs === null) return null;
   const mem = memF32(k);
   const px = copyIn(mem, sx, ptrs[0]);
-  k.unary(code, px, ptrs[1], n);
+  // The transcendental ops cost enough per element to be worth splitting over threads when large.
+  const heavy = op === "exp" || op === "tanh" || op === "sigmoid";
+  const threaded = heavy && n >= UNARY_THREADS_MIN && poolThreads(k) > 1 && threadedUnary(k, code, px, ptrs[1], n);
+  if (!threaded) k.unary(code, px, ptrs[1], n);
   return mem.slice(ptrs[1] >> 2, (ptrs[1] >> 2) + n);
 }
 

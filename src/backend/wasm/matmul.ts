@@ -10,7 +10,7 @@ import { stridedOffsets } from "../cpu/strided.js";
 import type { Kernels } from "./module.js";
 import { layout, memF32 } from "./scratch.js";
 import { copyIn, stage } from "./stage.js";
-import { gemmThreads, threadedGemm } from "./threads.js";
+import { poolThreads, threadedGemm } from "./threads.js";
 import { thresholds } from "./thresholds.js";
 
 const MR = 4;
@@ -29,7 +29,7 @@ export function wasmMatmul(kern: Kernels, a: View, b: View, outDType: string): F
   const [rsA, csA] = [sa.strides[nd - 2], sa.strides[nd - 1]];
   const [rsB, csB] = [sb.strides[nd - 2], sb.strides[nd - 1]];
   const threaded = batch * m * n * k >= thresholds.threads && rsA >= 0 && csA >= 0 && rsB >= 0 && csB >= 0;
-  const threads = threaded ? gemmThreads(kern) : 1;
+  const threads = threaded ? poolThreads(kern) : 1;
   const ldc = roundUp(n, NR);
   const cStride = roundUp(m, MR) * ldc;
   const workFloats = kern.gemmWorkSize();

@@ -42,15 +42,18 @@ const WORK_BYTES = 20;
 const NBATCH = 21; // matrices in a batched product
 const OFFS = 22; // byte pointer to the batch's [A offset, B offset] pairs (int32, in elements)
 const CSTRIDE = 23; // floats between the batch's C matrices
+const OP = 24; // the unary op's code
 const CTRL_WORDS = 32;
 
+// What a block is (MODE): rows of C, NR-aligned columns of C, whole matrices of a batch, or a run of an elementwise op.
 const ROWS = 0;
 const COLS = 1;
 const BATCH = 2;
+const UNARY = 3;
 
 /** The helper's script: self-contained plain JS (run by Node's `eval` workers and by Blob-URL Web Workers). */
 const WORKER_SOURCE = `"use strict";
-const GEN=${GEN},NEXT=${NEXT},DONE=${DONE},FAILED=${FAILED},BASE=${BASE},NBLOCKS=${NBLOCKS},MODE=${MODE},BLOCK=${BLOCK},M=${M},N=${N},K=${K},A=${A},RSA=${RSA},CSA=${CSA},B=${B},RSB=${RSB},CSB=${CSB},C=${C},LDC=${LDC},WORK=${WORK},WORK_BYTES=${WORK_BYTES},NBATCH=${NBATCH},OFFS=${OFFS},CSTRIDE=${CSTRIDE},COLS=${COLS},BATCH=${BATCH};
+const GEN=${GEN},NEXT=${NEXT},DONE=${DONE},FAILED=${FAILED},BASE=${BASE},NBLOCKS=${NBLOCKS},MODE=${MODE},BLOCK=${BLOCK},M=${M},N=${N},K=${K},A=${A},RSA=${RSA},CSA=${CSA},B=${B},RSB=${RSB},CSB=${CSB},C=${C},LDC=${LDC},WORK=${WORK},WORK_BYTES=${WORK_BYTES},NBATCH=${NBATCH},OFFS=${OFFS},CSTRIDE=${CSTRIDE},OP=${OP},COLS=${COLS},BATCH=${BATCH},UNARY=${UNARY};
 const wt = typeof process === "object" && process && typeof process.getBuiltinModule === "function" ? process.getBuiltinModule("worker_threads") : null;
 let kern = null, ctrl = null, id = 0, seen = 0;
 function onMessage(msg) {
@@ -73,26 +76,31 @@ function loop() {
   }
 }
 function work(p) {
-  const base = p[BASE], end = base + p[NBLOCKS], block = p[BLOCK], work = p[WORK] + id * p[WORK_BYTES];
+  const base = p[BASE], end = base + p[NBLOCKS], block = p[BLOCK];
   for (;;) {
     const cur = Atomics.load(ctrl, NEXT);
     if (cur < base || cur >= end) return;
     if (Atomics.compareExchange(ctrl, NEXT, cur, cur + 1) !== cur) continue;
     try {
-      const at = (cur - base) * block;
-      if (p[MODE] === BATCH) {
-        const offs = new Int32Array(kern.memory.buffer, p[OFFS], 2 * p[NBATCH]);
-        for (let i = at; i < Math.min(at + block, p[NBATCH]); i++) {
-          kern.gemm(p[A] + 4 * offs[2 * i], p[RSA], p[CSA], p[B] + 4 * offs[2 * i + 1], p[RSB], p[CSB], p[C] + 4 * i * p[CSTRIDE], p[LDC], p[M], p[N], p[K], work);
-        }
-      } else if (p[MODE] === COLS) kern.gemm(p[A], p[RSA], p[CSA], p[B] + 4 * at * p[CSB], p[RSB], p[CSB], p[C] + 4 * at, p[LDC], p[M], Math.min(block, p[N] - at), p[K], work);
-      else kern.gemm(p[A] + 4 * at * p[RSA], p[RSA], p[CSA], p[B], p[RSB], p[CSB], p[C] + 4 * at * p[LDC], p[LDC], Math.min(block, p[M] - at), p[N], p[K], work);
+      computeBlock(p, (cur - base) * block, block);
     } catch (e) {
       Atomics.store(ctrl, FAILED, 1);
     }
     Atomics.add(ctrl, DONE, 1);
     Atomics.notify(ctrl, DONE);
   }
+}
+// The twin of computeBlock in threads.ts (the calling thread's), for this thread's work area.
+function computeBlock(p, at, block) {
+  const work = p[WORK] + id * p[WORK_BYTES];
+  if (p[MODE] === UNARY) kern.unary(p[OP], p[A] + 4 * at, p[C] + 4 * at, Math.min(block, p[N] - at));
+  else if (p[MODE] === BATCH) {
+    const offs = new Int32Array(kern.memory.buffer, p[OFFS], 2 * p[NBATCH]);
+    for (let i = at; i < Math.min(at + block, p[NBATCH]); i++) {
+      kern.gemm(p[A] + 4 * offs[2 * i], p[RSA], p[CSA], p[B] + 4 * offs[2 * i + 1], p[RSB], p[CSB], p[C] + 4 * i * p[CSTRIDE], p[LDC], p[M], p[N], p[K], work);
+    }
+  } else if (p[MODE] === COLS) kern.gemm(p[A], p[RSA], p[CSA], p[B] + 4 * at * p[CSB], p[RSB], p[CSB], p[C] + 4 * at, p[LDC], p[M], Math.min(block, p[N] - at), p[K], work);
+  else kern.gemm(p[A] + 4 * at * p[RSA], p[RSA], p[CSA], p[B], p[RSB], p[CSB], p[C] + 4 * at * p[LDC], p[LDC], Math.min(block, p[M] - at), p[N], p[K], work);
 }
 `;
 
@@ -249,8 +257,8 @@ const NR = 8;
 /** Blocks per thread: more than one, so that a helper that wakes late costs less, but few, as each block packs again. */
 const BLOCKS_PER_THREAD = 2;
 
-/** How many threads `threadedGemm` would use for `kern` (1: run on the calling thread), starting the pool if needed. */
-export function gemmThreads(kern: Kernels): number {
+/** How many threads jobs on `kern` would use (1: run on the calling thread), starting the pool if needed. */
+export function poolThreads(kern: Kernels): number {
   const threads = getNumThreads();
   if (threads < 2 || !isShared(kern.memory)) return 1;
   const variant = kernelVariant();
@@ -261,32 +269,16 @@ export function gemmThreads(kern: Kernels): number {
 }
 
 /**
- * Runs `job` split over the pool (started by `gemmThreads`) into C in the kernels' memory; returns false (having computed
+ * Runs `job` split over the pool (started by `poolThreads`) into C in the kernels' memory; returns false (having computed
  * nothing) where it can't, and the caller runs it on one thread.
  */
 export function threadedGemm(kern: Kernels, job: GemmJob): boolean {
-  const p = pool;
-  if (p === null || p.kernels !== kern) return false;
-  const threads = p.helpers.length + 1;
   const { m, n } = job;
   // A batch splits by matrices; one product by its larger dimension, so that the operand each block packs again (all of A
   // for column blocks, all of B for row blocks) is the smaller one.
   const mode = job.batch > 1 ? BATCH : n > m ? COLS : ROWS;
   const [dim, unit] = mode === BATCH ? [job.batch, 1] : mode === COLS ? [n, NR] : [m, MR];
-  const block = Math.ceil(Math.ceil(dim / (threads * BLOCKS_PER_THREAD)) / unit) * unit;
-  const blocks = Math.ceil(dim / block);
-  if (blocks < 2) return false;
-
-  const ctrl = p.ctrl;
-  const base = Atomics.load(ctrl, NEXT);
-  Atomics.store(ctrl, GEN, ++p.gen); // odd: parameters being written
-  const params: [number, number][] = [
-    [DONE, 0],
-    [FAILED, 0],
-    [BASE, base],
-    [NBLOCKS, blocks],
-    [MODE, mode],
-    [BLOCK, block],
+  return runBlocks(kern, mode, dim, unit, [
     [M, m],
     [N, n],
     [K, job.k],
@@ -303,8 +295,49 @@ export function threadedGemm(kern: Kernels, job: GemmJob): boolean {
     [NBATCH, job.batch],
     [OFFS, job.offsets],
     [CSTRIDE, job.cStride],
-  ];
-  for (const [i, v] of params) Atomics.store(ctrl, i, v);
+  ]);
+}
+
+/** Elements from which a unary op is split over threads (see `threadedUnary`). */
+export const UNARY_THREADS_MIN = 2 ** 17;
+
+/**
+ * Runs the elementwise kernel `op` over n floats at byte pointer x into out, split over the pool (started by
+ * `poolThreads`); false (having computed nothing) where it can't.
+ */
+export function threadedUnary(kern: Kernels, op: number, x: number, out: number, n: number): boolean {
+  return runBlocks(kern, UNARY, n, 1024, [
+    [OP, op],
+    [A, x],
+    [C, out],
+    [N, n],
+  ]);
+}
+
+/**
+ * Publishes a job of `dim` units split into blocks (a multiple of `unit` each), claims blocks like the helpers do and
+ * waits for theirs; false where there is no pool for `kern` or too little work for two blocks.
+ */
+function runBlocks(kern: Kernels, mode: number, dim: number, unit: number, words: readonly [number, number][]): boolean {
+  const p = pool;
+  if (p === null || p.kernels !== kern) return false;
+  const threads = p.helpers.length + 1;
+  const block = Math.ceil(Math.ceil(dim / (threads * BLOCKS_PER_THREAD)) / unit) * unit;
+  const blocks = Math.ceil(dim / block);
+  if (blocks < 2) return false;
+
+  const ctrl = p.ctrl;
+  const base = Atomics.load(ctrl, NEXT);
+  const params = new Int32Array(CTRL_WORDS);
+  for (const [i, v] of words) params[i] = v;
+  params[BASE] = base;
+  params[NBLOCKS] = blocks;
+  params[MODE] = mode;
+  params[BLOCK] = block;
+  Atomics.store(ctrl, GEN, ++p.gen); // odd: parameters being written
+  Atomics.store(ctrl, DONE, 0);
+  Atomics.store(ctrl, FAILED, 0);
+  for (let i = BASE; i < CTRL_WORDS; i++) Atomics.store(ctrl, i, params[i]);
   Atomics.store(ctrl, GEN, ++p.gen);
   Atomics.notify(ctrl, GEN);
 
@@ -315,7 +348,7 @@ export function threadedGemm(kern: Kernels, job: GemmJob): boolean {
     if (cur >= base + blocks) break;
     if (Atomics.compareExchange(ctrl, NEXT, cur, cur + 1) !== cur) continue;
     const i = cur - base;
-    computeBlock(kern, job, mode, i * block, block);
+    computeBlock(kern, params, i * block, block);
     mine[i] = 1;
     Atomics.add(ctrl, DONE, 1);
   }
@@ -335,7 +368,7 @@ export function threadedGemm(kern: Kernels, job: GemmJob): boolean {
   const failed = Atomics.load(ctrl, FAILED) !== 0;
   for (let i = 0; i < blocks; i++) {
     if (mine[i]) continue;
-    if (failed) computeBlock(kern, job, mode, i * block, block);
+    if (failed) computeBlock(kern, params, i * block, block);
     else threadStats.helperChunks++;
   }
   if (failed) {
@@ -347,13 +380,56 @@ export function threadedGemm(kern: Kernels, job: GemmJob): boolean {
   return true;
 }
 
-function computeBlock(kern: Kernels, job: GemmJob, mode: number, at: number, block: number): void {
-  const { a, rsA, csA, b, rsB, csB, c, ldc, m, n, k, work } = job;
-  if (mode === BATCH) {
-    const offs = new Int32Array(kern.memory.buffer, job.offsets, 2 * job.batch);
-    for (let i = at; i < Math.min(at + block, job.batch); i++) {
-      kern.gemm(a + 4 * offs[2 * i], rsA, csA, b + 4 * offs[2 * i + 1], rsB, csB, c + 4 * i * job.cStride, ldc, m, n, k, work);
+/** Block `at` (in units of the job's mode) of the job in `p`, on the calling thread (work area 0); see the helpers' twin. */
+function computeBlock(kern: Kernels, p: Int32Array, at: number, block: number): void {
+  const work = p[WORK];
+  if (p[MODE] === UNARY) kern.unary(p[OP], p[A] + 4 * at, p[C] + 4 * at, Math.min(block, p[N] - at));
+  else if (p[MODE] === BATCH) {
+    const offs = new Int32Array(kern.memory.buffer, p[OFFS], 2 * p[NBATCH]);
+    for (let i = at; i < Math.min(at + block, p[NBATCH]); i++) {
+      kern.gemm(
+        p[A] + 4 * offs[2 * i],
+        p[RSA],
+        p[CSA],
+        p[B] + 4 * offs[2 * i + 1],
+        p[RSB],
+        p[CSB],
+        p[C] + 4 * i * p[CSTRIDE],
+        p[LDC],
+        p[M],
+        p[N],
+        p[K],
+        work,
+      );
     }
-  } else if (mode === COLS) kern.gemm(a, rsA, csA, b + 4 * at * csB, rsB, csB, c + 4 * at, ldc, m, Math.min(block, n - at), k, work);
-  else kern.gemm(a + 4 * at * rsA, rsA, csA, b, rsB, csB, c + 4 * at * ldc, ldc, Math.min(block, m - at), n, k, work);
+  } else if (p[MODE] === COLS)
+    kern.gemm(
+      p[A],
+      p[RSA],
+      p[CSA],
+      p[B] + 4 * at * p[CSB],
+      p[RSB],
+      p[CSB],
+      p[C] + 4 * at,
+      p[LDC],
+      p[M],
+      Math.min(block, p[N] - at),
+      p[K],
+      work,
+    );
+  else
+    kern.gemm(
+      p[A] + 4 * at * p[RSA],
+      p[RSA],
+      p[CSA],
+      p[B],
+      p[RSB],
+      p[CSB],
+      p[C] + 4 * at * p[LDC],
+      p[LDC],
+      Math.min(block, p[M] - at),
+      p[N],
+      p[K],
+      work,
+    );
 }
