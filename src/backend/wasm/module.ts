@@ -76,6 +76,8 @@ export interface Kernels {
 export type KernelVariant = "fma" | "simd";
 
 let kernels: Kernels | null = null;
+/** The compiled module of `kernels`: helper threads instantiate it too, sharing its (tiered-up) machine code. */
+let compiled: WebAssembly.Module | null = null;
 let variant: KernelVariant | null = null;
 
 const hasWasm = (): boolean => typeof WebAssembly === "object" && typeof WebAssembly.validate === "function";
@@ -97,19 +99,26 @@ export function loadKernels(v: KernelVariant): boolean {
   const bytes = isShared(memory) ? kernelBytes(v) : unsharedImport(kernelBytes(v));
   const imports = { env: { memory } };
   try {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports);
-    kernels = instance.exports as unknown as Kernels;
+    const module = new WebAssembly.Module(bytes);
+    kernels = new WebAssembly.Instance(module, imports).exports as unknown as Kernels;
+    compiled = module;
     variant = v;
   } catch {
     WebAssembly.instantiate(bytes, imports).then(
       (r) => {
         kernels = r.instance.exports as unknown as Kernels;
+        compiled = r.module;
         variant = v;
       },
       () => {},
     );
   }
   return true;
+}
+
+/** The compiled module of the loaded kernels (null while none are). */
+export function kernelModule(): WebAssembly.Module | null {
+  return compiled;
 }
 
 /** The loaded kernels, or null while none are (no WebAssembly SIMD, or still compiling). */

@@ -13,7 +13,7 @@
  */
 
 import { isShared } from "./memory.js";
-import { type Kernels, type KernelVariant, kernelBytes, kernelVariant, loadKernels } from "./module.js";
+import { type Kernels, kernelModule, kernelVariant, loadKernels } from "./module.js";
 
 // Control words (Int32Array over a SharedArrayBuffer).
 const GEN = 0; // job generation, odd while the parameters are being written (a seqlock)
@@ -57,7 +57,7 @@ const GEN=${GEN},NEXT=${NEXT},DONE=${DONE},FAILED=${FAILED},BASE=${BASE},NBLOCKS
 const wt = typeof process === "object" && process && typeof process.getBuiltinModule === "function" ? process.getBuiltinModule("worker_threads") : null;
 let kern = null, ctrl = null, id = 0, seen = 0;
 function onMessage(msg) {
-  kern = new WebAssembly.Instance(new WebAssembly.Module(msg.bytes), { env: { memory: msg.memory } }).exports;
+  kern = new WebAssembly.Instance(msg.module, { env: { memory: msg.memory } }).exports;
   ctrl = new Int32Array(msg.ctrl);
   id = msg.id;
   loop();
@@ -188,15 +188,15 @@ function fail(): void {
   shutdown();
 }
 
-function startPool(helpers: number, kernels: Kernels, variant: KernelVariant): Pool | null {
+function startPool(helpers: number, kernels: Kernels, module: WebAssembly.Module): Pool | null {
   try {
     const ctrl = new Int32Array(new SharedArrayBuffer(CTRL_WORDS * 4));
-    const bytes = kernelBytes(variant);
     const p: Pool = { helpers: [], kernels, ctrl, gen: 0 };
     for (let i = 0; i < helpers; i++) {
       const h = spawn(fail);
       p.helpers.push(h);
-      h.postMessage({ bytes, memory: kernels.memory, ctrl: ctrl.buffer, id: i + 1 });
+      // The compiled module, not its bytes: the engine shares its code, optimised already where the calling thread ran it.
+      h.postMessage({ module, memory: kernels.memory, ctrl: ctrl.buffer, id: i + 1 });
     }
     return p;
   } catch {
@@ -261,10 +261,10 @@ const BLOCKS_PER_THREAD = 2;
 export function poolThreads(kern: Kernels): number {
   const threads = getNumThreads();
   if (threads < 2 || !isShared(kern.memory)) return 1;
-  const variant = kernelVariant();
-  if (variant === null) return 1;
+  const module = kernelModule();
+  if (module === null) return 1;
   if (pool !== null && pool.kernels !== kern) shutdown();
-  pool ??= startPool(threads - 1, kern, variant);
+  pool ??= startPool(threads - 1, kern, module);
   return pool === null ? 1 : threads;
 }
 
