@@ -6,7 +6,7 @@ export const fmt = (shape: Shape): string => `[${shape.join(", ")}]`;
 
 export function numel(shape: Shape): number {
   let n = 1;
-  for (const s of shape) n *= s;
+  for (let i = 0; i < shape.length; i++) n *= shape[i];
   return n;
 }
 
@@ -46,14 +46,27 @@ export function normalizeDim(dim: number, ndim: number, op: string): number {
   return dim < 0 ? dim + n : dim;
 }
 
-/** Normalizes a dim list (or all dims when undefined), rejecting repeats. */
+/** Normalizes a dim list (or all dims when undefined), rejecting repeats; the result is sorted. */
 export function normalizeDims(dims: number | readonly number[] | undefined, ndim: number, op: string): number[] {
-  if (dims === undefined) return Array.from({ length: ndim }, (_, i) => i);
-  const list = typeof dims === "number" ? [dims] : dims;
-  const out = list.map((d) => normalizeDim(d, ndim, op));
+  if (dims === undefined) {
+    const all = new Array<number>(ndim);
+    for (let i = 0; i < ndim; i++) all[i] = i;
+    return all;
+  }
+  if (typeof dims === "number") {
+    const d = normalizeDim(dims, ndim, op);
+    return ndim === 0 ? [] : [d];
+  }
+  const out = new Array<number>(dims.length);
+  for (let i = 0; i < dims.length; i++) out[i] = normalizeDim(dims[i], ndim, op);
   if (ndim === 0) return [];
-  if (new Set(out).size !== out.length) throw new DimError(`${op}: dim ${list.join(", ")} appears multiple times in the list of dims`);
-  return out.sort((a, b) => a - b);
+  if (out.length > 1) {
+    out.sort((a, b) => a - b);
+    for (let i = 1; i < out.length; i++) {
+      if (out[i] === out[i - 1]) throw new DimError(`${op}: dim ${dims.join(", ")} appears multiple times in the list of dims`);
+    }
+  }
+  return out;
 }
 
 /** The broadcast shape of several shapes, or a ShapeError naming the op and every shape. */

@@ -489,6 +489,13 @@ describe("autograd.grad", () => {
     const [g] = tg.autograd.grad(x.mul(3).sum(), [x]);
     assertClose(g as tg.Tensor, [30, 30]);
   });
+
+  it("sums the gradients of an output given twice, as PyTorch does", () => {
+    const x = leaf([1, 2, 3]);
+    const y = x.mul(2).sum();
+    const [g] = tg.autograd.grad([y, y], [x]);
+    assertClose(g as tg.Tensor, [4, 4, 4]);
+  });
 });
 
 describe("higher-order gradients", () => {
@@ -632,6 +639,29 @@ describe("hooks", () => {
     assert.equal(calls, 1);
     assert.equal(gradOf(h).item(), 9);
     assert.equal(gradOf(x).item(), 18);
+  });
+
+  it("a backward run inside a hook, through nodes the outer run is still walking, leaves the outer run intact", () => {
+    const w = leaf([1, 2, 3]);
+    const t = w.mul(2);
+    let inner: number[] | null = null;
+    let nested = false;
+    t.registerHook((g) => {
+      if (!nested) {
+        nested = true;
+        // Through t's own node (kept by retainGraph) and w's sink, both still pending in the outer run.
+        const [gw] = tg.enableGrad(() => tg.autograd.grad(t.mul(w).sum(), [w], { retainGraph: true }));
+        inner = (gw as tg.Tensor).tolist() as number[];
+        tg.enableGrad(() => w.mul(3).sum().backward()); // accumulates into w.grad midway through the outer run
+        nested = false;
+      }
+      return g.mul(10);
+    });
+    t.sum().add(w.sum()).backward();
+    // d/dw Σ t·w through both factors, t's share hooked too: 10·w·2 + t.
+    assert.deepEqual(inner, [22, 44, 66]);
+    // 3 (the nested backward) + 1 (w.sum()) + 10·2 (t's hooked gradient through t = 2w).
+    assertClose(gradOf(w), [24, 24, 24]);
   });
 
   it("registering a hook on a tensor that does not require grad throws", () => {

@@ -11,37 +11,63 @@ export interface BackwardOptions {
   createGraph?: boolean;
 }
 
-/** The gradient sent along every edge so far, per node and output slot. */
-type Pending = Map<Node, (Tensor | null)[]>;
-
-/** Adds `g` to what `node`'s output `slot` has received so far; returns the sum (a fresh tensor) or `g` itself. */
-function addInto(pending: Pending, node: Node, slot: number, g: Tensor): Tensor {
-  let slots = pending.get(node);
-  if (!slots) {
-    slots = new Array<Tensor | null>(node.outputMeta.length).fill(null);
-    pending.set(node, slots);
-  }
-  const prev = slots[slot];
-  slots[slot] = prev ? prev.add(g) : g;
-  return slots[slot];
+/**
+ * What a run tracks for one node it reaches. While the run lasts, the task hangs on the node itself (`node._task`), so
+ * reaching a node's state costs a field read instead of a map lookup.
+ */
+export interface Task {
+  readonly node: Node;
+  /** The run's list of tasks, which identifies the run. */
+  readonly run: Task[];
+  /** The task of an enclosing run (a backward started inside a hook) that this one displaced, put back at the end. */
+  readonly displaced: Task | null;
+  /** Edges from nodes that have not run yet: the node runs when this reaches 0. */
+  deps: number;
+  /** The gradient of each output slot received so far (summed), made on the first arrival. */
+  grads: (Tensor | null)[] | null;
+  /**
+   * For a leaf's sink: whether the gradient it holds is a fresh tensor that nothing else refers to, so the leaf may keep it
+   * as its .grad without a copy.
+   */
+  owned: boolean;
+  /** For `autograd.grad`: the (output slot, index in `capture`) pairs to read here, or null. */
+  capture: [number, number][] | null;
 }
 
-/** Nodes reachable from the roots, with the number of edges that point at each. */
-function dependencies(roots: readonly Node[]): Map<Node, number> {
-  const deps = new Map<Node, number>();
-  const stack = [...roots];
-  for (const r of roots) deps.set(r, 0);
+/** The node's task in `run`, made (and the node pushed on `stack` to be walked) on the first visit. */
+function visit(node: Node, run: Task[], stack: Node[]): Task {
+  const current = node._task;
+  if (current !== null && current.run === run) return current;
+  const task: Task = { node, run, displaced: current, deps: 0, grads: null, owned: false, capture: null };
+  node._task = task;
+  run.push(task);
+  stack.push(node);
+  return task;
+}
+
+/** Gives every node reachable from the roots its task in `run`, counting the edges that point at each. */
+function reachable(roots: readonly Node[], run: Task[]): void {
+  const stack: Node[] = [];
+  for (const node of roots) visit(node, run, stack);
   while (stack.length > 0) {
     const next = (stack.pop() as Node).nextFunctions;
     for (let i = 0; i < next.length; i++) {
       const e = next[i];
-      if (!e) continue;
-      const count = deps.get(e.node);
-      deps.set(e.node, (count ?? 0) + 1);
-      if (count === undefined) stack.push(e.node);
+      if (e) visit(e.node, run, stack).deps++;
     }
   }
-  return deps;
+}
+
+/** Adds `g` to what the task's output `slot` has received so far; returns the sum (a fresh tensor) or `g` itself. */
+function addInto(task: Task, slot: number, g: Tensor): Tensor {
+  if (task.grads === null) {
+    task.grads = new Array<Tensor | null>(task.node.outputMeta.length);
+    for (let i = 0; i < task.grads.length; i++) task.grads[i] = null;
+  }
+  const prev = task.grads[slot];
+  const sum = prev ? prev.add(g) : g;
+  task.grads[slot] = sum;
+  return sum;
 }
 
 function checkFinite(node: Node, grads: readonly (Tensor | null | undefined)[]): void {
@@ -81,48 +107,54 @@ export function runBackward(
 ): (Tensor | null)[] {
   const createGraph = options.createGraph ?? false;
   const retainGraph = options.retainGraph ?? createGraph;
-  const pending: Pending = new Map();
   const rootNodes: Node[] = [];
   for (let i = 0; i < roots.length; i++) {
     const r = roots[i];
     if (!r.requiresGrad) {
       throw new AutogradError(`element ${i} of tensors does not require grad and does not have a gradFn`);
     }
-    const node = r.gradFn ?? r._accumulatorNode();
-    rootNodes.push(node);
-    addInto(pending, node, r.gradFn ? r._outputNr : 0, rootGrads[i]);
+    rootNodes.push(r.gradFn ?? r._accumulatorNode());
   }
-
-  // Gradients on their way to a leaf that nothing else refers to: the leaf may keep one as its .grad without a copy.
-  const owned = new Set<Tensor>();
   const captured: (Tensor | null)[] = capture ? capture.map(() => null) : [];
-  const captureAt = capture ? captureSlots(capture) : null;
-
-  const deps = dependencies(rootNodes);
-  // Nodes whose consumers have all sent their gradients (Kahn's algorithm); any order among them is valid.
-  const ready: Node[] = [];
-  for (const n of rootNodes) if (deps.get(n) === 0 && !ready.includes(n)) ready.push(n);
+  const run: Task[] = [];
   const prevGrad = isGradEnabled();
-  setGradEnabled(createGraph);
   try {
+    reachable(rootNodes, run);
+    for (let i = 0; i < roots.length; i++) addInto(rootNodes[i]._task as Task, roots[i].gradFn ? roots[i]._outputNr : 0, rootGrads[i]);
+    if (capture) {
+      for (let i = 0; i < capture.length; i++) {
+        const t = capture[i];
+        const task = (t.gradFn ?? t._accumulatorNode())._task;
+        // A tensor the roots do not depend on gets no gradient (null).
+        if (task === null || task.run !== run) continue;
+        task.capture ??= [];
+        task.capture.push([t.gradFn ? t._outputNr : 0, i]);
+      }
+    }
+    // Nodes whose consumers have all sent their gradients (Kahn's algorithm); any order among them is valid.
+    const ready: Task[] = [];
+    for (const n of rootNodes) {
+      const task = n._task as Task;
+      if (task.deps === 0 && !ready.includes(task)) ready.push(task);
+    }
+    setGradEnabled(createGraph);
     while (ready.length > 0) {
-      const node = ready.pop() as Node;
+      const task = ready.pop() as Task;
+      const node = task.node;
       // A node that every consumer sent null (no gradient) still runs, on zeros, like a missing output slot.
-      const slots = pending.get(node);
       const nOut = node.outputMeta.length;
       const grads = new Array<Tensor>(nOut);
-      for (let i = 0; i < nOut; i++) grads[i] = slots?.[i] ?? zerosFor(node, i);
-      pending.delete(node);
+      for (let i = 0; i < nOut; i++) grads[i] = task.grads?.[i] ?? zerosFor(node, i);
+      task.grads = null;
       runTensorHooks(node, grads);
-      const at = captureAt?.get(node);
-      if (at) for (const [slot, i] of at) captured[i] = grads[slot];
+      if (task.capture) for (const [slot, i] of task.capture) captured[i] = grads[slot];
 
       const next = node.nextFunctions;
       if (node instanceof AccumulateGrad) {
         if (!capture) {
           // A hook may have kept the gradient it saw: only an unhooked leaf takes an owned gradient without a copy.
           const hooks = node.variable._hooks;
-          accumulate(node.variable, grads[0], createGraph, !(hooks && hooks.length > 0) && owned.has(grads[0]));
+          accumulate(node.variable, grads[0], createGraph, task.owned && !(hooks && hooks.length > 0));
         }
       } else {
         if (node.retained) for (const [slot, t] of node.retained) accumulate(t, grads[slot], createGraph);
@@ -132,47 +164,34 @@ export function runBackward(
         }
         if (node.forwardStack || isAnomalyEnabled()) checkFinite(node, inputGrads);
         for (let i = 0; i < next.length; i++) {
-          const edge = next[i];
           const g = inputGrads[i];
-          if (!g) continue;
           // The rule vouches (ownedGrad) for a gradient it returns for this input only.
-          const vouched = takeOwnedGrad(g) && inputGrads.lastIndexOf(g) === i;
+          const vouched = g ? takeOwnedGrad(g) && inputGrads.lastIndexOf(g) === i : false;
+          const edge = next[i];
           if (!edge) continue;
-          const meta = node.inputMeta[i];
-          let shaped = sumToShape(g, meta.shape, node.name);
-          if (shaped.dtype !== meta.dtype) shaped = shaped.to(meta.dtype);
-          const sum = addInto(pending, edge.node, edge.outputNr, shaped);
-          // Tensors made here (a sum over broadcast dims, a cast, the sum of two gradients) are fresh too. Only a leaf
-          // takes one as it is: a node's rule may hand its incoming gradient on to several inputs (add does).
-          if (edge.node instanceof AccumulateGrad && (vouched || shaped !== g || sum !== shaped)) owned.add(sum);
+          // Reachable from the roots, so it has its task in this run (a run nested in a hook or in `apply` puts back
+          // the tasks it displaced before it returns).
+          const target = edge.node._task as Task;
+          if (g) {
+            const meta = node.inputMeta[i];
+            let shaped = sumToShape(g, meta.shape, node.name);
+            if (shaped.dtype !== meta.dtype) shaped = shaped.to(meta.dtype);
+            const sum = addInto(target, edge.outputNr, shaped);
+            // Tensors made here (a sum over broadcast dims, a cast, the sum of two gradients) are fresh too. Only a leaf
+            // takes one as it is: a node's rule may hand its incoming gradient on to several inputs (add does).
+            if (edge.node instanceof AccumulateGrad) target.owned = vouched || shaped !== g || sum !== shaped;
+          }
+          if (--target.deps === 0) ready.push(target);
         }
         if (!retainGraph) node.release();
-      }
-      for (let i = 0; i < next.length; i++) {
-        const edge = next[i];
-        if (!edge) continue;
-        const left = (deps.get(edge.node) as number) - 1;
-        deps.set(edge.node, left);
-        if (left === 0) ready.push(edge.node);
       }
     }
   } finally {
     setGradEnabled(prevGrad);
+    // Take this run's tasks off its nodes (putting back those of an enclosing run), whether or not it finished.
+    for (let i = 0; i < run.length; i++) run[i].node._task = run[i].displaced;
   }
   return captured;
-}
-
-/** For `autograd.grad`: the (output slot, index in `capture`) pairs to read at each node. */
-function captureSlots(capture: readonly Tensor[]): Map<Node, [number, number][]> {
-  const at = new Map<Node, [number, number][]>();
-  for (let i = 0; i < capture.length; i++) {
-    const t = capture[i];
-    const node = t.gradFn ?? t._accumulatorNode();
-    const list = at.get(node) ?? [];
-    list.push([t.gradFn ? t._outputNr : 0, i]);
-    at.set(node, list);
-  }
-  return at;
 }
 
 function zerosFor(node: Node, slot: number): Tensor {

@@ -1,6 +1,7 @@
 import type { DType } from "../dtype.js";
 import { AutogradError } from "../errors.js";
 import type { Tensor } from "../tensor/tensor.js";
+import type { Task } from "./engine.js";
 import { isAnomalyEnabled, isGradEnabled } from "./grad_mode.js";
 
 /** What backward needs to know of a tensor without keeping it alive. */
@@ -47,6 +48,8 @@ export class Node {
   hooks: Map<number, GradHook[]> | null = null;
   /** @internal Outputs that keep their `.grad` (`retainGrad`), by output slot (made on first use). */
   retained: Map<number, Tensor> | null = null;
+  /** @internal This node's state in the backward run that is visiting it (see the engine), else null. */
+  _task: Task | null = null;
   private backwardFn: BackwardFn | null;
   /** Set by `record1`: `backwardFn` takes the single output's gradient rather than the list. */
   private readonly single: boolean;
@@ -138,20 +141,20 @@ function edgeOf(t: Tensor): Edge {
   return { node: t._accumulator, outputNr: 0 };
 }
 
-// Gradients that a backward rule has just computed and holds no other reference to (nor is any other tensor a view of
-// them): the engine may store one as a leaf's .grad as it is instead of copying it.
-const owned = new WeakSet<Tensor>();
 /**
- * @internal Marks `g`, which a backward rule returns for one input, as a fresh gradient nothing else refers to (see the
- * engine's accumulate); returns it.
+ * @internal Marks `g`, which a backward rule returns for one input, as a fresh gradient that nothing else refers to (nor is
+ * any other tensor a view of it): the engine may store it as a leaf's .grad as it is instead of copying it (see the
+ * engine's accumulate). Returns it.
  */
 export function ownedGrad(g: Tensor): Tensor {
-  owned.add(g);
+  g._ownedGrad = true;
   return g;
 }
 /** @internal Whether `g` was marked by `ownedGrad`, clearing the mark: it vouches for one hand-over only. */
 export function takeOwnedGrad(g: Tensor): boolean {
-  return owned.delete(g);
+  const owned = g._ownedGrad;
+  g._ownedGrad = false;
+  return owned;
 }
 
 /** Whether an op with these inputs should record a node. */

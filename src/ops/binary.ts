@@ -15,8 +15,14 @@ function kernel(op: BinaryOp, a: TensorLike, b: TensorLike, computeDType: DType,
   const backend = backendOf(op, a, b);
   const ta = asTensor(a, computeDType, backend);
   const tb = asTensor(b, computeDType, backend);
-  // Same shapes (the usual case) need no broadcasting, and the output shares the operands' frozen shape.
-  const shape = sameShape(ta.shape, tb.shape) ? ta.shape : Object.freeze(broadcastShapes(op, ta.shape, tb.shape));
+  // Same shapes (the usual case) need no broadcasting, nor does a 0-dim operand (a scalar): the output shares the other
+  // operand's frozen shape.
+  const shape =
+    sameShape(ta.shape, tb.shape) || tb.ndim === 0
+      ? ta.shape
+      : ta.ndim === 0
+        ? tb.shape
+        : Object.freeze(broadcastShapes(op, ta.shape, tb.shape));
   const out = fromBuffer(backend.binary(op, broadcastView(ta, shape), broadcastView(tb, shape), outDType), shape, outDType, backend);
   return [out, ta, tb];
 }

@@ -25,20 +25,24 @@ function batchedMatmul(a: Tensor, b: Tensor): Tensor {
   if (k !== k2) {
     throw new ShapeError(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be multiplied (${m}x${k} and ${k2}x${n})`);
   }
-  let batch: number[] = [];
+  let ae = a;
+  let be = b;
+  let outShape: readonly number[] = Object.freeze([m, n]);
   if (a.ndim > 2 || b.ndim > 2) {
+    let batch: number[];
     try {
       batch = broadcastShapes("matmul", a.shape.slice(0, -2), b.shape.slice(0, -2));
     } catch (e) {
       if (!(e instanceof ShapeError)) throw e;
       throw new ShapeError(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be multiplied: batch dims do not broadcast`);
     }
+    // Operands that already have the batch shape are used as they are.
+    if (a.ndim !== batch.length + 2 || !sameShape(a.shape.slice(0, -2), batch)) ae = a.expand([...batch, m, k]);
+    if (b.ndim !== batch.length + 2 || !sameShape(b.shape.slice(0, -2), batch)) be = b.expand([...batch, k, n]);
+    outShape = Object.freeze([...batch, m, n]);
   }
-  // Operands that already have the batch shape (every 2-D product) are used as they are.
-  const ae = a.ndim === batch.length + 2 && sameShape(a.shape.slice(0, -2), batch) ? a : a.expand([...batch, m, k]);
-  const be = b.ndim === batch.length + 2 && sameShape(b.shape.slice(0, -2), batch) ? b : b.expand([...batch, k, n]);
   const backend = backendOf("matmul", a, b);
-  const out = fromBuffer(backend.matmul(ae._view, be._view, a.dtype), Object.freeze([...batch, m, n]), a.dtype, backend);
+  const out = fromBuffer(backend.matmul(ae._view, be._view, a.dtype), outShape, a.dtype, backend);
   // The products are fresh tensors that nothing else refers to: a leaf takes one as its .grad without a copy.
   return record1(
     "BmmBackward0",
@@ -109,6 +113,7 @@ function rowsView(x: Tensor, rows: number): View | null {
   const nd = x.ndim;
   const cols = x.shape[nd - 1];
   const v = x._view;
+  if (nd === 2) return v;
   const cs = x.strides[nd - 1];
   if (nd === 1) return { buffer: v.buffer, dtype: v.dtype, shape: [1, cols], strides: [cols * cs, cs], offset: v.offset };
   for (let d = 0; d < nd - 2; d++) if (x.shape[d] !== 1 && x.strides[d] !== x.strides[d + 1] * x.shape[d + 1]) return null;
@@ -140,8 +145,15 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   const backend = bias ? backendOf("linear", x, weight, bias) : backendOf("linear", x, weight);
   let rows = 1;
   for (let d = 0; d < nd - 1; d++) rows *= x.shape[d];
-  // Frozen here (a fresh array), so the tensor takes it as it is instead of copying it.
-  const outShape = Object.freeze(nd === 1 ? [outF] : [...x.shape.slice(0, -1), outF]);
+  // x's own shape when the width does not change, else frozen here (a fresh array), so the tensor takes it as it is.
+  let outShape = x.shape;
+  if (outF !== inF) {
+    // Copied in a loop: slice() on a frozen array takes V8's slow path.
+    const shape = new Array<number>(nd);
+    for (let d = 0; d < nd - 1; d++) shape[d] = x.shape[d];
+    shape[nd - 1] = outF;
+    outShape = Object.freeze(shape);
+  }
   let xv = rowsView(x, rows);
   if (xv === null) {
     // Leading dims that do not collapse (a strided view): one contiguous copy.

@@ -19,9 +19,16 @@ export interface VarOptions {
 /** `p` of `norm`: a number, `Infinity`/`-Infinity`, or `"fro"` (= 2). */
 export type NormOrder = number | "fro";
 
+/** The shape after reducing the sorted `axes`; frozen (a fresh array), so the result tensor takes it without a copy. */
 function outShape(shape: readonly number[], axes: readonly number[], keepdim: boolean): readonly number[] {
-  // Frozen (a fresh array), so the result tensor takes it without a copy.
-  return Object.freeze(keepdim ? shape.map((s, d) => (axes.includes(d) ? 1 : s)) : shape.filter((_, d) => !axes.includes(d)));
+  const out: number[] = [];
+  for (let d = 0, a = 0; d < shape.length; d++) {
+    if (axes[a] === d) {
+      a++;
+      if (keepdim) out.push(1);
+    } else out.push(shape[d]);
+  }
+  return Object.freeze(out);
 }
 
 function kernel(op: ReduceOp, x: Tensor, axes: number[], keepdim: boolean, outDType: DType): Tensor {
@@ -32,8 +39,11 @@ function kernel(op: ReduceOp, x: Tensor, axes: number[], keepdim: boolean, outDT
 /** Puts back the reduced dims as size 1 and broadcasts a reduced tensor to the input's shape. */
 function expandBack(t: Tensor, shape: readonly number[], axes: readonly number[], keepdim: boolean): Tensor {
   let r = t;
-  if (!keepdim) for (const a of axes) r = r.unsqueeze(a);
-  return r.expand([...shape]);
+  // Reduced leading dims (all of them for a full sum) come back through expand alone, which adds leading dims.
+  let leading = true;
+  for (let i = 0; i < axes.length; i++) leading &&= axes[i] === i;
+  if (!keepdim && !leading) for (const a of axes) r = r.unsqueeze(a);
+  return r.expand(shape);
 }
 
 /**

@@ -42,7 +42,7 @@ export function resultTypeOf(...xs: (TensorLike | null | undefined)[]): DType {
     const [a, b] = xs;
     if (a instanceof Tensor) {
       if (b instanceof Tensor ? b.dtype === a.dtype : typeof b === "number" && isFloating(a.dtype)) return a.dtype;
-    }
+    } else if (b instanceof Tensor && typeof a === "number" && isFloating(b.dtype)) return b.dtype;
   }
   return resultType(...xs.filter((x): x is TensorLike => x !== null && x !== undefined));
 }
@@ -54,11 +54,13 @@ export const sameShape = shapesEqual;
 export function broadcastView(t: Tensor, shape: readonly number[]): View {
   if (sameShape(t.shape, shape)) return t._view;
   const lead = shape.length - t.ndim;
-  const strides = shape.map((s, i) => {
-    if (i < lead) return 0;
-    return t.shape[i - lead] === 1 && s !== 1 ? 0 : t.strides[i - lead];
-  });
-  return { ...t._view, shape, strides };
+  const strides = new Array<number>(shape.length);
+  for (let i = 0; i < shape.length; i++) {
+    strides[i] = i < lead || (t.shape[i - lead] === 1 && shape[i] !== 1) ? 0 : t.strides[i - lead];
+  }
+  // Built like `_view` (the same fields in the same order), so kernels see one object layout.
+  const v = t._view;
+  return { buffer: v.buffer, dtype: v.dtype, shape, strides, offset: v.offset };
 }
 
 /**
@@ -71,6 +73,12 @@ export function backendOf(op: string, ...xs: (TensorLike | null | undefined)[]):
     const [x, y] = xs;
     if (x instanceof Tensor && (!(y instanceof Tensor) || y._backend === x._backend)) return x._backend;
     if (y instanceof Tensor && !(x instanceof Tensor)) return y._backend;
+  } else if (xs.length === 3) {
+    // Three tensors on one backend (linear's input, weight and bias).
+    const [x, y, z] = xs;
+    if (x instanceof Tensor && y instanceof Tensor && z instanceof Tensor && x._backend === y._backend && x._backend === z._backend) {
+      return x._backend;
+    }
   }
   let b: Backend | undefined;
   let mixed = false;

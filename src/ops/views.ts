@@ -69,8 +69,10 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   const a = normalizeDim(dim0, x.ndim, "transpose");
   const b = normalizeDim(dim1, x.ndim, "transpose");
   if (x.ndim === 0) return alias(x);
-  const order = x.shape.map((_, i) => (i === a ? b : i === b ? a : i));
-  return permute(x, order);
+  const order = new Array<number>(x.ndim);
+  for (let i = 0; i < order.length; i++) order[i] = i === a ? b : i === b ? a : i;
+  // A swap is a valid permutation and its own inverse.
+  return permuted(x, order, order);
 }
 
 /** Reorders the dims (a view). */
@@ -86,13 +88,18 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   order.forEach((d, i) => {
     inverse[d] = i;
   });
-  const out = viewTensor(
-    x,
-    order.map((d) => x.shape[d]),
-    order.map((d) => x.strides[d]),
-    x.offset,
-  );
-  return record1("PermuteBackward0", out, [x], (g) => [g.permute(inverse)]);
+  return permuted(x, order, inverse);
+}
+
+/** The view of `x` with dims in `order` (a valid permutation), whose backward permutes the gradient by `inverse`. */
+function permuted(x: Tensor, order: readonly number[], inverse: readonly number[]): Tensor {
+  const shape = new Array<number>(order.length);
+  const strides = new Array<number>(order.length);
+  for (let i = 0; i < order.length; i++) {
+    shape[i] = x.shape[order[i]];
+    strides[i] = x.strides[order[i]];
+  }
+  return record1("PermuteBackward0", viewTensor(x, shape, strides, x.offset), [x], (g) => [g.permute(inverse)]);
 }
 
 /** A view of the same tensor that records an identity node (so hooks and retainGrad see a new tensor). */
@@ -116,7 +123,9 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   }
   const outShape: number[] = [];
   const strides: number[] = [];
-  shape.forEach((s, i) => {
+  // An indexed loop: `shape` is often another tensor's (frozen) shape, on which forEach takes a slow path.
+  for (let i = 0; i < shape.length; i++) {
+    const s = shape[i];
     const own = i >= lead ? x.shape[i - lead] : 1;
     const size = s === -1 && i >= lead ? own : s;
     if (size < 0) throw new ValueError(`expand: invalid size ${s} at dim ${i}`);
@@ -128,7 +137,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
     }
     outShape.push(size);
     strides.push(i < lead || (own === 1 && size !== 1) ? 0 : x.strides[i - lead]);
-  });
+  }
   // The engine sums the gradient back to the input's shape, which is exactly expand's backward.
   return record1("ExpandBackward0", viewTensor(x, outShape, strides, x.offset), [x], (g) => [g]);
 }

@@ -55,6 +55,8 @@ export class TensorCore {
   /** @internal */ _outputNr = 0;
   /** @internal */ _accumulator: AccumulateGrad | null = null;
   /** @internal Hooks on a leaf's gradient (made on first use). */ _hooks: GradHook[] | null = null;
+  /** @internal Set by `ownedGrad` (a backward rule vouching for a fresh gradient), cleared by the engine as it takes it. */
+  _ownedGrad = false;
   private _requiresGrad = false;
   /** An optional label, shown by graph views. */
   name: string | undefined;

@@ -107,11 +107,40 @@ const int32s = (x: AnyTypedArray): Int32Array => new Int32Array(x.buffer, x.byte
  * broadcast operand (stride 0) is read in place instead of being expanded first.
  */
 export function binary(op: BinaryOp, av: View, bv: View, outDType: DType): AnyTypedArray {
-  const o = storageArrayFor(outDType, numel(av.shape));
+  const n = numel(av.shape);
+  const o = storageArrayFor(outDType, n);
   const a = data(av);
   const b = data(bv);
-  forEachRun([av, bv], (k, end, at, step) => binaryRow(op, a, at[0], step[0], b, at[1], step[1], o, k, end));
+  const sa = flatStep(av);
+  const sb = flatStep(bv);
+  if (sa >= 0 && sb >= 0) {
+    // The usual operands (dense, or a broadcast scalar) make one run: nothing to plan.
+    binaryRow(op, a, av.offset, sa, b, bv.offset, sb, o, 0, n);
+    return o;
+  }
+  const { shape, strides } = coalesceMany(av.shape, [av.strides, bv.strides]);
+  const [s, t] = strides;
+  if (shape.length === 2) {
+    // A row or column broadcast (a bias added to every row): one run per row, walked here rather than through
+    // forEachRun's callback, which costs as much as the arithmetic on rows this short.
+    const inner = shape[1];
+    for (let k = 0, ia = av.offset, ib = bv.offset; k < n; k += inner, ia += s[0], ib += t[0]) {
+      binaryRow(op, a, ia, s[1], b, ib, t[1], o, k, k + inner);
+    }
+  } else if (shape.length === 1) binaryRow(op, a, av.offset, s[0], b, bv.offset, t[0], o, 0, n);
+  else forEachRun([av, bv], (k, end, at, step) => binaryRow(op, a, at[0], step[0], b, at[1], step[1], o, k, end));
   return o;
+}
+
+/**
+ * The step of a view that visits its elements in row-major order at one stride: 1 when it is contiguous, 0 when every
+ * element is the same one (stride 0 in each dim of size > 1, a broadcast scalar); -1 otherwise.
+ */
+function flatStep(v: View): number {
+  if (viewIsContiguous(v)) return 1;
+  const { shape, strides } = v;
+  for (let d = 0; d < shape.length; d++) if (shape[d] !== 1 && strides[d] !== 0) return -1;
+  return 0;
 }
 
 /**
@@ -123,13 +152,9 @@ function forEachRun(views: readonly View[], run: (k: number, end: number, at: re
   const n = numel(views[0].shape);
   if (n === 0) return;
   const at = views.map((v) => v.offset);
-  if (views.every(viewIsContiguous)) {
-    run(
-      0,
-      n,
-      at,
-      views.map(() => 1),
-    );
+  const flat = views.map(flatStep);
+  if (flat.every((s) => s >= 0)) {
+    run(0, n, at, flat);
     return;
   }
   const { shape, strides } = coalesceMany(

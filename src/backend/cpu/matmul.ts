@@ -40,7 +40,12 @@ function gemm(A: AnyTypedArray, B: AnyTypedArray, acc: Float64Array, m: number, 
 /** Below this many multiply-adds a product is read straight through the strides: packing would cost more than it saves. */
 const SMALL = 4096;
 
-/** C = A·B for one small matrix pair read in place through its strides, a double sum per element. */
+/**
+ * C = A·B for one small matrix pair read in place through its strides, a double sum per element (over p in order). Four
+ * outputs are summed at once, four columns of a row (then, for the last n % 4 columns, four rows of a column): four
+ * independent chains of additions instead of one keep the FPU busy (2x faster on tiny products), and each element still
+ * adds the same terms in the same order.
+ */
 function smallGemm(
   A: AnyTypedArray,
   oa: number,
@@ -56,13 +61,50 @@ function smallGemm(
   k: number,
   n: number,
 ): void {
+  const n4 = n - (n % 4);
   for (let i = 0; i < m; i++) {
-    const aRow = oa + i * rsA;
-    for (let j = 0; j < n; j++) {
+    const cRow = oc + i * n;
+    for (let j = 0; j < n4; j += 4) {
+      let c0 = 0;
+      let c1 = 0;
+      let c2 = 0;
+      let c3 = 0;
+      for (let p = 0, pa = oa + i * rsA, pb = ob + j * csB; p < k; p++, pa += csA, pb += rsB) {
+        const a = A[pa];
+        c0 += a * B[pb];
+        c1 += a * B[pb + csB];
+        c2 += a * B[pb + 2 * csB];
+        c3 += a * B[pb + 3 * csB];
+      }
+      out[cRow + j] = c0;
+      out[cRow + j + 1] = c1;
+      out[cRow + j + 2] = c2;
+      out[cRow + j + 3] = c3;
+    }
+  }
+  for (let j = n4; j < n; j++) {
+    let i = 0;
+    for (; i + 3 < m; i += 4) {
+      let c0 = 0;
+      let c1 = 0;
+      let c2 = 0;
+      let c3 = 0;
+      for (let p = 0, pa = oa + i * rsA, pb = ob + j * csB; p < k; p++, pa += csA, pb += rsB) {
+        const b = B[pb];
+        c0 += A[pa] * b;
+        c1 += A[pa + rsA] * b;
+        c2 += A[pa + 2 * rsA] * b;
+        c3 += A[pa + 3 * rsA] * b;
+      }
+      const c = oc + i * n + j;
+      out[c] = c0;
+      out[c + n] = c1;
+      out[c + 2 * n] = c2;
+      out[c + 3 * n] = c3;
+    }
+    for (; i < m; i++) {
       let acc = 0;
-      let pa = aRow;
-      let pb = ob + j * csB;
-      for (let p = 0; p < k; p++, pa += csA, pb += rsB) acc += A[pa] * B[pb];
+      for (let p = 0, pa = oa + i * rsA, pb = ob + j * csB; p < k; p++, pa += csA, pb += rsB) acc += A[pa] * B[pb];
       out[oc + i * n + j] = acc;
     }
   }

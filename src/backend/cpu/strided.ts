@@ -53,21 +53,22 @@ export function coalesce(shape: Shape, strides: Shape): { shape: number[]; strid
 
 /** `coalesce` for several views of one shape: dims merge only where every view allows it. */
 export function coalesceMany(shape: Shape, stridesList: readonly Shape[]): { shape: number[]; strides: number[][] } {
+  const nv = stridesList.length;
   const outShape: number[] = [];
-  const outStrides: number[][] = stridesList.map(() => []);
+  const outStrides: number[][] = [];
+  for (let v = 0; v < nv; v++) outStrides.push([]);
   for (let d = 0; d < shape.length; d++) {
-    if (shape[d] === 1) continue;
+    const size = shape[d];
+    if (size === 1) continue;
     const last = outShape.length - 1;
-    if (last >= 0 && stridesList.every((s, v) => outStrides[v][last] === s[d] * shape[d])) {
-      outShape[last] *= shape[d];
-      stridesList.forEach((s, v) => {
-        outStrides[v][last] = s[d];
-      });
+    let merge = last >= 0;
+    for (let v = 0; merge && v < nv; v++) merge = outStrides[v][last] === stridesList[v][d] * size;
+    if (merge) {
+      outShape[last] *= size;
+      for (let v = 0; v < nv; v++) outStrides[v][last] = stridesList[v][d];
     } else {
-      outShape.push(shape[d]);
-      stridesList.forEach((s, v) => {
-        outStrides[v].push(s[d]);
-      });
+      outShape.push(size);
+      for (let v = 0; v < nv; v++) outStrides[v].push(stridesList[v][d]);
     }
   }
   return { shape: outShape, strides: outStrides };
