@@ -1,12 +1,12 @@
 /**
- * Multi-threaded float32 GEMM: a small pool of helper threads (Node `worker_threads`; in browsers, Web Workers, only where
- * the page is cross-origin isolated and we are not on the main thread, which may not block in `Atomics.wait`), each with its
- * own instance of the same WASM kernels over the calling thread's (shared) memory. A large product is split into blocks of
- * rows of A or of NR-aligned columns of B, whichever dimension is larger (so that the operand every block packs again is the
- * smaller one), and a batch of products into blocks of whole matrices; the calling thread publishes the pointers, wakes the helpers with `Atomics.notify`, and then claims blocks
- * like any helper does (whoever gets a block first computes it), so that the call stays synchronous and completes even if
- * no helper ever wakes. Every block writes its part of one C in that memory, with the same kernel build and k order, so the
- * result is bit-for-bit the single-threaded one.
+ * Multi-threaded kernels: a small pool of helper threads (Node `worker_threads`; in browsers, Web Workers, only where the
+ * page is cross-origin isolated and we are not on the main thread, which may not block in `Atomics.wait`), each with its
+ * own instance of the same WASM module over the calling thread's (shared) memory. A large product is split into blocks of
+ * NR-aligned columns of B (or of rows of A when it is narrow), a batch of products into blocks of whole matrices, and a
+ * large exp/tanh/sigmoid into runs. The calling thread publishes the pointers, wakes the helpers with `Atomics.notify`,
+ * and then claims blocks like any helper does (whoever gets a block first computes it), so that the call stays
+ * synchronous and completes even if no helper ever wakes. Every block writes its part of the output in that memory, with
+ * the same kernel build and k order, so results are bit for bit the single-threaded ones.
  *
  * If a pool can't start (no workers, no shared memory, a browser main thread) or a helper fails, everything quietly runs on
  * the calling thread from then on.
@@ -254,8 +254,6 @@ export interface GemmJob {
 
 const MR = 4;
 const NR = 8;
-/** Blocks per thread: more than one, so that a helper that wakes late costs less, but few, as each block packs again. */
-const BLOCKS_PER_THREAD = 2;
 
 /** How many threads jobs on `kern` would use (1: run on the calling thread), starting the pool if needed. */
 export function poolThreads(kern: Kernels): number {
@@ -274,11 +272,13 @@ export function poolThreads(kern: Kernels): number {
  */
 export function threadedGemm(kern: Kernels, job: GemmJob): boolean {
   const { m, n } = job;
-  // A batch splits by matrices; one product by its larger dimension, so that the operand each block packs again (all of A
-  // for column blocks, all of B for row blocks) is the smaller one.
-  const mode = job.batch > 1 ? BATCH : n > m ? COLS : ROWS;
-  const [dim, unit] = mode === BATCH ? [job.batch, 1] : mode === COLS ? [n, NR] : [m, MR];
-  return runBlocks(kern, mode, dim, unit, [
+  // A batch splits by matrices. One product splits by columns where there are enough: each block then packs only its
+  // columns of B (the larger operand in training's shapes, and the costly one to pack when transposed) and all of A again;
+  // one block per thread, as more blocks measured slower than the balance they buy. Narrow products split by rows.
+  const threads = (pool?.helpers.length ?? 0) + 1;
+  const mode = job.batch > 1 ? BATCH : n >= threads * 4 * NR ? COLS : ROWS;
+  const [dim, unit, perThread] = mode === BATCH ? [job.batch, 1, 2] : mode === COLS ? [n, NR, 1] : [m, MR, 1];
+  return runBlocks(kern, mode, dim, unit, perThread, [
     [M, m],
     [N, n],
     [K, job.k],
@@ -306,7 +306,7 @@ export const UNARY_THREADS_MIN = 2 ** 17;
  * `poolThreads`); false (having computed nothing) where it can't.
  */
 export function threadedUnary(kern: Kernels, op: number, x: number, out: number, n: number): boolean {
-  return runBlocks(kern, UNARY, n, 1024, [
+  return runBlocks(kern, UNARY, n, 1024, 2, [
     [OP, op],
     [A, x],
     [C, out],
@@ -315,14 +315,22 @@ export function threadedUnary(kern: Kernels, op: number, x: number, out: number,
 }
 
 /**
- * Publishes a job of `dim` units split into blocks (a multiple of `unit` each), claims blocks like the helpers do and
+ * Publishes a job of `dim` units split into about `perThread` blocks per thread (a multiple of `unit` each; more than one
+ * lets the calling thread take up the slack of a helper that wakes late), claims blocks like the helpers do and
  * waits for theirs; false where there is no pool for `kern` or too little work for two blocks.
  */
-function runBlocks(kern: Kernels, mode: number, dim: number, unit: number, words: readonly [number, number][]): boolean {
+function runBlocks(
+  kern: Kernels,
+  mode: number,
+  dim: number,
+  unit: number,
+  perThread: number,
+  words: readonly [number, number][],
+): boolean {
   const p = pool;
   if (p === null || p.kernels !== kern) return false;
   const threads = p.helpers.length + 1;
-  const block = Math.ceil(Math.ceil(dim / (threads * BLOCKS_PER_THREAD)) / unit) * unit;
+  const block = Math.ceil(Math.ceil(dim / (threads * perThread)) / unit) * unit;
   const blocks = Math.ceil(dim / block);
   if (blocks < 2) return false;
 
