@@ -319,14 +319,7 @@ export function threadedUnary(kern: Kernels, op: number, x: number, out: number,
  * lets the calling thread take up the slack of a helper that wakes late), claims blocks like the helpers do and
  * waits for theirs; false where there is no pool for `kern` or too little work for two blocks.
  */
-function runBlocks(
-  kern: Kernels,
-  mode: number,
-  dim: number,
-  unit: number,
-  perThread: number,
-  words: readonly [number, number][],
-): boolean {
+function runBlocks(kern: Kernels, mode: number, dim: number, unit: number, perThread: number, words: readonly [number, number][]): boolean {
   const p = pool;
   if (p === null || p.kernels !== kern) return false;
   const threads = p.helpers.length + 1;
