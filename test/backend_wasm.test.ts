@@ -289,6 +289,25 @@ describe("wasm backend", () => {
     }
   });
 
+  it("runs on one thread in an unshared memory where the realm has no SharedArrayBuffer (a page without isolation)", () => {
+    const root = fileURLToPath(new URL("..", import.meta.url));
+    const script = `
+      delete globalThis.SharedArrayBuffer;
+      const tg = await import("./src/index.ts");
+      const { getKernels } = await import("./src/backend/wasm/module.ts");
+      const a = tg.randn([300, 200]), b = tg.randn([200, 100]);
+      tg.setBackend("cpu"); const ref = a.matmul(b).exp().toArray();
+      tg.setBackend("wasm"); const got = a.matmul(b).exp().toArray();
+      let bad = 0; for (let i = 0; i < ref.length; i++) if (!(Math.abs(got[i] - ref[i]) <= 1e-4 * Math.abs(ref[i]) + 1e-6)) bad++;
+      console.log(getKernels() !== null, getKernels().memory.buffer instanceof ArrayBuffer, tg.getNumThreads(), bad);`;
+    const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", "--input-type=module", "-e", script], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), "true true 1 0");
+  });
+
   it("a training step gives the same loss and gradients on both backends", () => {
     thresholds.elementwise = saved.elementwise;
     thresholds.matmul = saved.matmul;
