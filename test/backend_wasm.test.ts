@@ -142,6 +142,24 @@ describe("wasm backend", () => {
     }
   });
 
+  it("log-softmax over rows of odd widths, NaN/Inf rows included, agrees with the reference", () => {
+    const F = tg.nn.functional;
+    for (const n of SIZES) compare(`logSoftmax [5, ${n}]`, () => F.logSoftmax(t([5, n], 70 + n, 20, true)), { rtol: 2e-6, atol: 2e-6 });
+    compare("logSoftmax [128, 10]", () => F.logSoftmax(t([128, 10], 71, 8)), { rtol: 2e-6, atol: 2e-6 });
+    compare(
+      "logSoftmax gradient",
+      () => {
+        const x = t([33, 17], 72, 5).requiresGrad_();
+        F.logSoftmax(x)
+          .mul(t([33, 17], 73))
+          .sum()
+          .backward();
+        return x.grad as tg.Tensor;
+      },
+      { rtol: 1e-5, atol: 1e-6 },
+    );
+  });
+
   describe("where", () => {
     const mask = (shape: number[], seed: number): tg.Tensor => t(shape, seed).gt(0.1);
     it("same shape, odd sizes, NaN/Inf/-0 picked bit for bit", () => {

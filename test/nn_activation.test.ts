@@ -265,6 +265,40 @@ describe("Softmax and LogSoftmax", () => {
     checkGrads((x) => F.softmax(x, 0), [[3, 4]], { gradgrad: true });
     checkGrads((x) => F.softmax(x, -1), [[3, 4]], { gradgrad: true });
     checkGrads((x) => F.logSoftmax(x, 1), [[2, 3, 2]], { gradgrad: true });
+    // The last dim takes the fused kernel and its own backward.
+    checkGrads((x) => F.logSoftmax(x, -1), [[3, 5]], { gradgrad: true });
+    checkGrads((x) => F.logSoftmax(x, 0), [[6]], { gradgrad: true });
+  });
+
+  it("along the last dim is one fused node that agrees with the composed form, NaN and infinities included", () => {
+    const x = tg.tensor([1, 2, 3], { requiresGrad: true });
+    assert.equal(F.logSoftmax(x).gradFn?.name, "LogSoftmaxBackward0");
+    const inf = Number.POSITIVE_INFINITY;
+    const rows = [
+      [0.5, -2, 7, 1e-3, 40],
+      [Number.NaN, 1, 2, 3, 4],
+      [-inf, -inf, -inf, -inf, -inf],
+      [inf, 1, -inf, 0, 2],
+      [-inf, 3, -inf, 2, 1],
+    ];
+    for (const dtype of ["float32", "float64"] as const) {
+      for (const backend of ["cpu", "wasm"]) {
+        const prev = tg.getBackend().name;
+        tg.setBackend(backend);
+        try {
+          const t = tg.tensor(rows, { dtype });
+          const fused = F.logSoftmax(t).toArray();
+          const composed = t.sub(t.logsumexp(-1, true)).toArray();
+          fused.forEach((v, i) => {
+            const w = composed[i];
+            if (Number.isNaN(w) || !Number.isFinite(w)) assert.ok(Object.is(v, w), `${dtype} ${backend} [${i}]: ${v} vs ${w}`);
+            else assert.ok(Math.abs(v - w) <= 1e-6 * Math.max(1, Math.abs(w)), `${dtype} ${backend} [${i}]: ${v} vs ${w}`);
+          });
+        } finally {
+          tg.setBackend(prev);
+        }
+      }
+    }
   });
 
   it("a bad dim throws", () => {

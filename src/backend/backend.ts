@@ -94,6 +94,13 @@ export interface Backend {
    */
   axpy?(dst: View, x: View, alpha: number): boolean;
 
+  /**
+   * Optional fused kernel: log-softmax over the last axis of a floating view (x − max − log Σ e^(x − max) per row, with
+   * the max taken as 0 where it is infinite, like the composed form), into a new contiguous buffer of x's dtype. Returns
+   * null where it does not apply; the op then composes it from the other kernels.
+   */
+  logSoftmax?(x: View): BackendBuffer | null;
+
   /** Elementwise `op(x)` into a new contiguous buffer of `outDType`. */
   unary(op: UnaryOp, x: View, outDType: DType): BackendBuffer;
   /** Elementwise `op(a, b)`; `a` and `b` already have the output shape (broadcast dims have stride 0). */

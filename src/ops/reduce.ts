@@ -199,6 +199,19 @@ export function logsumexp(x: Tensor, dim: Dims, keepdim = false): Tensor {
 }
 
 /**
+ * log softmax along `dim`: x − logsumexp(x, dim). Along the last dim, where the backend has the fused kernel, it is one
+ * pass and one autograd node (LogSoftmaxBackward0, whose gradient is g − softmax(x)·Σg); elsewhere it is composed.
+ */
+export function logSoftmax(x: Tensor, dim = -1): Tensor {
+  requireFloat(x, "logSoftmax");
+  const d = normalizeDim(dim, x.ndim, "logSoftmax");
+  const fused = x.ndim > 0 && d === x.ndim - 1 ? x._backend.logSoftmax?.(x._view) : null;
+  if (!fused) return x.sub(x.logsumexp(d, true));
+  const out = fromBuffer(fused, x.shape, x.dtype, x._backend);
+  return record1("LogSoftmaxBackward0", out, [x], (g, [y]) => [g.sub(y.exp().mul(g.sum(d, true)))], [out]);
+}
+
+/**
  * The p-norm over `dim` (all elements when omitted): (Σ|x|^p)^(1/p); `Infinity` is max |x|, 0 counts
  * non-zeros. The gradient at a zero norm is 0, as in PyTorch.
  *

@@ -4,7 +4,7 @@ import { axpy, copyInto, fillView } from "./copy.js";
 import { binary, unary, where } from "./elementwise.js";
 import { gather, scatter } from "./indexing.js";
 import { matmul } from "./matmul.js";
-import { argReduce, cumsum, reduce } from "./reduce.js";
+import { argReduce, cumsum, logSoftmax, reduce } from "./reduce.js";
 import { materialize } from "./strided.js";
 
 /**
@@ -25,6 +25,7 @@ export const cpuBackend: Backend = {
   unary,
   binary,
   where,
+  logSoftmax,
   reduce,
   argReduce,
   cumsum,

@@ -113,3 +113,27 @@ export function cumsum(v: View, axis: number, outDType: DType): AnyTypedArray {
   copyInto(moved, { ...moved, buffer: scanned, strides: contiguousStrides(moved.shape) });
   return out;
 }
+
+/** Log-softmax over the last axis of a float32/float64 view, each row in doubles and rounded once (see Backend). */
+export function logSoftmax(v: View): AnyTypedArray | null {
+  if (v.dtype !== "float32" && v.dtype !== "float64") return null;
+  const x = materialize(v);
+  const n = x.length;
+  const cols = v.shape.length === 0 ? 1 : v.shape[v.shape.length - 1];
+  const out = storageArrayFor(v.dtype, n);
+  if (cols === 0) return out;
+  for (let r = 0; r < n; r += cols) {
+    let max = Number.NEGATIVE_INFINITY;
+    let nan = false;
+    for (let j = r; j < r + cols; j++) {
+      if (x[j] > max) max = x[j];
+      else if (Number.isNaN(x[j])) nan = true;
+    }
+    const shift = Number.isFinite(max) ? max : 0;
+    let sum = 0;
+    for (let j = r; j < r + cols; j++) sum += Math.exp(x[j] - shift);
+    const lse = nan ? Number.NaN : Math.log(sum) + shift;
+    for (let j = r; j < r + cols; j++) out[j] = x[j] - lse;
+  }
+  return out;
+}

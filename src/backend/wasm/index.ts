@@ -6,6 +6,7 @@ import { wasmMatmul } from "./matmul.js";
 import { getKernels } from "./module.js";
 import { wasmReduce } from "./reduce.js";
 import { wasmCompare, wasmWhere } from "./select.js";
+import { wasmLogSoftmax } from "./softmax.js";
 
 /**
  * The WASM SIMD backend: buffers are the CPU backend's plain typed arrays (so the two interoperate), and the hot float32
@@ -28,6 +29,10 @@ export const wasmBackend: Backend = {
   where(cond: View, a: View, b: View, outDType: DType): BackendBuffer {
     const k = getKernels();
     return (k && wasmWhere(k, cond, a, b, outDType)) ?? cpuBackend.where(cond, a, b, outDType);
+  },
+  logSoftmax(x: View): BackendBuffer | null {
+    const k = getKernels();
+    return (k && wasmLogSoftmax(k, x)) ?? cpuBackend.logSoftmax?.(x) ?? null;
   },
   reduce(op: ReduceOp, x: View, axes: readonly number[], outDType: DType): BackendBuffer {
     const k = getKernels();

@@ -43,6 +43,7 @@ export interface Kernels {
     work: number,
   ): void;
   gemmWorkSize(): number;
+  logSoftmaxRows(x: number, out: number, rows: number, cols: number): void;
   compare(
     op: number,
     a: number,

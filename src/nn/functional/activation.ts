@@ -1,5 +1,6 @@
 import { ShapeError, ValueError } from "../../errors.js";
 import { where } from "../../ops/binary.js";
+import { logSoftmax as logSoftmaxOp } from "../../ops/reduce.js";
 import { fmt, normalizeDim } from "../../shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
 
@@ -88,10 +89,9 @@ export function softmax(x: Tensor, dim = -1): Tensor {
   return e.div(e.sum(d, true));
 }
 
-/** log softmax along `dim`: x − logsumexp(x), stable for large logits. */
+/** log softmax along `dim`: x − logsumexp(x), stable for large logits (one fused kernel along the last dim). */
 export function logSoftmax(x: Tensor, dim = -1): Tensor {
-  const d = normalizeDim(dim, x.ndim, "logSoftmax");
-  return x.sub(x.logsumexp(d, true));
+  return logSoftmaxOp(x, dim);
 }
 
 /**

@@ -5,6 +5,7 @@ export { binary, unary } from "./elementwise";
 export { gemm, gemmWorkSize } from "./matmul";
 export { reduceCols, reduceRows } from "./reduce";
 export { compare, select } from "./select";
+export { logSoftmaxRows } from "./softmax";
 
 export function heapBase(): usize {
   return __heap_base;
