@@ -70,6 +70,8 @@ export function toMarkdown(report: Report): string {
     `- The "÷" columns are ${report.columns[0]} divided by each other column.`,
     "- tensorgrad (wasm) copies operands into WASM memory and results out for every kernel (buffers stay JS typed arrays);",
     "  allocating each fresh multi-megabyte result array dominates the elementwise figures of every library that allocates.",
+    "  PyTorch's caching allocator reuses freed blocks and `.numpy()` shares memory, so its elementwise figures measure",
+    "  the arithmetic alone (on inputs that stay in the CPU's caches).",
     "",
     "These figures are noisy (a shared machine, single runs of the script): read them as orders of magnitude, not",
     "as exact ratios.",

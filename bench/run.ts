@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: tensorgrad's WASM SIMD and CPU reference backends next to TensorFlow.js's pure-JS CPU and WASM
- * backends (and PyTorch when `python3 -c "import torch"` works). Prints a table and writes BENCHMARKS.md at the repository root.
+ * backends (and PyTorch when a Python with torch is found: $PYTHON, python3 or /usr/bin/python3). Prints a table and writes BENCHMARKS.md at the repository root.
  */
 
 import { spawnSync } from "node:child_process";
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     });
     about.push(`PyTorch: ${torch.about}`);
   } else {
-    const line = 'PyTorch: skipped (`python3 -c "import torch"` fails on this machine)';
+    const line = 'PyTorch: skipped (no Python with torch: $PYTHON, python3 and /usr/bin/python3 cannot `import torch`)';
     console.log(line.replaceAll("`", ""));
     about.push(line);
   }

@@ -11,12 +11,19 @@ export interface TorchResult {
   ms: Map<string, number>;
 }
 
-const python = process.env.PYTHON ?? "python3";
+/** The Pythons tried for torch: $PYTHON, then python3 on the PATH, then the system's (Debian's python3-torch lives there). */
+const pythons = [process.env.PYTHON, "python3", "/usr/bin/python3"].filter((p): p is string => Boolean(p));
+let python = pythons[0];
 
-/** Whether `python3 -c "import torch"` works. */
+/** Whether one of those Pythons can `import torch` (that one is used from then on). */
 export function torchAvailable(): boolean {
-  const r = spawnSync(python, ["-c", "import torch"], { stdio: "ignore" });
-  return r.status === 0;
+  for (const p of pythons) {
+    if (spawnSync(p, ["-c", "import torch"], { stdio: "ignore" }).status === 0) {
+      python = p;
+      return true;
+    }
+  }
+  return false;
 }
 
 /** Times `cases` in PyTorch; throws if the script fails or prints something that isn't its JSON. */
@@ -27,7 +34,7 @@ export function runTorch(cases: readonly Case[]): TorchResult {
   if (r.status !== 0) throw new Error(`torch_bench.py failed (${r.status ?? r.signal}): ${r.stderr}`);
   const parsed: unknown = JSON.parse(r.stdout);
   if (!isTorchOutput(parsed)) throw new Error(`torch_bench.py printed unexpected output: ${r.stdout.slice(0, 200)}`);
-  return { about: `torch ${parsed.version}, ${parsed.threads} threads`, ms: new Map(Object.entries(parsed.ms)) };
+  return { about: `torch ${parsed.version} (${python}), ${parsed.threads} threads`, ms: new Map(Object.entries(parsed.ms)) };
 }
 
 interface TorchOutput {

@@ -1,6 +1,7 @@
 """PyTorch side of `npm run bench`: reads the cases (JSON) on stdin, prints {label: median ms} (JSON) on stdout."""
 
 import json
+import os
 import statistics
 import sys
 import time
@@ -41,10 +42,10 @@ def workload(case):
     params = []
     for fan_in, fan_out in zip(sizes, sizes[1:]):
         params += [(uniform(fan_in, fan_out) / fan_in**0.5).requires_grad_(), torch.zeros(fan_out, requires_grad=True)]
+    opt = torch.optim.SGD(params, lr=0.05)
 
     def step():
-        for p in params:
-            p.grad = None
+        opt.zero_grad()
         h = x
         for i in range(0, len(params), 2):
             h = h @ params[i] + params[i + 1]
@@ -52,6 +53,7 @@ def workload(case):
                 h = torch.relu(h)
         loss = (torch.logsumexp(h, 1) - h.gather(1, y[:, None]).squeeze(1)).mean()
         loss.backward()
+        opt.step()
         loss.item()
 
     return step
@@ -78,6 +80,8 @@ def tiny(case, uniform):
 
 
 def main():
+    # Some builds (Debian's) start on one thread; use every core, as tensorgrad's wasm backend does.
+    torch.set_num_threads(int(os.environ.get("BENCH_TORCH_THREADS", os.cpu_count() or 1)))
     cases = json.load(sys.stdin)
     out = {"threads": torch.get_num_threads(), "version": torch.__version__, "ms": {}}
     for case in cases:
