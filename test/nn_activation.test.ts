@@ -415,6 +415,15 @@ describe("activation modules", () => {
     assert.equal(new nn.ReLU().describe(), "ReLU()");
   });
 
+  it("hardtanh's gradient is 0 at the ends themselves, as in PyTorch", () => {
+    const x = tg.tensor([-2, -1, -0.5, 0, 0.5, 1, 2], { requiresGrad: true });
+    F.hardtanh(x).sum().backward();
+    assert.deepEqual([...(x.grad as tg.Tensor).toArray()], [0, 0, 1, 1, 1, 0, 0]);
+    const r = tg.tensor([0, 3, 6], { requiresGrad: true });
+    F.hardtanh(r, 0, 6).sum().backward();
+    assert.deepEqual([...(r.grad as tg.Tensor).toArray()], [0, 1, 0]);
+  });
+
   it("hardtanh with minVal > maxVal throws", () => {
     assert.throws(() => F.hardtanh(tg.zeros([1]), 1, 0), tg.ValueError);
   });

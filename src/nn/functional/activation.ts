@@ -68,10 +68,13 @@ export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
 /** x·tanh(softplus(x)). */
 export const mish = (x: Tensor): Tensor => x.mul(softplus(x).tanh());
 
-/** Clamps to [minVal, maxVal]. */
+/**
+ * Clamps to [minVal, maxVal]. Unlike `clamp`, the gradient is 0 at the ends themselves, as PyTorch's hardtanh has it
+ * (so that F.hardtanh(x, 0, 6), relu6, has gradient 0 at 0 like relu).
+ */
 export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
   if (minVal > maxVal) throw new ValueError(`hardtanh: minVal (${minVal}) must not exceed maxVal (${maxVal})`);
-  return x.clamp(minVal, maxVal);
+  return where(x.le(minVal), minVal, where(x.ge(maxVal), maxVal, x));
 }
 
 /**
