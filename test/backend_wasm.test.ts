@@ -160,6 +160,34 @@ describe("wasm backend", () => {
     );
   });
 
+  it("linear's fused bias (addmm) is bit for bit matmul then add, on either backend", () => {
+    const F = tg.nn.functional;
+    const prev = tg.getBackend().name;
+    try {
+      for (const backend of ["wasm", "cpu"]) {
+        tg.setBackend(backend);
+        for (const [m, k, n] of [
+          [3, 5, 7],
+          [33, 65, 17],
+          [128, 300, 260],
+        ]) {
+          const [x, w] = [t([m, k], m + 80), t([n, k], n + 81)];
+          const b = t([2 * n], 82).get("::2"); // a strided bias too
+          for (const bias of [t([n], 83), b]) {
+            const fused = F.linear(x, w, bias).toArray();
+            const plain = x.matmul(w.mT).add(bias).toArray();
+            fused.forEach((v, i) => assert.ok(Object.is(v, plain[i]), `${backend} ${m}×${k}×${n} [${i}]: ${v} vs ${plain[i]}`));
+          }
+        }
+        const x64 = t([9, 4], 84).double();
+        const fused = F.linear(x64, t([6, 4], 85).double(), t([6], 86).double());
+        assert.equal(fused.dtype, "float64");
+      }
+    } finally {
+      tg.setBackend(prev);
+    }
+  });
+
   describe("where", () => {
     const mask = (shape: number[], seed: number): tg.Tensor => t(shape, seed).gt(0.1);
     it("same shape, odd sizes, NaN/Inf/-0 picked bit for bit", () => {

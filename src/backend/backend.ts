@@ -117,6 +117,11 @@ export interface Backend {
 
   /** `a @ b` for `[...batch, m, k] @ [...batch, k, n]` with equal batch shapes; contiguous `[...batch, m, n]`. */
   matmul(a: View, b: View, outDType: DType): BackendBuffer;
+  /**
+   * Optional fused kernel: `matmul(a, b)` with `bias` (a view of shape [n]) added to every row, rounding as a separate add
+   * would (linear's addmm). Returns null where it does not apply; the op then adds the bias with `binary`.
+   */
+  addmm?(a: View, b: View, bias: View, outDType: DType): BackendBuffer | null;
 
   /** `out[...i at axis...] = x[...index[...] at axis...]`; the output has the index's shape. */
   gather(x: View, axis: number, index: View): BackendBuffer;

@@ -169,16 +169,20 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     strides: [weight.strides[1], weight.strides[0]],
     offset: w.offset,
   };
-  let buf = backend.matmul(xv, wT, x.dtype);
-  if (bias) {
-    const y: View = { buffer: buf, dtype: x.dtype, shape: [rows, outF], strides: [outF, 1], offset: 0 };
-    const bv = bias._view;
-    buf = backend.binary(
-      "add",
-      y,
-      { buffer: bv.buffer, dtype: bv.dtype, shape: [rows, outF], strides: [0, bias.strides[0]], offset: bv.offset },
-      x.dtype,
-    );
+  // The bias is added by the backend's fused kernel where it has one (addmm), else by an add.
+  let buf = bias ? backend.addmm?.(xv, wT, bias._view, x.dtype) : null;
+  if (!buf) {
+    buf = backend.matmul(xv, wT, x.dtype);
+    if (bias) {
+      const y: View = { buffer: buf, dtype: x.dtype, shape: [rows, outF], strides: [outF, 1], offset: 0 };
+      const bv = bias._view;
+      buf = backend.binary(
+        "add",
+        y,
+        { buffer: bv.buffer, dtype: bv.dtype, shape: [rows, outF], strides: [0, bias.strides[0]], offset: bv.offset },
+        x.dtype,
+      );
+    }
   }
   const out = fromBuffer(buf, outShape, x.dtype, backend);
   return record1(

@@ -3,7 +3,7 @@ import type { Backend, BackendBuffer, View } from "../backend.js";
 import { axpy, copyInto, fillView } from "./copy.js";
 import { binary, unary, where } from "./elementwise.js";
 import { gather, scatter } from "./indexing.js";
-import { matmul } from "./matmul.js";
+import { addmm, matmul } from "./matmul.js";
 import { argReduce, cumsum, logSoftmax, reduce } from "./reduce.js";
 import { materialize } from "./strided.js";
 
@@ -30,6 +30,7 @@ export const cpuBackend: Backend = {
   argReduce,
   cumsum,
   matmul,
+  addmm,
   gather,
   scatter: (dst: View, axis: number, index: View, src: View, mode: "assign" | "add"): BackendBuffer => scatter(dst, axis, index, src, mode),
 };

@@ -110,6 +110,15 @@ function smallGemm(
   }
 }
 
+/** `matmul` plus `bias` on every row, added after the product is rounded to the output dtype, as a separate add would. */
+export function addmm(av: View, bv: View, bias: View, outDType: DType): AnyTypedArray {
+  const out = matmul(av, bv, outDType);
+  const b = materialize(bias);
+  const n = b.length;
+  for (let i = 0; i < out.length; i += n) for (let j = 0; j < n; j++) out[i + j] += b[j];
+  return out;
+}
+
 export function matmul(av: View, bv: View, outDType: DType): AnyTypedArray {
   const nd = av.shape.length;
   const m = av.shape[nd - 2];

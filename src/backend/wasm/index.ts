@@ -42,6 +42,10 @@ export const wasmBackend: Backend = {
     const k = getKernels();
     return (k && wasmMatmul(k, a, b, outDType)) ?? cpuBackend.matmul(a, b, outDType);
   },
+  addmm(a: View, b: View, bias: View, outDType: DType): BackendBuffer | null {
+    const k = getKernels();
+    return (k && wasmMatmul(k, a, b, outDType, bias)) ?? cpuBackend.addmm?.(a, b, bias, outDType) ?? null;
+  },
 };
 
 export { kernelVariant, loadKernels, variantSupported } from "./module.js";

@@ -17,8 +17,8 @@ const MR = 4;
 const NR = 8;
 const roundUp = (x: number, m: number): number => Math.ceil(x / m) * m;
 
-export function wasmMatmul(kern: Kernels, a: View, b: View, outDType: string): Float32Array | null {
-  if (a.dtype !== "float32" || b.dtype !== "float32" || outDType !== "float32") return null;
+export function wasmMatmul(kern: Kernels, a: View, b: View, outDType: string, bias?: View): Float32Array | null {
+  if (a.dtype !== "float32" || b.dtype !== "float32" || outDType !== "float32" || (bias && bias.dtype !== "float32")) return null;
   const nd = a.shape.length;
   const [m, k, n] = [a.shape[nd - 2], a.shape[nd - 1], b.shape[nd - 1]];
   if (m === 0 || n === 0 || k === 0 || m * n * k < thresholds.matmul) return null;
@@ -36,12 +36,30 @@ export function wasmMatmul(kern: Kernels, a: View, b: View, outDType: string): F
   // Threads need every C of a batch at once (and the batch's operand offsets in memory); one thread reuses one C.
   const cs = threads > 1 ? batch : 1;
   const offsetFloats = threads > 1 && batch > 1 ? 2 * batch : 0;
-  const ptrs = layout(kern, [sa.data.length, sb.data.length, cs * cStride, threads * workFloats, offsetFloats]);
+  // With a bias, each product is added to it (the elementwise kernel, as a separate add would) into a dense m×n area.
+  const sBias = bias ? stage(bias) : null;
+  const biasFloats = sBias ? [sBias.data.length, m * n] : [0, 0];
+  const ptrs = layout(kern, [sa.data.length, sb.data.length, cs * cStride, threads * workFloats, offsetFloats, ...biasFloats]);
   if (ptrs === null) return null;
   const mem = memF32(kern);
   const pa = copyIn(mem, sa, ptrs[0]);
   const pb = copyIn(mem, sb, ptrs[1]);
   const [c, work, offsets] = [ptrs[2], ptrs[3], ptrs[4]];
+  const pBias = sBias ? copyIn(mem, sBias, ptrs[5]) : 0;
+  const biasStride = sBias ? sBias.strides[0] : 0;
+  /** Copies the product at `cAt` out to `out` at `at`, adding the bias on the way when there is one. */
+  const emit = (m2: Float32Array, cAt: number, at: number): void => {
+    if (!sBias) return copyOut(m2, cAt, ldc, m, n, out, at);
+    if (biasStride === 1) {
+      kern.binary(0, cAt, ldc, 1, pBias, 0, 1, ptrs[6], m, n);
+      copyOut(memF32(kern), ptrs[6], n, m, n, out, at);
+    } else {
+      // A strided bias (rare): add it on the way out.
+      copyOut(m2, cAt, ldc, m, n, out, at);
+      const f = memF32(kern);
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[at + i * n + j] += f[(pBias >> 2) + j * biasStride];
+    }
+  };
   const aBase = batch === 1 ? [0] : stridedOffsets(batchShape, sa.strides.slice(0, nd - 2), 0);
   const bBase = batch === 1 ? [0] : stridedOffsets(batchShape, sb.strides.slice(0, nd - 2), 0);
   const out = new Float32Array(batch * m * n);
@@ -57,12 +75,12 @@ export function wasmMatmul(kern: Kernels, a: View, b: View, outDType: string): F
       }
     }
     const after = memF32(kern);
-    for (let i = 0; i < batch; i++) copyOut(after, c + 4 * i * cStride, ldc, m, n, out, i * m * n);
+    for (let i = 0; i < batch; i++) emit(after, c + 4 * i * cStride, i * m * n);
     return out;
   }
   for (let i = 0; i < batch; i++) {
     kern.gemm(pa + 4 * aBase[i], rsA, csA, pb + 4 * bBase[i], rsB, csB, c, ldc, m, n, k, work);
-    copyOut(mem, c, ldc, m, n, out, i * m * n);
+    emit(mem, c, i * m * n);
   }
   return out;
 }
