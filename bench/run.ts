@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     });
     about.push(`PyTorch: ${torch.about}`);
   } else {
-    const line = 'PyTorch: skipped (no Python with torch: $PYTHON, python3 and /usr/bin/python3 cannot `import torch`)';
+    const line = "PyTorch: skipped (no Python with torch: $PYTHON, python3 and /usr/bin/python3 cannot `import torch`)";
     console.log(line.replaceAll("`", ""));
     about.push(line);
   }

@@ -176,7 +176,9 @@ describe("wasm backend", () => {
           for (const bias of [t([n], 83), b]) {
             const fused = F.linear(x, w, bias).toArray();
             const plain = x.matmul(w.mT).add(bias).toArray();
-            fused.forEach((v, i) => assert.ok(Object.is(v, plain[i]), `${backend} ${m}×${k}×${n} [${i}]: ${v} vs ${plain[i]}`));
+            for (let i = 0; i < fused.length; i++) {
+              assert.ok(Object.is(fused[i], plain[i]), `${backend} ${m}×${k}×${n} [${i}]: ${fused[i]} vs ${plain[i]}`);
+            }
           }
         }
         const x64 = t([9, 4], 84).double();

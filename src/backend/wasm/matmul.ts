@@ -49,8 +49,8 @@ export function wasmMatmul(kern: Kernels, a: View, b: View, outDType: string, bi
   const biasStride = sBias ? sBias.strides[0] : 0;
   /** Copies the product at `cAt` out to `out` at `at`, adding the bias on the way when there is one. */
   const emit = (m2: Float32Array, cAt: number, at: number): void => {
-    if (!sBias) return copyOut(m2, cAt, ldc, m, n, out, at);
-    if (biasStride === 1) {
+    if (!sBias) copyOut(m2, cAt, ldc, m, n, out, at);
+    else if (biasStride === 1) {
       kern.binary(0, cAt, ldc, 1, pBias, 0, 1, ptrs[6], m, n);
       copyOut(memF32(kern), ptrs[6], n, m, n, out, at);
     } else {
