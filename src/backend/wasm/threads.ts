@@ -44,6 +44,8 @@ const OFFS = 22; // byte pointer to the batch's [A offset, B offset] pairs (int3
 const CSTRIDE = 23; // floats between the batch's C matrices
 const OP = 24; // the unary op's code
 const CTRL_WORDS = 32;
+/** How long (ms) the calling thread polls for the helpers' blocks before it sleeps. */
+const POLL_MS = 1;
 
 // What a block is (MODE): rows of C, NR-aligned columns of C, whole matrices of a batch, or a run of an elementwise op.
 const ROWS = 0;
@@ -353,8 +355,11 @@ function runBlocks(kern: Kernels, mode: number, dim: number, unit: number, perTh
     mine[i] = 1;
     Atomics.add(ctrl, DONE, 1);
   }
-  // Wait for the helpers' blocks; a helper that makes no progress for STALL_SECONDS counts as failed, so a stuck or crashed
-  // thread costs a recomputation here, never a hang.
+  // Wait for the helpers' blocks: first by polling for a moment (this thread has nothing else to do, and waking from
+  // Atomics.wait can take longer than the rest of a block), then sleeping. A helper that makes no progress for
+  // STALL_SECONDS counts as failed, so a stuck or crashed thread costs a recomputation here, never a hang.
+  const pollUntil = performance.now() + POLL_MS;
+  while (Atomics.load(ctrl, DONE) < blocks && performance.now() < pollUntil);
   let stalled = 0;
   for (let d = Atomics.load(ctrl, DONE); d < blocks; ) {
     const waited = Atomics.wait(ctrl, DONE, d, 1000);
