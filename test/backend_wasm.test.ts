@@ -117,6 +117,14 @@ describe("wasm backend", () => {
         compare(`${op} column`, () => t([17, 33], 10)[op](t([17, 1], 11)));
         compare(`${op} column left`, () => t([17, 1], 12)[op](t([17, 33], 13)));
         compare(`${op} 3-d middle`, () => t([3, 7, 5], 14)[op](t([3, 1, 5], 15)));
+        // Batch norm's and a conv bias's shapes: a batch of [C, H·W] products with a per-channel column.
+        compare(`${op} per channel`, () => t([4, 3, 5, 6], 87)[op](t([3, 1, 1], 88)));
+        compare(`${op} per channel, left`, () => t([1, 3, 1, 1], 89)[op](t([4, 3, 5, 6], 90)));
+        compare(`${op} per channel, permuted`, () =>
+          t([4, 5, 6, 3], 91)
+            .permute([0, 3, 1, 2])
+            [op](t([3, 1, 1], 92)),
+        );
         compare(`${op} outer`, () => t([7, 1], 16)[op](t([1, 9], 17)));
         compare(`${op} 1x1`, () => t([1, 1], 18)[op](t([1], 19)));
       });

@@ -2,7 +2,7 @@
 
 import { numel } from "../../shape.js";
 import type { BinaryOp, UnaryOp, View } from "../backend.js";
-import { split2D } from "./layout.js";
+import { split2D, splitBatched } from "./layout.js";
 import type { Kernels } from "./module.js";
 import { layout, memF32 } from "./scratch.js";
 import { copyIn, stage } from "./stage.js";
@@ -51,14 +51,14 @@ export function wasmBinary(k: Kernels, op: BinaryOp, a: View, b: View, outDType:
   if (code === undefined || a.dtype !== "float32" || b.dtype !== "float32" || outDType !== "float32") return null;
   const n = numel(a.shape);
   if (n < thresholds.elementwise) return null;
-  const s = split2D([a, b]);
+  const s = splitBatched([a, b]);
   if (s === null) return null;
   const [sa, sb] = [stage(a), stage(b)];
-  // A dense copy (sparse span) has contiguous strides, which may not be those split2D saw: recompute on the staged strides.
+  // A dense copy (sparse span) has contiguous strides, which may not be those the split saw: recompute on the staged strides.
   const s2 =
     sa.strides === a.strides && sb.strides === b.strides
       ? s
-      : split2D([
+      : splitBatched([
           { ...a, strides: sa.strides },
           { ...b, strides: sb.strides },
         ]);
@@ -69,6 +69,10 @@ export function wasmBinary(k: Kernels, op: BinaryOp, a: View, b: View, outDType:
   const pa = copyIn(mem, sa, ptrs[0]);
   const pb = copyIn(mem, sb, ptrs[1]);
   const [oa, ob] = s2.ops;
-  k.binary(code, pa, oa.rs, oa.cs, pb, ob.rs, ob.cs, ptrs[2], s2.outer, s2.inner);
+  const [ba, bb] = s2.batchStrides;
+  const size = s2.outer * s2.inner;
+  for (let i = 0; i < s2.batch; i++) {
+    k.binary(code, pa + 4 * i * ba, oa.rs, oa.cs, pb + 4 * i * bb, ob.rs, ob.cs, ptrs[2] + 4 * i * size, s2.outer, s2.inner);
+  }
   return mem.slice(ptrs[2] >> 2, (ptrs[2] >> 2) + n);
 }

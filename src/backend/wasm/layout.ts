@@ -65,3 +65,34 @@ export function split2D(views: readonly View[]): { outer: number; inner: number;
   }
   return null;
 }
+
+/**
+ * `split2D`, or else the shape's leading dims taken as a batch of such splits (each view moving `batchStrides[v]` elements
+ * from one to the next): [N, C, H, W] with a [C, 1, 1] operand (batch norm, a conv's bias) is N products of [C, H·W].
+ */
+export function splitBatched(
+  views: readonly View[],
+): { batch: number; batchStrides: number[]; outer: number; inner: number; ops: Operand2D[] } | null {
+  const whole = split2D(views);
+  if (whole) return { batch: 1, batchStrides: views.map(() => 0), ...whole };
+  const full = views[0].shape;
+  const keep: number[] = [];
+  for (let d = 0; d < full.length; d++) if (full[d] !== 1) keep.push(d);
+  const shape = keep.map((d) => full[d]);
+  const strides = views.map((v) => keep.map((d) => v.strides[d]));
+  for (let p = 1; p < shape.length; p++) {
+    const batchStrides: number[] = [];
+    for (const st of strides) {
+      const f = flatStride(shape, st, 0, p);
+      if (f === null) break;
+      batchStrides.push(f);
+    }
+    if (batchStrides.length !== views.length) continue;
+    const rest = split2D(views.map((v, i) => ({ ...v, shape: shape.slice(p), strides: strides[i].slice(p) })));
+    if (rest === null) continue;
+    let batch = 1;
+    for (let d = 0; d < p; d++) batch *= shape[d];
+    return { batch, batchStrides, ...rest };
+  }
+  return null;
+}
