@@ -309,6 +309,9 @@ describe("wasm backend", () => {
         compare(`${op} 3-d first two`, () => t([3, 7, 17], 51)[op]([0, 1]), tol);
         compare(`${op} all`, () => t([129, 33], 52)[op](), tol);
         compare(`${op} middle (reference)`, () => t([3, 7, 17], 53)[op](1), tol);
+        // Leading and trailing dims together, as batch norm reduces [N, C, H, W] over [0, 2, 3].
+        compare(`${op} per channel`, () => t([4, 3, 5, 6], 55, 2, true)[op]([0, 2, 3]), tol);
+        compare(`${op} first and last`, () => t([9, 7, 17], 56)[op]([0, 2]), tol);
         compare(`${op} transposed`, () => t([17, 33], 54).T[op](1), tol);
       });
     }
