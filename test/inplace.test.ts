@@ -156,6 +156,21 @@ describe("in-place ops modify the tensor and return it", () => {
       [0, 50, 260],
     ]);
   });
+
+  it("add_ with alpha through strided views (the in-place axpy) gives what clone-and-add gives", () => {
+    tg.manualSeed(4);
+    for (const dtype of ["float32", "float64"] as const) {
+      const base = tg.randn([6, 8, 5], { dtype });
+      const other = tg.randn([8, 3, 6], { dtype });
+      const want = base.clone();
+      const view = base.permute([1, 0, 2]).get(":, ::2, 1:4"); // [8, 3, 3], strided
+      const src = other.get(":, :, ::2"); // [8, 3, 3], strided
+      view.add_(src, -0.5);
+      const w = want.permute([1, 0, 2]).get(":, ::2, 1:4");
+      w.copy_(w.add(src.mul(-0.5)));
+      assert.deepEqual([...base.toArray()], [...want.toArray()], dtype);
+    }
+  });
 });
 
 describe("in-place ops and autograd", () => {

@@ -1,5 +1,7 @@
+import type { AnyTypedArray, DType } from "../../dtype.js";
 import { numel } from "../../shape.js";
 import type { View } from "../backend.js";
+import { forEachRun } from "./elementwise.js";
 import { data, gatherStrided, materialize, stridedOffsets, viewIsContiguous } from "./strided.js";
 
 /** Writes `src` into the strided `dst`, casting to `dst.dtype` (bool stores any non-zero, NaN too, as 1). */
@@ -43,26 +45,57 @@ export function fillView(dst: View, value: number): void {
 }
 
 /**
- * `dst += alpha·x` in place for contiguous float views of one shape and dtype in different buffers; false (nothing written)
- * otherwise. float32 rounds the product and the sum to float32 each (as `mul` by a float32 scalar, then `add`, would).
+ * `dst += alpha·x` in place for float views of one shape and dtype in different buffers, `dst` with no broadcast (zero)
+ * strides; false (nothing written) otherwise. float32 rounds the product and the sum to float32 each (as `mul` by a
+ * float32 scalar, then `add`, would).
  */
 export function axpy(dst: View, x: View, alpha: number): boolean {
   const dt = dst.dtype;
   if ((dt !== "float32" && dt !== "float64") || x.dtype !== dt) return false;
   const d = data(dst);
   const s = data(x);
-  if (s === d || !viewIsContiguous(dst) || !viewIsContiguous(x)) return false;
+  if (s === d) return false;
   const shape = dst.shape;
   if (shape.length !== x.shape.length) return false;
   for (let i = 0; i < shape.length; i++) if (shape[i] !== x.shape[i]) return false;
-  const n = numel(shape);
-  const od = dst.offset;
-  const os = x.offset;
-  if (dt === "float32") {
-    const a = Math.fround(alpha);
-    for (let i = 0; i < n; i++) d[od + i] += Math.fround(a * s[os + i]);
-  } else {
-    for (let i = 0; i < n; i++) d[od + i] += alpha * s[os + i];
+  if (viewIsContiguous(dst) && viewIsContiguous(x)) {
+    axpyRun(d, dst.offset, 1, s, x.offset, 1, alpha, dt, numel(shape));
+    return true;
+  }
+  // Strided views (col2im's windows) one innermost run at a time, where no two elements of dst share memory.
+  if (!distinctElements(dst)) return false;
+  forEachRun([dst, x], (k, end, at, step) => axpyRun(d, at[0], step[0], s, at[1], step[1], alpha, dt, end - k));
+  return true;
+}
+
+/** Whether every element of `v` has its own memory: sorted by stride, each dim steps past the extent of the ones before. */
+function distinctElements(v: View): boolean {
+  const dims: [number, number][] = [];
+  for (let i = 0; i < v.shape.length; i++) if (v.shape[i] > 1) dims.push([Math.abs(v.strides[i]), v.shape[i]]);
+  dims.sort((a, b) => a[0] - b[0]);
+  let extent = 1;
+  for (const [stride, size] of dims) {
+    if (stride < extent) return false;
+    extent = stride * (size - 1) + extent;
   }
   return true;
+}
+
+function axpyRun(
+  d: AnyTypedArray,
+  id: number,
+  sd: number,
+  s: AnyTypedArray,
+  is: number,
+  ss: number,
+  alpha: number,
+  dt: DType,
+  n: number,
+): void {
+  if (dt === "float32") {
+    const a = Math.fround(alpha);
+    for (let i = 0; i < n; i++, id += sd, is += ss) d[id] += Math.fround(a * s[is]);
+  } else {
+    for (let i = 0; i < n; i++, id += sd, is += ss) d[id] += alpha * s[is];
+  }
 }

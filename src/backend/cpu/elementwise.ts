@@ -148,7 +148,10 @@ function flatStep(v: View): number {
  * elements k..end-1, view v starting at storage offset `at[v]` and moving `step[v]` per element. Dims are merged first
  * where every view allows it, so dense views make a single run and the outer dims advance like an odometer.
  */
-function forEachRun(views: readonly View[], run: (k: number, end: number, at: readonly number[], step: readonly number[]) => void): void {
+export function forEachRun(
+  views: readonly View[],
+  run: (k: number, end: number, at: readonly number[], step: readonly number[]) => void,
+): void {
   const n = numel(views[0].shape);
   if (n === 0) return;
   const at = views.map((v) => v.offset);

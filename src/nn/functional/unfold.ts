@@ -63,7 +63,8 @@ function col2im(cols: Tensor, xpShape: readonly number[], g: WindowGeometry, oh:
   const backend = src._backend;
   const out = fromBuffer(backend.alloc(src.dtype, numel(xpShape)), xpShape, src.dtype, backend);
   const l = oh * ow;
-  // Within one kernel offset (i, j) the windows do not overlap, so each offset is one strided add.
+  // Within one kernel offset (i, j) the windows do not overlap, so each offset is one strided add (in place where the
+  // backend has axpy).
   for (let i = 0; i < kh; i++) {
     for (let j = 0; j < kw; j++) {
       const dst = { ...out._view, shape: [n, c, oh, ow], strides: [c * hp * wp, hp * wp, sh * wp, sw], offset: i * dh * wp + j * dw };
@@ -73,6 +74,7 @@ function col2im(cols: Tensor, xpShape: readonly number[], g: WindowGeometry, oh:
         strides: [c * kh * kw * l, kh * kw * l, ow, 1],
         offset: src.offset + (i * kw + j) * l,
       };
+      if (backend.axpy?.(dst, part, 1)) continue;
       const sum = backend.binary("add", dst, part, src.dtype);
       backend.copy(dst, { buffer: sum, dtype: src.dtype, shape: dst.shape, strides: contiguousStrides(dst.shape), offset: 0 });
     }
