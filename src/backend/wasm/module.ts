@@ -10,6 +10,7 @@
 import { decodeBase64 } from "./base64.js";
 import { KERNELS_FMA, KERNELS_SIMD } from "./kernels_wasm.js";
 import { createMemory, isShared, unsharedImport } from "./memory.js";
+import { nodeProcess } from "./node_process.js";
 
 /** The exports of src/backend/wasm/assembly/index.ts; pointers are byte offsets, counts and strides are in elements. */
 export interface Kernels {
@@ -132,30 +133,23 @@ export function kernelVariant(): KernelVariant | null {
   return variant;
 }
 
+/** Whether the FMA build may be used: everywhere but where TENSORGRAD_WASM_FMA=0 asks for the plain SIMD build. */
+function fmaAllowed(): boolean {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.TENSORGRAD_WASM_FMA !== "0";
+}
+
 /**
  * Turns on V8's relaxed-SIMD flag in Node versions that ship it disabled. The flag only adds instructions that modules may
  * use (it is read when a module is validated), so modules that don't use them behave as before.
  */
 function enableRelaxedSimdInNode(): void {
-  const p = (globalThis as { process?: NodeProcessLike }).process;
-  if (!p?.versions?.node || typeof p.getBuiltinModule !== "function" || p.env?.TENSORGRAD_WASM_FMA === "0") return;
-  if (variantSupported("fma")) return;
+  const p = nodeProcess();
+  if (p === null || !fmaAllowed() || variantSupported("fma")) return;
   try {
     (p.getBuiltinModule("v8") as { setFlagsFromString(flag: string): void }).setFlagsFromString("--experimental-wasm-relaxed-simd");
   } catch {
     // An engine without the flag keeps the plain SIMD build.
   }
-}
-
-interface NodeProcessLike {
-  versions?: { node?: string };
-  env?: Record<string, string | undefined>;
-  getBuiltinModule?: (name: string) => unknown;
-}
-
-/** Whether the FMA build may be used: everywhere but where TENSORGRAD_WASM_FMA=0 asks for the plain SIMD build. */
-function fmaAllowed(): boolean {
-  return (globalThis as { process?: NodeProcessLike }).process?.env?.TENSORGRAD_WASM_FMA !== "0";
 }
 
 enableRelaxedSimdInNode();

@@ -14,6 +14,7 @@
 
 import { isShared } from "./memory.js";
 import { type Kernels, kernelModule, kernelVariant, loadKernels } from "./module.js";
+import { nodeProcess } from "./node_process.js";
 
 // Control words (Int32Array over a SharedArrayBuffer).
 const GEN = 0; // job generation, odd while the parameters are being written (a seqlock)
@@ -117,11 +118,6 @@ interface NodeWorker extends Helper {
   on(event: "error", listener: (err: unknown) => void): void;
 }
 
-interface NodeProcess {
-  versions?: { node?: string };
-  getBuiltinModule?: (name: string) => unknown;
-}
-
 interface Pool {
   helpers: Helper[];
   /** The kernels the helpers were started for (a reload of the kernels brings a new memory, so a new pool). */
@@ -129,11 +125,6 @@ interface Pool {
   ctrl: Int32Array<SharedArrayBuffer>;
   gen: number;
 }
-
-const nodeProcess = (): NodeProcess | null => {
-  const p = (globalThis as { process?: NodeProcess }).process;
-  return p?.versions?.node && typeof p.getBuiltinModule === "function" ? p : null;
-};
 
 /** Whether this realm can run helper threads at all. */
 function threadsPossible(): boolean {
@@ -147,7 +138,7 @@ function defaultThreads(): number {
   let cores = 1;
   const p = nodeProcess();
   if (p) {
-    const os = p.getBuiltinModule?.("os") as { availableParallelism?: () => number; cpus?: () => unknown[] } | undefined;
+    const os = p.getBuiltinModule("os") as { availableParallelism?: () => number; cpus?: () => unknown[] } | undefined;
     cores = os?.availableParallelism?.() ?? os?.cpus?.().length ?? 1;
   } else {
     cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
@@ -166,7 +157,7 @@ let pool: Pool | null = null;
 function spawn(onError: () => void): Helper {
   const p = nodeProcess();
   if (p) {
-    const wt = p.getBuiltinModule?.("worker_threads") as {
+    const wt = p.getBuiltinModule("worker_threads") as {
       Worker: new (src: string, opts: { eval: boolean }) => NodeWorker;
     };
     const w = new wt.Worker(WORKER_SOURCE, { eval: true });
