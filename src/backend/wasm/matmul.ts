@@ -6,7 +6,7 @@
 
 import { numel } from "../../shape.js";
 import type { View } from "../backend.js";
-import { stridedOffsets } from "../cpu/strided.js";
+import { materialize, stridedOffsets } from "../cpu/strided.js";
 import type { Kernels } from "./module.js";
 import { layout, memF32 } from "./scratch.js";
 import { copyIn, stage } from "./stage.js";
@@ -36,33 +36,28 @@ export function wasmMatmul(kern: Kernels, a: View, b: View, outDType: string, bi
   // Threads need every C of a batch at once (and the batch's operand offsets in memory); one thread reuses one C.
   const cs = threads > 1 ? batch : 1;
   const offsetFloats = threads > 1 && batch > 1 ? 2 * batch : 0;
-  // With a bias, each product is added to it (the elementwise kernel, as a separate add would) into a dense m×n area.
-  const sBias = bias ? stage(bias) : null;
-  const biasFloats = sBias ? [sBias.data.length, m * n] : [0, 0];
+  // With a bias (n floats, made dense), each product is added to it by the elementwise kernel, as a separate add would,
+  // into a dense m×n area that is then copied out.
+  const biasData = bias ? (materialize(bias) as Float32Array) : null;
+  const biasFloats = biasData ? [n, m * n] : [0, 0];
   const ptrs = layout(kern, [sa.data.length, sb.data.length, cs * cStride, threads * workFloats, offsetFloats, ...biasFloats]);
   if (ptrs === null) return null;
+  // The memory grows only in layout(), so this view stays valid for the whole call.
   const mem = memF32(kern);
   const pa = copyIn(mem, sa, ptrs[0]);
   const pb = copyIn(mem, sb, ptrs[1]);
-  const [c, work, offsets] = [ptrs[2], ptrs[3], ptrs[4]];
-  const pBias = sBias ? copyIn(mem, sBias, ptrs[5]) : 0;
-  const biasStride = sBias ? sBias.strides[0] : 0;
+  const [c, work, offsets, pBias, dense] = ptrs.slice(2);
+  if (biasData) mem.set(biasData, pBias >> 2);
+  const out = new Float32Array(batch * m * n);
   /** Copies the product at `cAt` out to `out` at `at`, adding the bias on the way when there is one. */
-  const emit = (m2: Float32Array, cAt: number, at: number): void => {
-    if (!sBias) copyOut(m2, cAt, ldc, m, n, out, at);
-    else if (biasStride === 1) {
-      kern.binary(0, cAt, ldc, 1, pBias, 0, 1, ptrs[6], m, n);
-      copyOut(memF32(kern), ptrs[6], n, m, n, out, at);
-    } else {
-      // A strided bias (rare): add it on the way out.
-      copyOut(m2, cAt, ldc, m, n, out, at);
-      const f = memF32(kern);
-      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[at + i * n + j] += f[(pBias >> 2) + j * biasStride];
-    }
+  const emit = (cAt: number, at: number): void => {
+    if (biasData) {
+      kern.binary(0, cAt, ldc, 1, pBias, 0, 1, dense, m, n);
+      copyOut(mem, dense, n, m, n, out, at);
+    } else copyOut(mem, cAt, ldc, m, n, out, at);
   };
   const aBase = batch === 1 ? [0] : stridedOffsets(batchShape, sa.strides.slice(0, nd - 2), 0);
   const bBase = batch === 1 ? [0] : stridedOffsets(batchShape, sb.strides.slice(0, nd - 2), 0);
-  const out = new Float32Array(batch * m * n);
   if (threads > 1) {
     if (batch > 1) {
       const offs = new Int32Array(kern.memory.buffer, offsets, 2 * batch);
@@ -74,13 +69,12 @@ export function wasmMatmul(kern: Kernels, a: View, b: View, outDType: string, bi
         kern.gemm(pa + 4 * aBase[i], rsA, csA, pb + 4 * bBase[i], rsB, csB, c + 4 * i * cStride, ldc, m, n, k, work);
       }
     }
-    const after = memF32(kern);
-    for (let i = 0; i < batch; i++) emit(after, c + 4 * i * cStride, i * m * n);
+    for (let i = 0; i < batch; i++) emit(c + 4 * i * cStride, i * m * n);
     return out;
   }
   for (let i = 0; i < batch; i++) {
     kern.gemm(pa + 4 * aBase[i], rsA, csA, pb + 4 * bBase[i], rsB, csB, c, ldc, m, n, k, work);
-    emit(mem, c, i * m * n);
+    emit(c, i * m * n);
   }
   return out;
 }
