@@ -5,7 +5,7 @@ import type { BinaryOp, UnaryOp, View } from "../backend.js";
 import { split2D, splitBatched } from "./layout.js";
 import type { Kernels } from "./module.js";
 import { layout, memF32 } from "./scratch.js";
-import { copyIn, stage } from "./stage.js";
+import { copyIn, stage, stagedViews } from "./stage.js";
 import { poolThreads, threadedUnary, UNARY_THREADS_MIN } from "./threads.js";
 import { thresholds } from "./thresholds.js";
 
@@ -51,28 +51,19 @@ export function wasmBinary(k: Kernels, op: BinaryOp, a: View, b: View, outDType:
   if (code === undefined || a.dtype !== "float32" || b.dtype !== "float32" || outDType !== "float32") return null;
   const n = numel(a.shape);
   if (n < thresholds.elementwise) return null;
-  const s = splitBatched([a, b]);
-  if (s === null) return null;
   const [sa, sb] = [stage(a), stage(b)];
-  // A dense copy (sparse span) has contiguous strides, which may not be those the split saw: recompute on the staged strides.
-  const s2 =
-    sa.strides === a.strides && sb.strides === b.strides
-      ? s
-      : splitBatched([
-          { ...a, strides: sa.strides },
-          { ...b, strides: sb.strides },
-        ]);
-  if (s2 === null) return null;
+  const s = splitBatched(stagedViews([a, b], [sa, sb]));
+  if (s === null) return null;
   const ptrs = layout(k, [sa.data.length, sb.data.length, n]);
   if (ptrs === null) return null;
   const mem = memF32(k);
   const pa = copyIn(mem, sa, ptrs[0]);
   const pb = copyIn(mem, sb, ptrs[1]);
-  const [oa, ob] = s2.ops;
-  const [ba, bb] = s2.batchStrides;
-  const size = s2.outer * s2.inner;
-  for (let i = 0; i < s2.batch; i++) {
-    k.binary(code, pa + 4 * i * ba, oa.rs, oa.cs, pb + 4 * i * bb, ob.rs, ob.cs, ptrs[2] + 4 * i * size, s2.outer, s2.inner);
+  const [oa, ob] = s.ops;
+  const [ba, bb] = s.batchStrides;
+  const size = s.outer * s.inner;
+  for (let i = 0; i < s.batch; i++) {
+    k.binary(code, pa + 4 * i * ba, oa.rs, oa.cs, pb + 4 * i * bb, ob.rs, ob.cs, ptrs[2] + 4 * i * size, s.outer, s.inner);
   }
   return mem.slice(ptrs[2] >> 2, (ptrs[2] >> 2) + n);
 }

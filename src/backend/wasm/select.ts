@@ -5,16 +5,11 @@ import type { BinaryOp, View } from "../backend.js";
 import { split2D } from "./layout.js";
 import type { Kernels } from "./module.js";
 import { layout, memF32, memU8 } from "./scratch.js";
-import { copyIn, copyInBytes, type Staged, stage } from "./stage.js";
+import { copyIn, copyInBytes, stage, stagedViews } from "./stage.js";
 import { thresholds } from "./thresholds.js";
 
 /** Op codes of src/backend/wasm/assembly/select.ts. */
 const COMPARE: Partial<Record<BinaryOp, number>> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
-
-/** The 2-D split of views that will be read as staged (a dense copy has its own strides). */
-function split(views: readonly View[], staged: readonly Staged<Float32Array | Uint8Array>[]) {
-  return split2D(views.map((v, i) => (staged[i].strides === v.strides ? v : { ...v, strides: staged[i].strides })));
-}
 
 /** float32 `a op b` into a bool buffer, for the comparison ops. */
 export function wasmCompare(k: Kernels, op: BinaryOp, a: View, b: View): Uint8Array | null {
@@ -23,7 +18,7 @@ export function wasmCompare(k: Kernels, op: BinaryOp, a: View, b: View): Uint8Ar
   const n = numel(a.shape);
   if (n < thresholds.elementwise) return null;
   const staged = [stage(a), stage(b)];
-  const s = split([a, b], staged);
+  const s = split2D(stagedViews([a, b], staged));
   if (s === null) return null;
   const ptrs = layout(k, [staged[0].data.length, staged[1].data.length, Math.ceil(n / 4)]);
   if (ptrs === null) return null;
@@ -42,7 +37,7 @@ export function wasmWhere(k: Kernels, cond: View, a: View, b: View, outDType: st
   if (n < thresholds.elementwise) return null;
   const sc = stage<Uint8Array>(cond);
   const [sa, sb] = [stage(a), stage(b)];
-  const s = split([cond, a, b], [sc, sa, sb]);
+  const s = split2D(stagedViews([cond, a, b], [sc, sa, sb]));
   if (s === null) return null;
   const ptrs = layout(k, [Math.ceil(sc.data.length / 4), sa.data.length, sb.data.length, n]);
   if (ptrs === null) return null;

@@ -40,3 +40,8 @@ export function copyInBytes(mem: Uint8Array, s: Staged<Uint8Array>, ptr: number)
   mem.set(s.data, ptr);
   return ptr + s.base;
 }
+
+/** The views as their staged copies hold them (a dense copy has its own strides), for splitting into kernel operands. */
+export function stagedViews(views: readonly View[], staged: readonly Staged<Float32Array | Uint8Array>[]): View[] {
+  return views.map((v, i) => (staged[i].strides === v.strides ? v : { ...v, strides: staged[i].strides }));
+}
