@@ -12,22 +12,26 @@ import { KERNELS_FMA, KERNELS_SIMD } from "./kernels_wasm.js";
 import { createMemory, isShared, unsharedImport } from "./memory.js";
 import { nodeProcess } from "./node_process.js";
 
+/** A kernel over "2-D" operands: op code, a (pointer, row stride, column stride), b (the same), out, rows, columns. */
+type Elementwise2D = (
+  op: number,
+  a: number,
+  rsA: number,
+  csA: number,
+  b: number,
+  rsB: number,
+  csB: number,
+  out: number,
+  outer: number,
+  inner: number,
+) => void;
+
 /** The exports of src/backend/wasm/assembly/index.ts; pointers are byte offsets, counts and strides are in elements. */
 export interface Kernels {
   readonly memory: WebAssembly.Memory;
   heapBase(): number;
-  binary(
-    op: number,
-    a: number,
-    rsA: number,
-    csA: number,
-    b: number,
-    rsB: number,
-    csB: number,
-    out: number,
-    outer: number,
-    inner: number,
-  ): void;
+  /** out[r, c] = a[r, c] op b[r, c], each operand at ptr + 4·(r·rs + c·cs) with cs 0 or 1; out dense. */
+  binary: Elementwise2D;
   unary(op: number, x: number, out: number, n: number): void;
   gemm(
     a: number,
@@ -45,18 +49,8 @@ export interface Kernels {
   ): void;
   gemmWorkSize(): number;
   logSoftmaxRows(x: number, out: number, rows: number, cols: number): void;
-  compare(
-    op: number,
-    a: number,
-    rsA: number,
-    csA: number,
-    b: number,
-    rsB: number,
-    csB: number,
-    out: number,
-    outer: number,
-    inner: number,
-  ): void;
+  /** As `binary`, for comparisons, into bytes (0/1). */
+  compare: Elementwise2D;
   select(
     c: number,
     rsC: number,
