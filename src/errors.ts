@@ -2,7 +2,7 @@
  * Every error tensorgrad throws is a `TensorGradError` with a machine-readable `code`, so callers can
  * branch on the kind of failure without parsing messages.
  */
-export type ErrorCode = "shape" | "dtype" | "dim" | "index" | "autograd" | "anomaly" | "value" | "gradcheck";
+export type ErrorCode = "shape" | "dtype" | "dim" | "index" | "autograd" | "anomaly" | "value" | "gradcheck" | "device";
 
 export class TensorGradError extends Error {
   readonly code: ErrorCode;
@@ -66,5 +66,31 @@ export class ValueError extends TensorGradError {
 export class GradcheckError extends TensorGradError {
   constructor(message: string) {
     super("gradcheck", message);
+  }
+}
+
+/**
+ * A call whose arguments do not fit the function's signature: an unknown option, a value of the wrong type or form,
+ * too many positional arguments, a required one missing. A `ValueError` (code "value") with the function, the
+ * argument and the accepted forms as fields, as PyTorch's TypeError for a bad keyword names them.
+ */
+export class ArgumentError extends ValueError {
+  constructor(
+    readonly fn: string,
+    readonly argument: string,
+    readonly accepted: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A device problem: tensors on different devices in one op, a device that is not available (no WebGPU adapter), or a
+ * synchronous read of a device that can only be read asynchronously. The message names the devices and the fix.
+ */
+export class DeviceError extends TensorGradError {
+  constructor(message: string) {
+    super("device", message);
   }
 }

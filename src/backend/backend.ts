@@ -67,10 +67,13 @@ export type ReduceOp = "sum" | "prod" | "max" | "min";
 
 export type ArgReduceOp = "argmax" | "argmin";
 
+/** The devices a tensor can live on: `"cpu"` (the wasm and cpu backends) and `"webgpu"`. */
+export type DeviceType = "cpu" | "webgpu";
+
 export interface Backend {
   readonly name: string;
   /** Where the memory lives, as `tensor.device` reports it. */
-  readonly device: "cpu";
+  readonly device: DeviceType;
   /**
    * Backends with the same tag store buffers alike (the CPU backends: plain typed arrays), so an op may take tensors from
    * any of them; it then runs on the current backend if that is one of them.
@@ -81,8 +84,18 @@ export interface Backend {
   alloc(dtype: DType, size: number): BackendBuffer;
   /** A buffer holding a copy of `data` (whose typed array matches `dtype`). */
   fromArray(data: AnyTypedArray): BackendBuffer;
-  /** The elements of a view, in row-major order, as a fresh typed array of the view's dtype. */
+  /**
+   * The elements of a view, in row-major order, as a fresh typed array of the view's dtype. A backend that cannot
+   * block for its device (WebGPU) throws a `DeviceError` naming the async reader instead, and sets `asyncOnly`.
+   */
   read(view: View): AnyTypedArray;
+  /** The same as `read`, resolved when the device has computed the view; backends without it resolve `read` at once. */
+  readAsync?(view: View): Promise<AnyTypedArray>;
+  /**
+   * True where `read` cannot work (the data lives on a device that is only read asynchronously). Ops then skip the
+   * checks that would have to look at values on the host, or do them on the device.
+   */
+  readonly asyncOnly?: boolean;
 
   /** Writes `src` (same shape, any dtype) into the strided `dst`, casting to `dst.dtype`. */
   copy(dst: View, src: View): void;
