@@ -65,8 +65,25 @@ describe("threads", () => {
     assert.equal(tg.getNumThreads(), 3);
     tg.setNumThreads(1);
     assert.equal(tg.getNumThreads(), 1);
-    assert.throws(() => tg.setNumThreads(0), RangeError);
-    assert.throws(() => tg.setNumThreads(1.5), RangeError);
+    assert.throws(() => tg.setNumThreads(0), tg.ValueError);
+    assert.throws(() => tg.setNumThreads(1.5), tg.ValueError);
+    // A thread cap: a million threads would start until memory runs out.
+    assert.throws(() => tg.setNumThreads(1e6), /setNumThreads: expected an integer from 1 to 64, got 1000000/);
+    assert.throws(() => tg.setNumThreads(65), tg.ValueError);
+  });
+
+  it("changing the thread count back and forth starts no new helper threads (they used to leak)", () => {
+    const a = mat(160, 160, 3);
+    tg.setNumThreads(1);
+    const single = a.matmul(a);
+    tg.setNumThreads(3);
+    warmUp();
+    const started = threadStats.helpersStarted;
+    for (let i = 0; i < 200; i++) {
+      tg.setNumThreads(i % 2 ? 2 : 3);
+      bitsEqual(a.matmul(a), single, `${i % 2 ? 2 : 3} threads`);
+    }
+    assert.equal(threadStats.helpersStarted, started);
   });
 
   it("gives the single-threaded result bit for bit, with helpers doing some of the rows", () => {

@@ -12,6 +12,7 @@
  * the calling thread from then on.
  */
 
+import { ValueError } from "../../errors.js";
 import { isShared } from "./memory.js";
 import { type Kernels, kernelModule, kernelVariant, loadKernels } from "./module.js";
 import { nodeProcess } from "./node_process.js";
@@ -44,6 +45,7 @@ const NBATCH = 21; // matrices in a batched product
 const OFFS = 22; // byte pointer to the batch's [A offset, B offset] pairs (int32, in elements)
 const CSTRIDE = 23; // floats between the batch's C matrices
 const OP = 24; // the unary op's code
+const ACTIVE = 25; // threads taking part in this job (the calling thread included); helpers with a higher id sit it out
 const CTRL_WORDS = 32;
 /** How long (ms) the calling thread polls for the helpers' blocks before it sleeps. */
 const POLL_MS = 1;
@@ -56,7 +58,7 @@ const UNARY = 3;
 
 /** The helper's script: self-contained plain JS (run by Node's `eval` workers and by Blob-URL Web Workers). */
 const WORKER_SOURCE = `"use strict";
-const GEN=${GEN},NEXT=${NEXT},DONE=${DONE},FAILED=${FAILED},BASE=${BASE},NBLOCKS=${NBLOCKS},MODE=${MODE},BLOCK=${BLOCK},M=${M},N=${N},K=${K},A=${A},RSA=${RSA},CSA=${CSA},B=${B},RSB=${RSB},CSB=${CSB},C=${C},LDC=${LDC},WORK=${WORK},WORK_BYTES=${WORK_BYTES},NBATCH=${NBATCH},OFFS=${OFFS},CSTRIDE=${CSTRIDE},OP=${OP},COLS=${COLS},BATCH=${BATCH},UNARY=${UNARY};
+const GEN=${GEN},NEXT=${NEXT},DONE=${DONE},FAILED=${FAILED},BASE=${BASE},NBLOCKS=${NBLOCKS},MODE=${MODE},BLOCK=${BLOCK},M=${M},N=${N},K=${K},A=${A},RSA=${RSA},CSA=${CSA},B=${B},RSB=${RSB},CSB=${CSB},C=${C},LDC=${LDC},WORK=${WORK},WORK_BYTES=${WORK_BYTES},NBATCH=${NBATCH},OFFS=${OFFS},CSTRIDE=${CSTRIDE},OP=${OP},ACTIVE=${ACTIVE},COLS=${COLS},BATCH=${BATCH},UNARY=${UNARY};
 const wt = typeof process === "object" && process && typeof process.getBuiltinModule === "function" ? process.getBuiltinModule("worker_threads") : null;
 let kern = null, ctrl = null, id = 0, seen = 0;
 function onMessage(msg) {
@@ -79,6 +81,7 @@ function loop() {
   }
 }
 function work(p) {
+  if (id >= p[ACTIVE]) return;
   const base = p[BASE], end = base + p[NBLOCKS], block = p[BLOCK];
   for (;;) {
     const cur = Atomics.load(ctrl, NEXT);
@@ -120,6 +123,8 @@ interface NodeWorker extends Helper {
 
 interface Pool {
   helpers: Helper[];
+  /** Threads the current jobs use (the calling thread included): at most helpers.length + 1. */
+  active: number;
   /** The kernels the helpers were started for (a reload of the kernels brings a new memory, so a new pool). */
   kernels: Kernels;
   ctrl: Int32Array<SharedArrayBuffer>;
@@ -146,8 +151,11 @@ function defaultThreads(): number {
   return Math.max(1, Math.min(4, Math.floor(cores)));
 }
 
-/** Counts for tests: row chunks computed by helper threads (not by the calling thread) so far. */
-export const threadStats = { helperChunks: 0 };
+/** Counts for tests: row chunks computed by helper threads (not by the calling thread) so far, and helpers started. */
+export const threadStats = { helperChunks: 0, helpersStarted: 0 };
+
+/** The most threads `setNumThreads` takes (the calling thread included): more only costs memory and start-up time. */
+export const MAX_THREADS = 64;
 
 let requested: number | null = null;
 let broken = false;
@@ -181,19 +189,24 @@ function fail(): void {
   shutdown();
 }
 
-function startPool(helpers: number, kernels: Kernels, module: WebAssembly.Module): Pool | null {
+/**
+ * Grows `p` (or a new pool) to `helpers` helper threads. A pool never shrinks: a lower thread count leaves the extra
+ * helpers asleep, so changing the count back and forth starts no threads (stopped workers cost V8 memory it keeps).
+ */
+function growPool(p: Pool | null, helpers: number, kernels: Kernels, module: WebAssembly.Module): Pool | null {
   try {
-    const ctrl = new Int32Array(new SharedArrayBuffer(CTRL_WORDS * 4));
-    const p: Pool = { helpers: [], kernels, ctrl, gen: 0 };
-    for (let i = 0; i < helpers; i++) {
+    const pool: Pool = p ?? { helpers: [], active: 1, kernels, ctrl: new Int32Array(new SharedArrayBuffer(CTRL_WORDS * 4)), gen: 0 };
+    for (let i = pool.helpers.length; i < helpers; i++) {
       const h = spawn(fail);
-      p.helpers.push(h);
+      pool.helpers.push(h);
+      threadStats.helpersStarted++;
       // The compiled module, not its bytes: the engine shares its code, optimised already where the calling thread ran it.
-      h.postMessage({ module, memory: kernels.memory, ctrl: ctrl.buffer, id: i + 1 });
+      h.postMessage({ module, memory: kernels.memory, ctrl: pool.ctrl.buffer, id: i + 1 });
     }
-    return p;
+    return pool;
   } catch {
     broken = true;
+    if (p) for (const h of p.helpers) h.terminate();
     return null;
   }
 }
@@ -207,8 +220,9 @@ function startPool(helpers: number, kernels: Kernels, module: WebAssembly.Module
  * tg.setNumThreads(2);
  */
 export function setNumThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: expected a positive integer, got ${n}`);
-  if (n !== getNumThreads()) shutdown();
+  if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
+    throw new ValueError(`setNumThreads: expected an integer from 1 to ${MAX_THREADS}, got ${n}`);
+  }
   requested = n;
 }
 
@@ -255,8 +269,10 @@ export function poolThreads(kern: Kernels): number {
   const module = kernelModule();
   if (module === null) return 1;
   if (pool !== null && pool.kernels !== kern) shutdown();
-  pool ??= startPool(threads - 1, kern, module);
-  return pool === null ? 1 : threads;
+  if (pool === null || pool.helpers.length < threads - 1) pool = growPool(pool, threads - 1, kern, module);
+  if (pool === null) return 1;
+  pool.active = threads;
+  return threads;
 }
 
 /**
@@ -268,7 +284,7 @@ export function threadedGemm(kern: Kernels, job: GemmJob): boolean {
   // A batch splits by matrices. One product splits by columns where there are enough: each block then packs only its
   // columns of B (the larger operand in training's shapes, and the costly one to pack when transposed) and all of A again;
   // one block per thread, as more blocks measured slower than the balance they buy. Narrow products split by rows.
-  const threads = (pool?.helpers.length ?? 0) + 1;
+  const threads = pool?.active ?? 1;
   const mode = job.batch > 1 ? BATCH : n >= threads * 4 * NR ? COLS : ROWS;
   const [dim, unit, perThread] = mode === BATCH ? [job.batch, 1, 2] : mode === COLS ? [n, NR, 1] : [m, MR, 1];
   return runBlocks(kern, mode, dim, unit, perThread, [
@@ -315,7 +331,7 @@ export function threadedUnary(kern: Kernels, op: number, x: number, out: number,
 function runBlocks(kern: Kernels, mode: number, dim: number, unit: number, perThread: number, words: readonly [number, number][]): boolean {
   const p = pool;
   if (p === null || p.kernels !== kern) return false;
-  const threads = p.helpers.length + 1;
+  const threads = p.active;
   const block = Math.ceil(Math.ceil(dim / (threads * perThread)) / unit) * unit;
   const blocks = Math.ceil(dim / block);
   if (blocks < 2) return false;
@@ -328,6 +344,7 @@ function runBlocks(kern: Kernels, mode: number, dim: number, unit: number, perTh
   params[NBLOCKS] = blocks;
   params[MODE] = mode;
   params[BLOCK] = block;
+  params[ACTIVE] = threads;
   Atomics.store(ctrl, GEN, ++p.gen); // odd: parameters being written
   Atomics.store(ctrl, DONE, 0);
   Atomics.store(ctrl, FAILED, 0);
