@@ -1,6 +1,6 @@
 import type { DType } from "../../dtype.js";
 import { DTypeError } from "../../errors.js";
-import { numel } from "../../shape.js";
+import { isContiguous, numel } from "../../shape.js";
 import type { BinaryOp, UnaryOp, View } from "../backend.js";
 import type { GpuBuffer, Runtime } from "./runtime.js";
 import { convert, groupsFor, kernelHead, stridedMeta, stridedOffsets, wgslType } from "./wgsl.js";
@@ -228,6 +228,11 @@ export function fill(rt: Runtime, dst: View, value: number): void {
   if (n === 0) return;
   const t = wgslType(dst.dtype);
   const bits = t === "f32" ? new Int32Array(new Float32Array([value]).buffer)[0] : t === "u32" ? (value ? 1 : 0) : value | 0;
+  // A dense fill of a buffer that no queued work uses (a new scalar, say) is a plain upload: no dispatch.
+  if (n <= 1 << 14 && rt.canWriteNow(gpu(dst)) && isContiguous(dst.shape, dst.strides)) {
+    rt.write(gpu(dst), new Int32Array(n).fill(bits), dst.offset * 4);
+    return;
+  }
   const { rank, meta } = stridedMeta(dst.shape, [dst]);
   meta.push(bits);
   const at = meta.length - 1;

@@ -43,8 +43,8 @@ export function createWebgpuBackend(rt: Runtime): Backend {
     alloc: (dtype: DType, size: number) => {
       wgslType(dtype);
       const out = rt.alloc(dtype, size);
-      // Tensors made by `alloc` start zeroed, as on the CPU.
-      if (size > 0) fill(rt, { buffer: out, dtype, shape: [size], strides: [1], offset: 0 }, 0);
+      // Tensors made by `alloc` start zeroed, as on the CPU (pooled buffers hold old data).
+      rt.clear(out.buffer, size * 4);
       return out;
     },
     fromArray: (data: AnyTypedArray) => {

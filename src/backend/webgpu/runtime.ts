@@ -21,6 +21,8 @@ const COPY_DST = 0x08;
 const MAP_MODE_READ = 0x01;
 /** Workgroup size of the one-dimensional kernels. */
 export const WG = 256;
+/** Largest host write (bytes) used instead of a dispatch to fill a buffer that no recorded work uses. */
+const SMALL_WRITE = 1 << 16;
 /** Dispatches recorded before the batch is submitted without waiting for a read. */
 const MAX_BATCH = 256;
 
@@ -33,7 +35,9 @@ const MAX_BATCH = 256;
  */
 export class Runtime {
   readonly pool: BufferPool;
-  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private readonly pipelines = new Map<string, { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }>();
+  /** Buffers bound by the work recorded since the last submit: a host write to one of them must wait for the submit. */
+  private readonly recorded = new Set<GPUBuffer>();
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
   private dispatches = 0;
@@ -89,15 +93,36 @@ export class Runtime {
     this.device.queue.writeBuffer(buf, byteOffset, data.buffer, data.byteOffset, data.byteLength);
   }
 
-  /** The compiled pipeline of a WGSL source (one `main` entry point), cached by its text. */
-  pipeline(source: string): GPUComputePipeline {
+  /** The compiled pipeline of a WGSL source (one `main` entry point) and its bind group layout, cached by the text. */
+  private pipeline(source: string): { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout } {
     let p = this.pipelines.get(source);
     if (!p) {
       const module = this.device.createShaderModule({ code: source });
-      p = this.device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" } });
+      const pipeline = this.device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" } });
+      p = { pipeline, layout: pipeline.getBindGroupLayout(0) };
       this.pipelines.set(source, p);
     }
     return p;
+  }
+
+  /**
+   * Whether the host may write `buf` now with `write` (queue writes run before the recorded, unsubmitted work, so only
+   * a buffer that work does not use may be written directly).
+   */
+  canWriteNow(buf: GPUBuffer): boolean {
+    return !this.recorded.has(buf);
+  }
+
+  /** Zero-fills `bytes` of `buf` from the start, in queue order with the recorded work. */
+  clear(buf: GPUBuffer, bytes: number): void {
+    if (bytes === 0) return;
+    if (bytes <= SMALL_WRITE && this.canWriteNow(buf)) {
+      this.write(buf, new Uint8Array(bytes));
+      return;
+    }
+    this.endPass();
+    this.commandEncoder().clearBuffer(buf, 0, bytes);
+    this.recorded.add(buf);
   }
 
   /**
@@ -108,13 +133,16 @@ export class Runtime {
   dispatch(source: string, meta: ArrayLike<number>, buffers: readonly Binding[], groups: number): void {
     if (groups === 0) return;
     this.check();
-    const pipeline = this.pipeline(source);
+    const { pipeline, layout } = this.pipeline(source);
     const at = this.reserveMeta(meta);
     const entries: GPUBindGroupEntry[] = [
       { binding: 0, resource: { buffer: this.metaBuffer, offset: at * 4, size: Math.max(meta.length, 1) * 4 } },
     ];
-    for (let i = 0; i < buffers.length; i++) entries.push({ binding: i + 1, resource: { buffer: buffers[i] } });
-    const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+    for (let i = 0; i < buffers.length; i++) {
+      entries.push({ binding: i + 1, resource: { buffer: buffers[i] } });
+      this.recorded.add(buffers[i]);
+    }
+    const bindGroup = this.device.createBindGroup({ layout, entries });
     const pass = this.computePass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
@@ -128,6 +156,8 @@ export class Runtime {
     if (bytes === 0) return;
     this.endPass();
     this.commandEncoder().copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
+    this.recorded.add(src);
+    this.recorded.add(dst);
   }
 
   /** Submits what has been recorded. */
@@ -137,6 +167,7 @@ export class Runtime {
     if (this.metaUsed > 0) this.write(this.metaBuffer, this.meta.subarray(0, this.metaUsed));
     this.device.queue.submit([this.encoder.finish()]);
     this.encoder = null;
+    this.recorded.clear();
     this.dispatches = 0;
     this.metaUsed = 0;
     this.pool.afterSubmit();
