@@ -1,4 +1,4 @@
-import { DTypeError } from "./errors.js";
+import { DTypeError, ValueError } from "./errors.js";
 
 /** The element types a tensor can hold. `float32` is the default, as in PyTorch. */
 export type DType = "float32" | "float64" | "int32" | "bool";
@@ -24,7 +24,23 @@ export function isIntegral(dtype: DType, includeBool = false): boolean {
   return dtype === "int32" || (includeBool && dtype === "bool");
 }
 
+/**
+ * The most elements one tensor may hold: 2²⁸ (268,435,456, 1 GiB of float32). Sizes are checked against it before any
+ * buffer is allocated, so a typo'd or hostile size gets a `ValueError` instead of gigabytes of memory or a hang.
+ */
+export const MAX_NUMEL = 2 ** 28;
+
+/** Throws a `ValueError` naming `op` when `size` elements are more than one tensor may hold (`MAX_NUMEL`). */
+export function checkNumel(size: number, op: string): void {
+  if (!(size <= MAX_NUMEL)) {
+    throw new ValueError(
+      `${op}: a tensor of ${Number.isFinite(size) ? size.toLocaleString("en-US") : size} elements is over the limit of ${MAX_NUMEL.toLocaleString("en-US")} (2^28) elements per tensor`,
+    );
+  }
+}
+
 export function typedArrayFor(dtype: DType, size: number): AnyTypedArray {
+  checkNumel(size, "alloc");
   switch (dtype) {
     case "float32":
       return new Float32Array(size);
@@ -51,6 +67,7 @@ let slabUsed = SLAB_BYTES;
  * share its ArrayBuffer with others, so it must never be handed to users as it is (`read` copies).
  */
 export function storageArrayFor(dtype: DType, size: number): AnyTypedArray {
+  checkNumel(size, "alloc");
   const bytes = dtype === "float64" ? size * 8 : dtype === "bool" ? size : size * 4;
   if (bytes < SLAB_MIN || bytes > SLAB_MAX) return typedArrayFor(dtype, size);
   if (slab === null || slabUsed + bytes > SLAB_BYTES) {

@@ -48,8 +48,8 @@ function floatFormat(values: ArrayLike<number>): CellFormat {
   let width = 1;
   if (nonZero.length > 0) {
     const abs = nonZero.map(Math.abs);
-    const max = Math.max(...abs);
-    const min = Math.min(...abs);
+    const max = abs.reduce((a, b) => Math.max(a, b), 0);
+    const min = abs.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
     const intMode = nonZero.every(Number.isInteger);
     const sci = max / min > 1000 || max > 1e8 || (!intMode && min < 1e-4);
     if (sci) raw = (v) => special(v) ?? decimal(v, 4, true);
@@ -73,8 +73,8 @@ function shown(size: number, summarize: boolean): (number | null)[] {
   return [...Array.from({ length: EDGE }, (_, i) => i), null, ...Array.from({ length: EDGE }, (_, i) => size - EDGE + i)];
 }
 
-export function formatTensor(t: Tensor): string {
-  const flat = t.toArray();
+/** `t` as PyTorch prints it; `flat` holds its values when they have been read already (`toStringAsync`). */
+export function formatTensor(t: Tensor, flat: ArrayLike<number> = t.toArray()): string {
   const summarize = flat.length > THRESHOLD;
   const strides = t.shape.map((_, d) => t.shape.slice(d + 1).reduce((a, b) => a * b, 1));
   // Width is taken over the values that will be printed, as torch does.
@@ -107,6 +107,7 @@ export function formatTensor(t: Tensor): string {
 
   const extras: string[] = [];
   if (t.numel() === 0 && t.ndim !== 1) extras.push(`size=[${t.shape.join(", ")}]`);
+  if (t.device !== "cpu") extras.push(`device='${t.device}'`);
   // An empty tensor has no values to tell its dtype by, so any but the default float32 is named.
   if (t.dtype === "float64" || (t.numel() === 0 && t.dtype !== "float32")) extras.push(`dtype=${t.dtype}`);
   if (t.gradFn) extras.push(`gradFn=<${t.gradFn.name}>`);

@@ -13,7 +13,7 @@ export * as autograd from "./autograd/index.js";
 export type { Backend, BackendBuffer, View } from "./backend/backend.js";
 export { getBackend, getNumThreads, listBackends, registerBackend, setBackend, setNumThreads } from "./backend/registry.js";
 export * as data from "./data/index.js";
-export { type AnyTypedArray, type DType, promoteTypes, resultType, type Scalar } from "./dtype.js";
+export { type AnyTypedArray, type DType, MAX_NUMEL, promoteTypes, resultType, type Scalar } from "./dtype.js";
 export * from "./errors.js";
 export { max, min, permute, reshape, transpose } from "./functional.js";
 export * as io from "./io/index.js";

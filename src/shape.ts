@@ -1,3 +1,4 @@
+import { checkNumel } from "./dtype.js";
 import { DimError, ShapeError, ValueError } from "./errors.js";
 
 export type Shape = readonly number[];
@@ -94,6 +95,7 @@ export function checkShape(shape: readonly number[], op: string): number[] {
   for (const s of shape) {
     if (!Number.isInteger(s) || s < 0) throw new ValueError(`${op}: sizes must be non-negative integers, got ${fmt(shape)}`);
   }
+  checkNumel(numel(shape), op);
   return [...shape];
 }
 

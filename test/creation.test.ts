@@ -109,8 +109,25 @@ describe("tensor() from typed arrays and scalars", () => {
     assertEqual(tg.tensor(new Float64Array([0.1, 2])), [0.1, 2], "float64");
     assertEqual(tg.tensor(new Int32Array([1, -2, 3])), [1, -2, 3], "int32");
     assertEqual(tg.tensor(new Float32Array([1.5])), [1.5], "float32");
-    assertEqual(tg.tensor(new Uint8Array([0, 1])), [0, 1], "bool");
     assert.deepEqual(tg.tensor(new Int32Array([1, 2, 3])).shape, [3]);
+  });
+
+  it("reads other integer typed arrays as int32 numbers, never as bool", () => {
+    // torch.from_numpy keeps uint8 image bytes as numbers; int32 is tensorgrad's integer dtype.
+    assertEqual(tg.tensor(new Uint8Array([0, 5, 255])), [0, 5, 255], "int32");
+    assertEqual(tg.tensor(new Uint8ClampedArray([0, 5, 255])), [0, 5, 255], "int32");
+    assertEqual(tg.tensor(new Int8Array([-128, 0, 127])), [-128, 0, 127], "int32");
+    assertEqual(tg.tensor(new Int16Array([-32768, 7])), [-32768, 7], "int32");
+    assertEqual(tg.tensor(new Uint16Array([65535, 1])), [65535, 1], "int32");
+    assertEqual(tg.tensor(new Uint32Array([0, 2 ** 31 - 1])), [0, 2 ** 31 - 1], "int32");
+    assertEqual(tg.tensor(new BigInt64Array([0n, 5n, -7n])), [0, 5, -7], "int32");
+    assertEqual(tg.tensor(new BigUint64Array([3n])), [3], "int32");
+    assertEqual(tg.tensor(new Uint8Array([0, 5, 255]), { dtype: "float32" }), [0, 5, 255], "float32");
+    assertEqual(tg.tensor(new BigInt64Array([0n, 5n]), { dtype: "bool" }), [0, 1], "bool");
+    assertEqual(tg.tensor(new Uint32Array([2 ** 32 - 1]), { dtype: "float64" }), [2 ** 32 - 1], "float64");
+    assert.throws(() => tg.tensor(new Uint32Array([2 ** 31])), /tensor: Uint32Array element 0 is 2147483648, outside int32/);
+    assert.throws(() => tg.tensor(new BigInt64Array([2n ** 40n])), tg.ValueError);
+    assert.throws(() => tg.tensor(new DataView(new ArrayBuffer(4)) as never), /can't make a tensor from a DataView/);
   });
 
   it("casts a typed array to an explicit dtype", () => {

@@ -22,24 +22,31 @@ export class UsageError extends Error {
 
 const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
-/** Parses `--flag value`, `--flag=value` and boolean `--flag` / `--no-flag` against `specs`. */
-export function parseFlags(argv: readonly string[], specs: Record<string, FlagSpec>): FlagValues {
+/**
+ * Parses `--flag value`, `--flag=value` and boolean `--flag` / `--no-flag` against `specs`. Only `specs`' own keys are
+ * flags (never `--constructor` or `--__proto__`); `given`, when passed, receives the camel-case names of the flags the
+ * command line set. `--debug` is accepted everywhere (the CLI then prints stack traces).
+ */
+export function parseFlags(argv: readonly string[], specs: Record<string, FlagSpec>, given?: Set<string>): FlagValues {
   const values: FlagValues = {};
+  const has = (name: string) => Object.hasOwn(specs, name);
   for (const [name, spec] of Object.entries(specs)) values[camel(name)] = spec.default;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    if (arg === "--debug") continue;
     if (!arg.startsWith("--")) throw new UsageError(`unexpected argument "${arg}"`);
     let [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
     let negated = false;
-    if (!(name in specs) && name.startsWith("no-") && specs[name.slice(3)]?.type === "boolean") {
+    if (!has(name) && name.startsWith("no-") && has(name.slice(3)) && specs[name.slice(3)].type === "boolean") {
       name = name.slice(3);
       negated = true;
     }
-    const spec = specs[name];
-    if (!spec) {
-      const close = Object.keys(specs).find((k) => k.startsWith(name.slice(0, 3)));
-      throw new UsageError(`unknown flag --${name}${close ? ` (did you mean --${close}?)` : ""}`);
+    if (!has(name)) {
+      const close = name.length >= 3 ? Object.keys(specs).find((k) => k.startsWith(name.slice(0, 3))) : undefined;
+      throw new UsageError(`unknown flag --${name.slice(0, 60)}${close ? ` (did you mean --${close}?)` : ""}`);
     }
+    const spec = specs[name];
+    given?.add(camel(name));
     if (spec.type === "boolean") {
       if (inline !== undefined && !["true", "false"].includes(inline)) throw new UsageError(`--${name} takes no value (or =true/=false)`);
       values[camel(name)] = negated ? false : inline !== "false";
@@ -84,7 +91,7 @@ export function helpText(usage: string, description: string, specs: Record<strin
       spec.default === undefined ? "" : ` (default: ${Array.isArray(spec.default) ? spec.default.join(",") : String(spec.default)})`;
     return [`  --${name}${value}`, `${spec.description}${def}`];
   });
-  const width = Math.max(...rows.map(([l]) => l.length)) + 2;
+  const width = rows.reduce((m, [l]) => Math.max(m, l.length), 0) + 2;
   return [
     `Usage: ${usage}`,
     "",

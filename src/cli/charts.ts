@@ -13,9 +13,9 @@ export function svgChart(panels: { title: string; series: Series[] }[], width = 
   const pad = { left: 48, right: 12, top: 28, bottom: 32 };
   const panel = (p: { title: string; series: Series[] }, x0: number): string => {
     const all = p.series.flatMap((s) => s.values.filter(Number.isFinite));
-    const n = Math.max(1, ...p.series.map((s) => s.values.length));
-    let lo = all.length ? Math.min(...all) : 0;
-    let hi = all.length ? Math.max(...all) : 1;
+    const n = p.series.reduce((m, s) => Math.max(m, s.values.length), 1);
+    let lo = all.length ? all.reduce((a, b) => Math.min(a, b)) : 0;
+    let hi = all.length ? all.reduce((a, b) => Math.max(a, b)) : 1;
     if (hi - lo < 1e-12) [lo, hi] = [lo - 0.5, hi + 0.5];
     const w = width - pad.left - pad.right;
     const h = height - pad.top - pad.bottom;
@@ -50,8 +50,8 @@ const BARS = "▁▂▃▄▅▆▇█";
 export function sparkline(values: readonly number[]): string {
   const finite = values.filter(Number.isFinite);
   if (finite.length === 0) return "";
-  const lo = Math.min(...finite);
-  const hi = Math.max(...finite);
+  const lo = finite.reduce((a, b) => Math.min(a, b));
+  const hi = finite.reduce((a, b) => Math.max(a, b));
   return values
     .map((v) => (Number.isFinite(v) ? BARS[hi - lo < 1e-12 ? 3 : Math.round(((v - lo) / (hi - lo)) * (BARS.length - 1))] : "?"))
     .join("");

@@ -4,6 +4,7 @@ import { loadMnist } from "../node/mnist.js";
 import { randperm } from "../ops/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { UsageError } from "./args.js";
+import { CommandFailed } from "./errors.js";
 
 export interface Split {
   x: Tensor;
@@ -19,7 +20,12 @@ export interface LoadedData {
   /** Number of classes for classification, 1 for regression. */
   outputs: number;
   task: "classification" | "regression";
+  /** How the task was chosen, where it was a guess (a CSV target): the CLI prints it. */
+  note?: string;
 }
+
+/** A CSV target of integers 0..k−1 is taken as class labels when k is at most this; otherwise as numbers (regression). */
+const MAX_CLASSES = 100;
 
 export const DATASETS = ["mnist", "circle", "xor", "gauss", "spiral", "moons", "plane", "gaussian"] as const;
 
@@ -76,18 +82,34 @@ export async function loadDataset(name: string, options: DatasetOptions): Promis
     };
   }
   if (name.startsWith("csv:")) {
-    const csv = await readCsv(name.slice(4), { target: options.target });
+    const path = name.slice(4);
+    if (path === "") throw new UsageError(`--dataset csv: needs a path, as in csv:data.csv`);
+    const csv = await readCsv(path, { target: options.target });
+    const [rows, features] = csv.features.shape;
+    if (features === 0)
+      throw new CommandFailed(`${path} has only the target column "${csv.targetColumn}": there are no features to learn from`);
+    if (rows < 2) throw new CommandFailed(`${path} has ${rows} data row${rows === 1 ? "" : "s"}: training needs at least 2`);
     const labels = csv.target.toArray();
-    const integral = labels.every((v) => Number.isInteger(v) && v >= 0);
-    const classes = integral ? Math.max(...labels) + 1 : 0;
-    const classification = integral && classes <= 100;
+    let integral = true;
+    let max = 0;
+    for (let i = 0; i < labels.length; i++) {
+      const v = labels[i];
+      if (!(Number.isInteger(v) && v >= 0)) integral = false;
+      else if (v > max) max = v;
+    }
+    const classes = integral ? max + 1 : 0;
+    const classification = integral && classes <= MAX_CLASSES;
     const y = classification ? csv.target.int() : csv.target.float();
+    const target = `target column "${csv.targetColumn}"`;
     return {
       name,
       ...splitRows(csv.features.float(), y, 0.2),
-      inputShape: [csv.features.shape[1]],
+      inputShape: [features],
       outputs: classification ? classes : 1,
       task: classification ? "classification" : "regression",
+      note: classification
+        ? `classification: the ${target} holds class labels 0..${classes - 1}`
+        : `regression (mean squared error): the ${target} holds ${integral ? `integers up to ${max}, more than ${MAX_CLASSES} classes` : "values that are not class labels 0, 1, 2, ..."}`,
     };
   }
   throw new UsageError(`unknown dataset "${name}"; use one of ${DATASETS.join(", ")} or csv:<path>`);

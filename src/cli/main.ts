@@ -2,11 +2,12 @@
 /**
  * The `tensorgrad` command: `train`, `eval`, `predict` and `playground`. Node-only; the library itself never imports it.
  */
-import { TensorGradError } from "../errors.js";
 import { UsageError } from "./args.js";
+import { doctorCommand } from "./doctor.js";
+import { debugRequested, describeFailure } from "./errors.js";
 import { evalCommand, predictCommand } from "./inspect.js";
 import { playgroundCommand } from "./playground.js";
-import { TrainingStopped, trainCommand } from "./train.js";
+import { trainCommand } from "./train.js";
 
 const USAGE = `Usage: tensorgrad <command> [options]
 
@@ -15,6 +16,7 @@ Commands:
   eval        Evaluate a checkpoint on its dataset's test split
   predict     Show a checkpoint's predictions for some test examples or given inputs
   playground  Serve the browser playground on localhost (train networks and watch them learn)
+  doctor      Show the devices tensorgrad can use here (CPU backend, WebGPU adapter) or what to install
 
 Run "tensorgrad <command> --help" for a command's options.`;
 
@@ -39,20 +41,20 @@ export async function main(argv: readonly string[]): Promise<number> {
       case "playground":
         await playgroundCommand(rest);
         return 0;
+      case "doctor":
+        await doctorCommand(rest);
+        return 0;
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (e) {
+    if (debugRequested(argv) && e instanceof Error) console.error(e.stack);
+    const { message, status } = describeFailure(e);
     if (e instanceof UsageError) {
       console.error(
-        `tensorgrad: ${e.message}\n\n${command && command !== "help" && e.message.startsWith("unknown command") ? USAGE : `Run "tensorgrad ${command ?? ""} --help" for usage.`}`,
+        `tensorgrad: ${message}\n\n${command && command !== "help" && message.startsWith("unknown command") ? USAGE : `Run "tensorgrad ${command ?? ""} --help" for usage.`}`,
       );
-      return 2;
-    }
-    if (e instanceof TrainingStopped || e instanceof TensorGradError) {
-      console.error(`tensorgrad: ${e.message}`);
-      return 1;
-    }
-    throw e;
+    } else console.error(`tensorgrad: ${message}`);
+    return status;
   }
 }

@@ -1,6 +1,6 @@
 /** A plain text table with a header rule, columns padded to fit (numbers right-aligned). */
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? "").length)));
+  const widths = header.map((h, c) => rows.reduce((w, r) => Math.max(w, (r[c] ?? "").length), h.length));
   const isNum = (s: string) => /^[-+]?[\d.,]+(%|s)?$/.test(s);
   const line = (cells: readonly string[]) =>
     cells

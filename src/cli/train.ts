@@ -11,6 +11,7 @@ import { checkGradients } from "../utils/gradients.js";
 import { type FlagSpec, type FlagValues, helpText, parseFlags, UsageError } from "./args.js";
 import { sparkline, svgChart } from "./charts.js";
 import { DATASETS, type LoadedData, loadDataset, type Split } from "./datasets.js";
+import { CommandFailed } from "./errors.js";
 import { evaluate, lossFor, type Metrics } from "./evaluate.js";
 import { ACTIVATIONS, type Activation, buildModel, type ModelConfig, type Norm } from "./models.js";
 import { ProgressBar } from "./progress.js";
@@ -48,12 +49,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
 };
 
 /** Training cannot go on (NaN or Inf gradients...): the CLI prints the message and exits with status 1. */
-export class TrainingStopped extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "TrainingStopped";
-  }
-}
+export class TrainingStopped extends CommandFailed {}
 
 const str = (v: FlagValues[string]): string => String(v);
 const num = (v: FlagValues[string]): number => Number(v);
@@ -191,6 +187,7 @@ export async function trainCommand(argv: readonly string[]): Promise<void> {
   log(
     `tensorgrad train: ${cfg.model.kind.toUpperCase()} on ${cfg.dataset} (${fit.x.shape[0]} train, ${val.x.shape[0]} validation, ${data.test.x.shape[0]} test examples)`,
   );
+  if (data.note) log(`task: ${data.note}`);
   log(`${model.toString()}\n`);
   log(`optimizer ${cfg.optimizer} lr=${cfg.lr}, batch size ${cfg.batchSize}, ${cfg.epochs} epochs, seed ${cfg.seed}, output ${outDir}\n`);
   const started = performance.now();

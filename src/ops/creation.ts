@@ -3,6 +3,7 @@ import { type AnyTypedArray, assertDType, type DType, dtypeOfArray, typedArrayFo
 import { ValueError } from "../errors.js";
 import { checkShape, numel } from "../shape.js";
 import type { NestedArray, Tensor } from "../tensor/tensor.js";
+import { type TypedInput, typedInputDType, typedInputToArray } from "./typed_input.js";
 import { fromBuffer } from "./util.js";
 
 export interface CreationOptions {
@@ -13,7 +14,7 @@ export interface CreationOptions {
 }
 
 /** The data `tensor()` accepts: nested arrays of numbers or booleans, a typed array, or one value. */
-export type TensorData = NestedArray | AnyTypedArray | readonly NestedArray[];
+export type TensorData = NestedArray | TypedInput | readonly NestedArray[];
 
 /** Builds a tensor from a filled typed array, applying `requiresGrad`. */
 export function fromTyped(data: AnyTypedArray, shape: readonly number[], options: CreationOptions = {}): Tensor {
@@ -68,7 +69,8 @@ function allBoolean(data: NestedArray): boolean {
 
 /**
  * A tensor holding a copy of `data`. Numbers become `float32` unless `dtype` says otherwise (JS has no
- * separate integer literals), booleans become `bool`, and a typed array keeps its own dtype.
+ * separate integer literals), booleans become `bool`; a Float32Array or Float64Array keeps its dtype and every integer
+ * typed array (Uint8Array image bytes, BigInt64Array...) becomes int32, values outside int32 throwing.
  *
  * @example
  * tg.tensor([[1, 2], [3, 4]]);                   // float32, shape [2, 2]
@@ -77,13 +79,10 @@ function allBoolean(data: NestedArray): boolean {
  */
 export function tensor(data: TensorData, options: CreationOptions = {}): Tensor {
   if (ArrayBuffer.isView(data)) {
-    const typed = data as AnyTypedArray;
-    const dtype = options.dtype ?? dtypeOfArray(typed);
+    const typed = data as TypedInput;
+    const dtype = options.dtype ?? typedInputDType(typed);
     assertDType(dtype, "tensor");
-    const out = typedArrayFor(dtype, typed.length);
-    if (dtype === "bool") for (let i = 0; i < typed.length; i++) out[i] = typed[i] !== 0 ? 1 : 0;
-    else out.set(typed);
-    return fromTyped(out, [typed.length], options);
+    return fromTyped(typedInputToArray(typed, dtype), [typed.length], options);
   }
   const nested = data as NestedArray;
   const shape = inferShape(nested);

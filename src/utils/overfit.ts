@@ -157,7 +157,7 @@ export function overfitCheck(options: OverfitCheckOptions): OverfitCheckResult {
       );
     }
     if (nonFiniteAt < 0 && lr > 0) {
-      const peak = Math.max(...losses);
+      const peak = losses.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
       if (finalLoss > initialLoss || peak > 2 * initialLoss) {
         hints.push(
           `The loss went up (from ${fmtLoss(initialLoss)} to ${fmtLoss(finalLoss)}, peaking at ${fmtLoss(peak)}): the learning rate (${lr}) is ` +
