@@ -10,8 +10,18 @@
 
 export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from "./autograd/grad_mode.js";
 export * as autograd from "./autograd/index.js";
-export type { Backend, BackendBuffer, View } from "./backend/backend.js";
-export { getBackend, getNumThreads, listBackends, registerBackend, setBackend, setNumThreads } from "./backend/registry.js";
+export type { Backend, BackendBuffer, DeviceType, View } from "./backend/backend.js";
+export {
+  getBackend,
+  getDefaultDevice,
+  getNumThreads,
+  listBackends,
+  registerBackend,
+  setBackend,
+  setDefaultDevice,
+  setNumThreads,
+} from "./backend/registry.js";
+export type { ToOptions, ToTarget } from "./ops/device.js";
 export * as data from "./data/index.js";
 export { type AnyTypedArray, type DType, MAX_NUMEL, promoteTypes, resultType, type Scalar } from "./dtype.js";
 export * from "./errors.js";

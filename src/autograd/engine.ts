@@ -1,3 +1,4 @@
+import type { DeviceType } from "../backend/backend.js";
 import { AnomalyError, AutogradError } from "../errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { isAnomalyEnabled, isGradEnabled, setGradEnabled } from "./grad_mode.js";
@@ -72,7 +73,8 @@ function addInto(task: Task, slot: number, g: Tensor): Tensor {
 
 function checkFinite(node: Node, grads: readonly (Tensor | null | undefined)[]): void {
   grads.forEach((g, i) => {
-    if (g && !g.isfinite().all().item()) {
+    // A gradient on a device that is only read asynchronously is not checked (its values cannot be read here).
+    if (g && !g._backend.asyncOnly && !g.isfinite().all().item()) {
       throw new AnomalyError(
         `Function '${node.name}' returned nan or inf values in its ${i}th output.` +
           (node.forwardStack
@@ -196,7 +198,7 @@ export function runBackward(
 
 function zerosFor(node: Node, slot: number): Tensor {
   const meta = node.outputMeta[slot];
-  return zerosHook(meta.shape, meta.dtype);
+  return zerosHook(meta.shape, meta.dtype, meta.device);
 }
 
 function runTensorHooks(node: Node, grads: Tensor[]): void {
@@ -216,7 +218,7 @@ function runHooks(hooks: readonly GradHook[], grads: Tensor[], slot: number): vo
 }
 
 // Set by the tensor module to break the import cycle (the engine makes zeros without importing ops).
-let zerosHook: (shape: readonly number[], dtype: Tensor["dtype"]) => Tensor = () => {
+let zerosHook: (shape: readonly number[], dtype: Tensor["dtype"], device?: DeviceType) => Tensor = () => {
   throw new Error("autograd engine used before tensorgrad finished loading");
 };
 export function setZerosFactory(f: typeof zerosHook): void {

@@ -1,3 +1,4 @@
+import type { DeviceType } from "../backend/backend.js";
 import type { DType } from "../dtype.js";
 import { AutogradError } from "../errors.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -8,6 +9,8 @@ import { isAnomalyEnabled, isGradEnabled } from "./grad_mode.js";
 export interface TensorMeta {
   readonly shape: readonly number[];
   readonly dtype: DType;
+  /** Kept for the outputs of multi-output ops, whose missing gradients the engine fills with zeros on this device. */
+  readonly device?: DeviceType;
 }
 
 /** A graph edge: the node that produced an input, and which of its outputs the input was. */
@@ -181,7 +184,7 @@ export function record<T extends Tensor | Tensor[]>(
   const outs = Array.isArray(outputs) ? outputs : [outputs];
   for (let i = 0; i < outs.length; i++) {
     outs[i]._setGradFn(node, i);
-    node.outputMeta.push({ shape: outs[i].shape, dtype: outs[i].dtype });
+    node.outputMeta.push({ shape: outs[i].shape, dtype: outs[i].dtype, device: outs[i]._backend.device });
   }
   return outputs;
 }

@@ -109,7 +109,7 @@ export function orthogonal_(t: Tensor, gain = 1, generator?: Generator): Tensor 
   const cols = t.numel() / rows;
   const transposed = rows < cols;
   const [m, n] = transposed ? [cols, rows] : [rows, cols];
-  const a = Array.from(randn([m, n], { dtype: "float64", generator }).toArray());
+  const a = Array.from(randn([m, n], { dtype: "float64", generator, device: "cpu" }).toArray());
   // Gram–Schmidt on the columns gives the Q of a QR decomposition whose R has a positive diagonal, the
   // sign convention that makes Q uniformly (Haar) distributed.
   const q = new Float64Array(m * n);

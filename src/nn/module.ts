@@ -1,9 +1,11 @@
 import { noGrad } from "../autograd/grad_mode.js";
+import type { DeviceType } from "../backend/backend.js";
 import type { DType } from "../dtype.js";
 import { ShapeError, ValueError } from "../errors.js";
 import { zerosLike } from "../ops/creation.js";
 import { fmt } from "../shape.js";
 import { Tensor } from "../tensor/tensor.js";
+import { type ModuleToOptions, moduleTo, moduleToAsync, parseModuleTo } from "./module_to.js";
 import { Parameter } from "./parameter.js";
 
 /** A model's weights and buffers by dotted name, as `stateDict()` returns and `loadStateDict()` takes. */
@@ -172,20 +174,25 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return this;
   }
 
-  /** Casts every floating-point parameter and buffer to `dtype` (e.g. float64 for gradcheck). */
-  to(dtype: DType): this {
-    // One new Parameter per old one, so parameters shared between modules stay shared.
-    const converted = new Map<Parameter, Parameter>();
-    for (const mod of this.modules()) {
-      const fields = mod as unknown as Record<string, unknown>;
-      for (const [key, value] of Object.entries(mod)) {
-        if (value instanceof Parameter) {
-          const p = converted.get(value) ?? (value.dtype === dtype ? value : new Parameter(value.to(dtype), value.requiresGrad));
-          converted.set(value, p);
-          fields[key] = p;
-        } else if (value instanceof Tensor && mod._buffers.has(key) && value.dtype !== "int32") fields[key] = value.to(dtype);
-      }
-    }
+  /**
+   * Casts every floating-point parameter and buffer to `dtype` (e.g. float64 for gradcheck) and/or moves every parameter
+   * and buffer to `device`, as new Parameter objects (shared parameters stay shared; create optimizers after the move).
+   * The way back from a device that is only read asynchronously is `await module.toAsync("cpu")`.
+   *
+   * @example
+   * model.to("float64"); model.to("webgpu"); model.to({ device: "webgpu", dtype: "float32" });
+   */
+  to(dtype: DType): this;
+  to(device: DeviceType, dtype?: DType): this;
+  to(options: ModuleToOptions): this;
+  to(target: DType | DeviceType | ModuleToOptions, dtype?: DType): this {
+    moduleTo(this as unknown as AnyModule, parseModuleTo("Module.to", target, dtype));
+    return this;
+  }
+
+  /** `to`, resolved once every tensor has been read: also moves off a device that is only read asynchronously. */
+  async toAsync(target: DType | DeviceType | ModuleToOptions, dtype?: DType): Promise<this> {
+    await moduleToAsync(this as unknown as AnyModule, parseModuleTo("Module.toAsync", target, dtype));
     return this;
   }
 

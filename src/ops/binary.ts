@@ -35,9 +35,11 @@ function arithmeticType(op: string, a: TensorLike, b: TensorLike): DType {
   return dtype;
 }
 
-// Integer ops that PyTorch rejects for some values need a look at those values (only on integer paths).
-const anyBelowZero = (x: TensorLike): boolean => (x instanceof Tensor ? x.lt(0).any().item() === 1 : Number(x) < 0);
-const anyZero = (x: TensorLike): boolean => (x instanceof Tensor ? x.eq(0).any().item() === 1 : Number(x) === 0);
+// Integer ops that PyTorch rejects for some values need a look at those values (only on integer paths). A device that is
+// only read asynchronously is not checked (as PyTorch's CUDA does not check integer division by zero).
+const anyBelowZero = (x: TensorLike): boolean =>
+  x instanceof Tensor ? !x._backend.asyncOnly && x.lt(0).any().item() === 1 : Number(x) < 0;
+const anyZero = (x: TensorLike): boolean => (x instanceof Tensor ? !x._backend.asyncOnly && x.eq(0).any().item() === 1 : Number(x) === 0);
 
 /** Inputs that are tensors, for recording (scalars take no gradient). */
 const tensors = (a: TensorLike, b: TensorLike): (Tensor | null)[] => [a instanceof Tensor ? a : null, b instanceof Tensor ? b : null];
@@ -82,8 +84,10 @@ export function div(a: TensorLike, b: TensorLike, options: DivOptions = {}): Ten
   if (options.roundingMode) {
     const mode = options.roundingMode;
     if (!isFloating(dtype) && anyZero(b)) throw new ValueError("div: integer division by zero");
-    // Integer quotients are computed in float64, exact for all int32 values.
-    const q = kernel(mode === "floor" ? "floorDivide" : "div", a, b, isFloating(dtype) ? dtype : "float64")[0];
+    // Integer quotients are computed in float64, exact for all int32 values; a device that is only read asynchronously
+    // (WebGPU, which has no float64) computes them in float32, exact for magnitudes below 2^24.
+    const computeDType = isFloating(dtype) ? dtype : backendOf("div", a, b).asyncOnly ? "float32" : "float64";
+    const q = kernel(mode === "floor" ? "floorDivide" : "div", a, b, computeDType)[0];
     const rounded = mode === "floor" ? q : q.sign().mul(q.abs().floor());
     const out = rounded.to(dtype === "bool" ? "int32" : dtype).detach();
     // Like PyTorch, the result of a rounded division still requires grad, with a zero gradient.

@@ -1,4 +1,5 @@
-import { getBackend } from "../backend/registry.js";
+import type { Backend, DeviceType } from "../backend/backend.js";
+import { backendFor, getBackend } from "../backend/registry.js";
 import { type AnyTypedArray, assertDType, type DType, dtypeOfArray, typedArrayFor } from "../dtype.js";
 import { ValueError } from "../errors.js";
 import { checkShape, numel } from "../shape.js";
@@ -11,14 +12,24 @@ export interface CreationOptions {
   dtype?: DType;
   /** Make the new tensor a leaf that requires grad. */
   requiresGrad?: boolean;
+  /** Where the tensor lives; defaults to the default device (`setDefaultDevice`), and for the `*Like` forms to the input's. */
+  device?: DeviceType;
 }
 
 /** The data `tensor()` accepts: nested arrays of numbers or booleans, a typed array, or one value. */
 export type TensorData = NestedArray | TypedInput | readonly NestedArray[];
 
-/** Builds a tensor from a filled typed array, applying `requiresGrad`. */
-export function fromTyped(data: AnyTypedArray, shape: readonly number[], options: CreationOptions = {}): Tensor {
-  const backend = getBackend();
+/** The backend of `options.device` (checked), or the default device's. */
+export function backendOfOptions(options: CreationOptions, fn: string): Backend {
+  return options.device === undefined ? getBackend() : backendFor(options.device, fn);
+}
+
+/**
+ * Builds a tensor from a filled typed array (made on the host, then uploaded to `options.device`), applying
+ * `requiresGrad`.
+ */
+export function fromTyped(data: AnyTypedArray, shape: readonly number[], options: CreationOptions = {}, fn = "tensor"): Tensor {
+  const backend = backendOfOptions(options, fn);
   const t = fromBuffer(backend.fromArray(data), shape, dtypeOfArray(data), backend);
   if (options.requiresGrad) t.requiresGrad_(true);
   return t;
@@ -82,7 +93,7 @@ export function tensor(data: TensorData, options: CreationOptions = {}): Tensor 
     const typed = data as TypedInput;
     const dtype = options.dtype ?? typedInputDType(typed);
     assertDType(dtype, "tensor");
-    return fromTyped(typedInputToArray(typed, dtype), [typed.length], options);
+    return fromTyped(typedInputToArray(typed, dtype), [typed.length], options, "tensor");
   }
   const nested = data as NestedArray;
   const shape = inferShape(nested);
@@ -90,7 +101,7 @@ export function tensor(data: TensorData, options: CreationOptions = {}): Tensor 
   assertDType(dtype, "tensor");
   const out = typedArrayFor(dtype, numel(shape));
   flatten(nested, shape, out);
-  return fromTyped(out, shape, options);
+  return fromTyped(out, shape, options, "tensor");
 }
 
 /**
@@ -100,30 +111,35 @@ export function tensor(data: TensorData, options: CreationOptions = {}): Tensor 
  * tg.full([2, 3], 7); tg.full([2], true);
  */
 export function full(shape: readonly number[], value: number | boolean, options: CreationOptions = {}): Tensor {
-  const s = checkShape(shape, "full");
+  return filled(shape, value, options, "full");
+}
+
+function filled(shape: readonly number[], value: number | boolean, options: CreationOptions, fn: string): Tensor {
+  const s = checkShape(shape, fn);
   const dtype = options.dtype ?? (typeof value === "boolean" ? "bool" : "float32");
-  assertDType(dtype, "full");
+  assertDType(dtype, fn);
   const data = typedArrayFor(dtype, numel(s));
   data.fill(dtype === "bool" ? (Number(value) !== 0 ? 1 : 0) : Number(value));
-  return fromTyped(data, s, options);
+  return fromTyped(data, s, options, fn);
 }
 
 /** @example tg.zeros([2, 3]) */
 export function zeros(shape: readonly number[], options: CreationOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled(shape, 0, options, "zeros");
 }
 
 /** @example tg.ones([3], { dtype: "float64" }) */
 export function ones(shape: readonly number[], options: CreationOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled(shape, 1, options, "ones");
 }
 
 /** A tensor of `shape`; its memory is zero-filled (JS has no uninitialized typed arrays). */
 export function empty(shape: readonly number[], options: CreationOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled(shape, 0, options, "empty");
 }
 
-const likeOptions = (x: Tensor, options: CreationOptions): CreationOptions => ({ dtype: x.dtype, ...options });
+// The `*Like` forms default to the input's dtype and device, as in PyTorch.
+const likeOptions = (x: Tensor, options: CreationOptions): CreationOptions => ({ dtype: x.dtype, device: x._backend.device, ...options });
 
 export function zerosLike(x: Tensor, options: CreationOptions = {}): Tensor {
   return zeros(x.shape, likeOptions(x, options));
@@ -158,7 +174,7 @@ export function arange(a: number, b?: number, step = 1, options: CreationOptions
   const dtype = options.dtype ?? ([start, end, step].every(Number.isInteger) ? "int32" : "float32");
   const data = typedArrayFor(dtype, n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
-  return fromTyped(data, [n], options);
+  return fromTyped(data, [n], options, "arange");
 }
 
 /**
@@ -176,7 +192,7 @@ export function linspace(start: number, end: number, steps: number, options: Cre
   for (let i = 0; i < steps; i++) data[i] = i < half ? start + i * step : end - (steps - 1 - i) * step;
   // One step is just `start` (torch.linspace(0, 1, 1) is tensor([0.])).
   if (steps === 1) data[0] = start;
-  return fromTyped(data, [steps], options);
+  return fromTyped(data, [steps], options, "linspace");
 }
 
 /**
@@ -189,5 +205,5 @@ export function eye(n: number, m = n, options: CreationOptions = {}): Tensor {
   const s = checkShape([n, m], "eye");
   const data = typedArrayFor(options.dtype ?? "float32", n * m);
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
-  return fromTyped(data, s, options);
+  return fromTyped(data, s, options, "eye");
 }

@@ -30,7 +30,13 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   checkGatherShapes("gather", x, axis, index);
   const out = fromBuffer(x._backend.gather(x._view, axis, index._view), index.shape, x.dtype, x._backend);
   const shape = x.shape;
-  return record1("GatherBackward0", out, [x], (g, [index]) => [zeros(shape, { dtype: g.dtype }).scatterAdd(axis, index, g)], [index]);
+  return record1(
+    "GatherBackward0",
+    out,
+    [x],
+    (g, [index]) => [zeros(shape, { dtype: g.dtype, device: g._backend.device }).scatterAdd(axis, index, g)],
+    [index],
+  );
 }
 
 function scatterKernel(x: Tensor, dim: number, index: Tensor, src: Tensor, mode: "assign" | "add"): Tensor {
@@ -47,7 +53,7 @@ function scatterKernel(x: Tensor, dim: number, index: Tensor, src: Tensor, mode:
 
 /** A scalar (or 0-dim) source broadcast to the index's shape; a tensor source as it is (it may be larger than the index). */
 const srcFor = (x: Tensor, index: Tensor, src: TensorLike): Tensor => {
-  const s = asTensor(src, x.dtype);
+  const s = asTensor(src, x.dtype, x._backend);
   return s.ndim === 0 ? s.expand([...index.shape]) : s;
 };
 
@@ -72,7 +78,7 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: TensorLike):
 
 /** A copy of `x` with `src` added at `index` along `dim` (repeats add up). d/dsrc gathers the gradient. */
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
-  const s = asTensor(src, x.dtype);
+  const s = asTensor(src, x.dtype, x._backend);
   const out = scatterKernel(x, dim, index, s, "add");
   const axis = normalizeDim(dim, x.ndim, "scatterAdd");
   const srcShape = s.shape;
@@ -110,7 +116,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
  */
 export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
   requireBool(mask, "maskedFill");
-  const v = asTensor(value, x.dtype);
+  const v = asTensor(value, x.dtype, x._backend);
   if (v.ndim !== 0) throw new ShapeError(`maskedFill: value must be a number or a 0-dim tensor, got shape ${fmt(v.shape)}`);
   const out = where(mask, v, x);
   if (out.ndim !== x.ndim || out.shape.some((s, i) => s !== x.shape[i])) {

@@ -5,6 +5,7 @@ import { AutogradError, DTypeError, ValueError } from "../errors.js";
 import { fmt } from "../shape.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { arange } from "./creation.js";
+import { toDevice } from "./device.js";
 import type { IndexItem } from "./slicing.js";
 import { asTensor, sameShape } from "./util.js";
 import { viewScatter } from "./views.js";
@@ -79,7 +80,9 @@ export function addScaled_(x: Tensor, other: TensorLike, alpha: number): boolean
 /** `x.copy_(src)`: `src` broadcast to `x`'s shape and cast to its dtype (any cast is allowed, as in PyTorch). */
 export function copy_<T extends Tensor>(x: T, src: TensorLike): T {
   checkWritable(x, "copy_");
-  const s = asTensor(src, x.dtype, x._backend);
+  const cast = asTensor(src, x.dtype, x._backend);
+  // The one op that copies between devices, as PyTorch's copy_ does (a source only read asynchronously cannot).
+  const s = cast._backend.device === x._backend.device ? cast : toDevice(cast, x._backend.device, "copy_");
   if (s.ndim > x.ndim || s.shape.some((d, i) => d !== 1 && d !== x.shape[x.ndim - s.ndim + i])) {
     throw new ValueError(`copy_: source of shape ${fmt(s.shape)} cannot be broadcast to ${fmt(x.shape)}`);
   }
@@ -96,11 +99,11 @@ export function copy_<T extends Tensor>(x: T, src: TensorLike): T {
 export function setIndex<T extends Tensor>(x: T, index: readonly IndexItem[], value: TensorLike): T {
   if (index.some((i) => i instanceof Tensor)) {
     // A tensor index makes get() return a copy, so write through the flat positions it picks instead.
-    const positions = arange(x.numel()).reshape([...x.shape]);
+    const positions = arange(0, x.numel(), 1, { device: x._backend.device }).reshape([...x.shape]);
     const picked = positions.get(...index);
     const flat = picked.reshape([-1]);
     const put = (old: Tensor): Tensor => {
-      const src = asTensor(value, x.dtype).expand([...picked.shape]);
+      const src = asTensor(value, x.dtype, x._backend).expand([...picked.shape]);
       const written = old.reshape([-1]).scatter(0, flat, src.reshape([-1]));
       return written.reshape([...old.shape]);
     };
@@ -115,7 +118,7 @@ export function setIndex<T extends Tensor>(x: T, index: readonly IndexItem[], va
     x,
     "set",
     (old) => {
-      const v = asTensor(value, x.dtype).expand([...region(old).shape]);
+      const v = asTensor(value, x.dtype, x._backend).expand([...region(old).shape]);
       // Keep the old values outside the region, take `value` inside it.
       const mask = viewScatter(v.detach().mul(0).add(1), old.shape, region).ne(0);
       return old.maskedFill(mask, 0).add(viewScatter(v, old.shape, region));

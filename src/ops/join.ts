@@ -1,5 +1,5 @@
 import { record } from "../autograd/node.js";
-import { ShapeError, ValueError } from "../errors.js";
+import { DeviceError, ShapeError, ValueError } from "../errors.js";
 import { fmt, normalizeDim, normalizeDims } from "../shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { where } from "./binary.js";
@@ -197,9 +197,12 @@ export function triu(x: Tensor, diagonal = 0): Tensor {
 function triangle(x: Tensor, k: number, op: "tril" | "triu"): Tensor {
   if (x.ndim < 2) throw new ShapeError(`${op}: input tensor must have at least 2 dimensions, got shape ${fmt(x.shape)}`);
   const [rows, cols] = x.shape.slice(-2);
-  const offsetFromDiagonal = arange(cols).unsqueeze(0).sub(arange(rows).unsqueeze(1));
+  const device = { device: x._backend.device };
+  const offsetFromDiagonal = arange(0, cols, 1, device)
+    .unsqueeze(0)
+    .sub(arange(0, rows, 1, device).unsqueeze(1));
   const keep = op === "tril" ? offsetFromDiagonal.le(k) : offsetFromDiagonal.ge(k);
-  return where(keep, x, asTensor(0, x.dtype));
+  return where(keep, x, asTensor(0, x.dtype, x._backend));
 }
 
 /**
@@ -211,10 +214,25 @@ function triangle(x: Tensor, k: number, op: "tril" | "triu"): Tensor {
 export function oneHot(indices: Tensor, numClasses = -1): Tensor {
   if (indices.dtype !== "int32") throw new ValueError(`oneHot: expected int32 class indices, got ${indices.dtype}`);
   const n = indices.numel();
+  if (indices._backend.asyncOnly) {
+    // The values cannot be read here: the number of classes must be given, and the range is not checked.
+    if (numClasses === -1) {
+      throw new DeviceError(
+        `oneHot: numClasses must be given for indices on the ${indices.device} device (their max cannot be read synchronously)`,
+      );
+    }
+    return indices
+      .unsqueeze(-1)
+      .eq(arange(0, numClasses, 1, { device: indices._backend.device }))
+      .to("int32");
+  }
   const lo = n > 0 ? indices.amin().item() : 0;
   const hi = n > 0 ? indices.amax().item() : -1;
   const classes = numClasses === -1 ? hi + 1 : numClasses;
   if (lo < 0) throw new ValueError(`oneHot: class values must be non-negative, got ${lo}`);
   if (hi >= classes) throw new ValueError(`oneHot: class value ${hi} is out of range for ${classes} classes`);
-  return indices.unsqueeze(-1).eq(arange(classes)).to("int32");
+  return indices
+    .unsqueeze(-1)
+    .eq(arange(0, classes, 1, { device: indices._backend.device }))
+    .to("int32");
 }

@@ -132,11 +132,12 @@ function floatDType(options: RandomOptions, op: string): DType {
   return dtype;
 }
 
-function sample(shape: readonly number[], dtype: DType, draw: () => number, options: RandomOptions): Tensor {
-  const s = checkShape(shape, "random");
+// Samples are drawn on the host and uploaded, so a seed gives the same numbers on every device.
+function sample(shape: readonly number[], dtype: DType, draw: () => number, options: RandomOptions, fn: string): Tensor {
+  const s = checkShape(shape, fn);
   const data = typedArrayFor(dtype, numel(s));
   for (let i = 0; i < data.length; i++) data[i] = draw();
-  return fromTyped(data, s, options);
+  return fromTyped(data, s, options, fn);
 }
 
 /**
@@ -148,13 +149,13 @@ function sample(shape: readonly number[], dtype: DType, draw: () => number, opti
 export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
   const g = options.generator ?? defaultGenerator;
   const dtype = floatDType(options, "rand");
-  return sample(shape, dtype, dtype === "float32" ? () => g.random24() : () => g.random(), options);
+  return sample(shape, dtype, dtype === "float32" ? () => g.random24() : () => g.random(), options, "rand");
 }
 
 /** Standard normal samples. @example tg.randn([4]) */
 export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
   const g = options.generator ?? defaultGenerator;
-  return sample(shape, floatDType(options, "randn"), () => g.normal(), options);
+  return sample(shape, floatDType(options, "randn"), () => g.normal(), options, "randn");
 }
 
 /**
@@ -168,7 +169,7 @@ export function randint(low: number, high: number, shape: readonly number[], opt
     throw new ValueError(`randint: expected integers low < high, got low=${low}, high=${high}`);
   }
   const g = options.generator ?? defaultGenerator;
-  return sample(shape, options.dtype ?? "int32", () => low + Math.floor(g.random() * (high - low)), options);
+  return sample(shape, options.dtype ?? "int32", () => low + Math.floor(g.random() * (high - low)), options, "randint");
 }
 
 /** A random permutation of 0..n-1 (int32). @example tg.randperm(5) */
@@ -183,7 +184,7 @@ export function randperm(n: number, options: RandomOptions = {}): Tensor {
     data[i] = data[j];
     data[j] = t;
   }
-  return fromTyped(data, [n], options);
+  return fromTyped(data, [n], options, "randperm");
 }
 
 /**
@@ -198,11 +199,15 @@ export function normal(mean: number | Tensor, std: number | Tensor, shape?: read
     const shapes = [mean, std].filter((x): x is Tensor => typeof x !== "number").map((t) => t.shape);
     const outShape = shape ?? broadcastShapes("normal", ...shapes);
     if (typeof std === "number" && std < 0) throw new ValueError(`normal: std must be >= 0, got ${std}`);
-    if (typeof std !== "number" && std.numel() > 0 && std.amin().item() < 0) {
+    // A check of values on the host: skipped where the tensor is only read asynchronously (as PyTorch's CUDA does not check).
+    if (typeof std !== "number" && !std._backend.asyncOnly && std.numel() > 0 && std.amin().item() < 0) {
       throw new ValueError(`normal: expects all elements of std >= 0, got ${std.amin().item()}`);
     }
     const dtype = options.dtype ?? (typeof mean !== "number" ? mean.dtype : typeof std !== "number" ? std.dtype : "float32");
-    const z = randn(outShape, { ...options, dtype, requiresGrad: false });
+    // Tensor arguments decide the device when no option does (PyTorch samples on mean's device).
+    const like = typeof mean !== "number" ? mean : typeof std !== "number" ? std : null;
+    const device = options.device ?? like?._backend.device;
+    const z = randn(outShape, { ...options, dtype, device, requiresGrad: false });
     const out = z.mul(std).add(mean);
     if (options.requiresGrad) out.requiresGrad_(true);
     return out;
@@ -219,8 +224,10 @@ export function bernoulli(p: Tensor | number, shape?: readonly number[], options
   const g = options.generator ?? defaultGenerator;
   if (typeof p === "number") {
     if (!(p >= 0 && p <= 1)) throw new ValueError(`bernoulli: p must be in [0, 1], got ${p}`);
-    return sample(shape ?? [], options.dtype ?? "float32", () => (g.random() < p ? 1 : 0), options);
+    return sample(shape ?? [], options.dtype ?? "float32", () => (g.random() < p ? 1 : 0), options, "bernoulli");
   }
+  const opts: RandomOptions = { device: p._backend.device, ...options };
+  if (p._backend.asyncOnly) return bernoulliOnDevice(p, g, opts);
   const probs = p.toArray();
   let i = 0;
   return sample(
@@ -231,18 +238,45 @@ export function bernoulli(p: Tensor | number, shape?: readonly number[], options
       if (!(q >= 0 && q <= 1)) throw new ValueError(`bernoulli: probabilities must be in [0, 1], got ${q}`);
       return g.random() < q ? 1 : 0;
     },
-    options,
+    opts,
+    "bernoulli",
   );
+}
+
+/**
+ * `bernoulli` of probabilities that cannot be read on the host: the same uniform draws, compared on the device. Each
+ * draw u is rounded down to float32, which keeps `u < q` for every float32 q (the probabilities' range is not checked).
+ */
+function bernoulliOnDevice(p: Tensor, g: Generator, options: RandomOptions): Tensor {
+  if (p.dtype !== "float32") throw new DTypeError(`bernoulli: expected float32 probabilities on the ${p.device} device, got ${p.dtype}`);
+  const u = new Float32Array(p.numel());
+  for (let i = 0; i < u.length; i++) {
+    const v = g.random();
+    const f = Math.fround(v);
+    u[i] = f > v ? prevFloat32(f) : f;
+  }
+  const draws = fromTyped(u, p.shape, { device: options.device }, "bernoulli");
+  const out = draws.lt(p.detach()).to(options.dtype ?? p.dtype);
+  if (options.requiresGrad) out.requiresGrad_(true);
+  return out;
+}
+
+/** The float32 just below the positive float32 `f`. */
+function prevFloat32(f: number): number {
+  const bits = new Float32Array([f]);
+  const u = new Uint32Array(bits.buffer);
+  u[0] -= 1;
+  return bits[0];
 }
 
 /** Uniform samples in [0, 1) shaped like `x`. */
 export function randLike(x: Tensor, options: RandomOptions = {}): Tensor {
-  return rand(x.shape, { dtype: x.dtype, ...options });
+  return rand(x.shape, { dtype: x.dtype, device: x._backend.device, ...options });
 }
 
 /** Standard normal samples shaped like `x`. */
 export function randnLike(x: Tensor, options: RandomOptions = {}): Tensor {
-  return randn(x.shape, { dtype: x.dtype, ...options });
+  return randn(x.shape, { dtype: x.dtype, device: x._backend.device, ...options });
 }
 
 /** @internal U(from, to) samples shaped and typed like `x` (for `uniform_`). */
@@ -250,11 +284,17 @@ export function uniformLike(x: Tensor, from: number, to: number, generator?: Gen
   const g = generator ?? defaultGenerator;
   const dtype = isFloating(x.dtype) ? x.dtype : "float64";
   const draw = dtype === "float32" ? () => from + (to - from) * g.random24() : () => from + (to - from) * g.random();
-  return sample(x.shape, dtype, draw, {});
+  return sample(x.shape, dtype, draw, { device: x._backend.device }, "uniform_");
 }
 
 /** @internal N(mean, std²) samples shaped and typed like `x` (for `normal_`). */
 export function normalLike(x: Tensor, mean: number, std: number, generator?: Generator): Tensor {
   const g = generator ?? defaultGenerator;
-  return sample(x.shape, isFloating(x.dtype) ? x.dtype : "float64", () => mean + std * g.normal(), {});
+  return sample(
+    x.shape,
+    isFloating(x.dtype) ? x.dtype : "float64",
+    () => mean + std * g.normal(),
+    { device: x._backend.device },
+    "normal_",
+  );
 }

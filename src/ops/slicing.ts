@@ -118,9 +118,11 @@ export function getIndex(x: Tensor, items: readonly IndexItem[]): Tensor {
       case "tensor": {
         const t = p.tensor;
         if (t.dtype === "bool") throw new IndexError("index: boolean mask indexing is not supported; use where() or maskedFill()");
-        // Negative entries count from the end, as in PyTorch; anything outside [-size, size) is an IndexError.
+        // Negative entries count from the end, as in PyTorch; anything outside [-size, size) is an IndexError (checked on
+        // the host; a device read only asynchronously reports it at the next read).
         const size = out.shape[dim];
-        const bad = t.numel() > 0 ? [t.amin().item(), t.amax().item()].find((v) => v < -size || v >= size) : undefined;
+        const bad =
+          t.numel() > 0 && !t._backend.asyncOnly ? [t.amin().item(), t.amax().item()].find((v) => v < -size || v >= size) : undefined;
         if (bad !== undefined) throw new IndexError(`index: index ${bad} is out of bounds for dimension ${dim} with size ${size}`);
         const wrapped = t.dtype === "int32" ? t.add(size).where(t.lt(0), t) : t;
         // Entries are picked with a flat index, then that dim is given the index's shape.

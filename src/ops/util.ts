@@ -1,7 +1,7 @@
-import type { Backend, BackendBuffer, View } from "../backend/backend.js";
+import type { Backend, BackendBuffer, DeviceType, View } from "../backend/backend.js";
 import { getBackend } from "../backend/registry.js";
 import { type DType, isFloating, resultType, type Scalar } from "../dtype.js";
-import { DTypeError, ValueError } from "../errors.js";
+import { DeviceError, DTypeError, ValueError } from "../errors.js";
 import { fmt, shapesEqual } from "../shape.js";
 import { Storage } from "../tensor/storage.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
@@ -85,6 +85,7 @@ export function backendOf(op: string, ...xs: (TensorLike | null | undefined)[]):
   for (const x of xs) {
     if (!(x instanceof Tensor)) continue;
     if (b && b !== x._backend) {
+      if (b.device !== x._backend.device) throw mixedDevices(op, b.device, x._backend.device);
       if (b.memory === undefined || b.memory !== x._backend.memory) {
         throw new ValueError(`${op}: expected all tensors on the same backend, got ${b.name} and ${x._backend.name}`);
       }
@@ -94,6 +95,15 @@ export function backendOf(op: string, ...xs: (TensorLike | null | undefined)[]):
   }
   if (mixed && b && getBackend().memory === b.memory) return getBackend();
   return b ?? getBackend();
+}
+
+/** PyTorch's error for operands on two devices (nothing is copied between devices implicitly). */
+function mixedDevices(op: string, a: DeviceType, b: DeviceType): DeviceError {
+  const [first, second] = b !== "cpu" && a === "cpu" ? [b, a] : [a, b];
+  return new DeviceError(
+    `${op}: Expected all tensors to be on the same device, but found at least two devices, ${first} and ${second}; ` +
+      `move one with \`x.to("${first}")\` or \`await x.toAsync("${second}")\``,
+  );
 }
 
 export function requireFloat(x: Tensor, op: string): void {

@@ -1,8 +1,10 @@
 import { setZerosFactory } from "../autograd/engine.js";
+import type { DeviceType } from "../backend/backend.js";
 import type { DType } from "../dtype.js";
 import { ShapeError } from "../errors.js";
 import * as B from "../ops/binary.js";
 import * as C from "../ops/creation.js";
+import * as D from "../ops/device.js";
 import * as I from "../ops/indexing.js";
 import * as P from "../ops/inplace.js";
 import * as J from "../ops/join.js";
@@ -44,9 +46,45 @@ export class Tensor extends TensorCore {
 
   // ---- dtype ------------------------------------------------------------------------------------
 
-  /** A copy cast to `dtype`, or this tensor when it already has it. Differentiable between float dtypes. */
-  to(dtype: DType): Tensor {
-    return V.to(this, dtype);
+  /**
+   * A copy cast to `dtype` and/or moved to `device`, or this tensor when it has them already (PyTorch's `to(dtype)`,
+   * `to(device)`, `to(device, dtype)`, `to(other)`). Differentiable between float dtypes and across devices. A move off
+   * a device that is only read asynchronously (webgpu) throws a `DeviceError`: use `await x.toAsync("cpu")`.
+   *
+   * @example
+   * x.to("float64"); x.to("webgpu"); x.to({ device: "webgpu", dtype: "float32" }); x.to(other);
+   */
+  to(dtype: DType): Tensor;
+  to(device: DeviceType, dtype?: DType): Tensor;
+  to(other: Tensor): Tensor;
+  to(options: D.ToOptions): Tensor;
+  to(target: D.ToTarget, dtype?: DType): Tensor {
+    // A cast (the engine's, for gradients) takes the short way.
+    if (dtype === undefined && (target === "float32" || target === "float64" || target === "int32" || target === "bool")) {
+      return V.to(this, target);
+    }
+    return D.to(this, target, dtype);
+  }
+  /**
+   * `to` for any device, resolved once the values have been read: the way back from a device that is only read
+   * asynchronously.
+   *
+   * @example
+   * const host = await x.toAsync("cpu");
+   */
+  toAsync(device: DeviceType, dtype?: DType): Promise<Tensor>;
+  toAsync(other: Tensor): Promise<Tensor>;
+  toAsync(options: D.ToOptions): Promise<Tensor>;
+  toAsync(target: D.ToTarget, dtype?: DType): Promise<Tensor> {
+    return D.toAsync(this, target, dtype);
+  }
+  /** This tensor on the CPU (itself when it is there); `cpuAsync()` for a device that is only read asynchronously. */
+  cpu(): Tensor {
+    return D.toDevice(this, "cpu", "cpu");
+  }
+  /** @example const host = await x.cpuAsync(); */
+  cpuAsync(): Promise<Tensor> {
+    return D.toDeviceAsync(this, "cpu", "cpuAsync");
   }
   float(): Tensor {
     return this.to("float32");
@@ -223,11 +261,13 @@ export class Tensor extends TensorCore {
   argmin(dim?: number, keepdim = false): Tensor {
     return R.argmin(this, dim, keepdim);
   }
-  var(dim?: R.Dims, options?: R.VarOptions): Tensor {
-    return R.variance(this, dim, options);
+  /** Variance, as PyTorch's `var(dim, unbiased, keepdim)` or `var(dim, { correction, keepdim })`. */
+  var(...args: R.VarArgs): Tensor {
+    return R.variance(this, ...args);
   }
-  std(dim?: R.Dims, options?: R.VarOptions): Tensor {
-    return R.std(this, dim, options);
+  /** Standard deviation, with var's arguments. */
+  std(...args: R.VarArgs): Tensor {
+    return R.std(this, ...args);
   }
   logsumexp(dim: R.Dims, keepdim = false): Tensor {
     return R.logsumexp(this, dim, keepdim);
@@ -458,4 +498,4 @@ export class Tensor extends TensorCore {
   }
 }
 
-setZerosFactory((shape, dtype) => C.zeros([...shape], { dtype }));
+setZerosFactory((shape, dtype, device) => C.zeros([...shape], { dtype, device }));

@@ -1,11 +1,12 @@
 import { runBackward } from "../autograd/engine.js";
 import { isGradEnabled } from "../autograd/grad_mode.js";
 import { AccumulateGrad, type GradHook, type Node } from "../autograd/node.js";
-import type { Backend, View } from "../backend/backend.js";
+import type { Backend, DeviceType, View } from "../backend/backend.js";
 import { type AnyTypedArray, type DType, isFloating } from "../dtype.js";
 import { AutogradError, ShapeError, ValueError } from "../errors.js";
 import { formatTensor } from "../format.js";
 import * as C from "../ops/creation.js";
+import { asyncOnlyError } from "../ops/device.js";
 import * as V from "../ops/views.js";
 import { contiguousStrides, fmt, isContiguous, normalizeDim, numel } from "../shape.js";
 import type { Storage } from "./storage.js";
@@ -85,7 +86,7 @@ export class TensorCore {
   get dtype(): DType {
     return this.storage.dtype;
   }
-  get device(): string {
+  get device(): DeviceType {
     return this.storage.backend.device;
   }
   get ndim(): number {
@@ -233,19 +234,56 @@ export class TensorCore {
 
   // ---- reading values ---------------------------------------------------------------------------
 
-  /** The single value of a one-element tensor (bools read as 0 or 1). */
+  /**
+   * The single value of a one-element tensor (bools read as 0 or 1). On a device that is only read asynchronously
+   * (webgpu) this throws a `DeviceError`: use `await x.itemAsync()`.
+   */
   item(): number {
     const n = this.numel();
     if (n !== 1) throw new ValueError(`item(): a tensor with ${n} elements cannot be converted to a number`);
+    if (this._backend.asyncOnly) throw asyncOnlyError(this.self, "item()", "await x.itemAsync()");
     return this.toArray()[0];
   }
-  /** The elements in row-major order, as a new typed array of the tensor's dtype (Uint8Array for bool). */
+  /**
+   * The elements in row-major order, as a new typed array of the tensor's dtype (Uint8Array for bool). On a device
+   * that is only read asynchronously this throws a `DeviceError`: use `await x.toArrayAsync()`.
+   */
   toArray(): AnyTypedArray {
+    if (this._backend.asyncOnly) throw asyncOnlyError(this.self, "toArray()", "await x.toArrayAsync()");
     return this._backend.read(this._view);
   }
-  /** The values as nested arrays (a number for a 0-dim tensor). */
+  /** The values as nested arrays (a number for a 0-dim tensor); `await x.tolistAsync()` on an asynchronous device. */
   tolist(): NestedArray {
-    const flat = this.toArray();
+    if (this._backend.asyncOnly) throw asyncOnlyError(this.self, "tolist()", "await x.tolistAsync()");
+    return this.nested(this.toArray());
+  }
+  /**
+   * The elements as `toArray` gives them, once the device has computed them (at once on the CPU).
+   *
+   * @example
+   * const values = await y.toArrayAsync();
+   */
+  toArrayAsync(): Promise<AnyTypedArray> {
+    const b = this._backend;
+    if (b.readAsync) return b.readAsync(this._view);
+    // Read now (a later in-place write must not change the result); an error rejects the promise.
+    return new Promise((resolve) => resolve(b.read(this._view)));
+  }
+  /** @example const loss = await lossTensor.itemAsync(); */
+  async itemAsync(): Promise<number> {
+    const n = this.numel();
+    if (n !== 1) throw new ValueError(`itemAsync(): a tensor with ${n} elements cannot be converted to a number`);
+    return (await this.toArrayAsync())[0];
+  }
+  /** @example const rows = await x.tolistAsync(); */
+  async tolistAsync(): Promise<NestedArray> {
+    return this.nested(await this.toArrayAsync());
+  }
+  /** `toString()` of a tensor on any device, once its values have been read. */
+  async toStringAsync(): Promise<string> {
+    return formatTensor(this.self, await this.toArrayAsync());
+  }
+  private nested(flat: AnyTypedArray): NestedArray {
     const build = (dim: number, offset: number): NestedArray => {
       if (dim === this.ndim) return flat[offset];
       const inner = numel(this.shape.slice(dim + 1));
@@ -253,7 +291,11 @@ export class TensorCore {
     };
     return build(0, 0);
   }
+  /** The values as `print(x)` in PyTorch shows them; on a device read only asynchronously, a summary (see `toStringAsync`). */
   toString(): string {
+    if (this._backend.asyncOnly) {
+      return `tensor(<shape [${this.shape.join(", ")}], ${this.dtype}, device=${this.device}>; read the values with \`await x.toStringAsync()\`)`;
+    }
     return formatTensor(this.self);
   }
 }

@@ -3,7 +3,7 @@ import { bernoulli, type Generator } from "../../ops/random.js";
 import type { Tensor } from "../../tensor/tensor.js";
 
 function keepMask(shape: readonly number[], p: number, like: Tensor, generator?: Generator): Tensor {
-  return bernoulli(1 - p, shape, { dtype: like.dtype, generator });
+  return bernoulli(1 - p, shape, { dtype: like.dtype, device: like._backend.device, generator });
 }
 
 export function checkP(p: number, op: string): void {

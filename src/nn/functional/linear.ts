@@ -48,7 +48,7 @@ export function embedding(indices: Tensor, weight: Tensor, paddingIdx?: number |
   let w = weight;
   if (paddingIdx !== undefined && paddingIdx !== null) {
     const row = paddingIdx < 0 ? paddingIdx + weight.shape[0] : paddingIdx;
-    w = where(arange(weight.shape[0]).eq(row).unsqueeze(1), weight.detach(), weight);
+    w = where(arange(0, weight.shape[0], 1, { device: weight._backend.device }).eq(row).unsqueeze(1), weight.detach(), weight);
   }
   return w.indexSelect(0, indices.reshape([-1])).reshape([...indices.shape, weight.shape[1]]);
 }

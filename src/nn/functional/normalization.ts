@@ -13,8 +13,11 @@ export interface BatchNormOptions {
   bias?: Tensor | null;
   /** Normalize with the batch's statistics (and update the running ones); default false, as PyTorch. */
   training?: boolean;
-  /** Weight of the new batch in running = (1 − momentum)·running + momentum·batch; default 0.1. */
-  momentum?: number;
+  /**
+   * Weight of the new batch in running = (1 − momentum)·running + momentum·batch; default 0.1. A 0-dim tensor on the
+   * input's device also works (BatchNorm's cumulative average on a device that is only read asynchronously).
+   */
+  momentum?: number | Tensor;
   /** Added to the variance before the square root; default 1e-5. */
   eps?: number;
 }
@@ -77,8 +80,9 @@ function affineChannels(y: Tensor, weight: Tensor | null | undefined, bias: Tens
 }
 
 /** running ← (1 − momentum)·running + momentum·value, in place (call under noGrad). */
-function updateRunning(running: Tensor, value: Tensor, momentum: number): void {
-  running.copy_(running.mul(1 - momentum).add(value.reshape([...running.shape]).mul(momentum)));
+function updateRunning(running: Tensor, value: Tensor, momentum: number | Tensor): void {
+  const keep = typeof momentum === "number" ? 1 - momentum : momentum.neg().add(1);
+  running.copy_(running.mul(keep).add(value.reshape([...running.shape]).mul(momentum)));
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { DeviceType } from "../../backend/backend.js";
 import { ShapeError, ValueError } from "../../errors.js";
 import { fromTyped } from "../../ops/creation.js";
 import { fmt } from "../../shape.js";
@@ -52,14 +53,14 @@ export function avgPool2d(x: Tensor, kernel: Size2, options: Omit<Pool2dOptions,
 }
 
 /** The averaging matrix [out, size] of adaptive pooling: row i covers floor(i·size/out) .. ceil((i+1)·size/out). */
-function adaptiveMatrix(size: number, out: number, dtype: "float32" | "float64"): Tensor {
+function adaptiveMatrix(size: number, out: number, dtype: "float32" | "float64", device: DeviceType): Tensor {
   const data = dtype === "float64" ? new Float64Array(out * size) : new Float32Array(out * size);
   for (let i = 0; i < out; i++) {
     const start = Math.floor((i * size) / out);
     const end = Math.ceil(((i + 1) * size) / out);
     for (let j = start; j < end; j++) data[i * size + j] = 1 / (end - start);
   }
-  return fromTyped(data, [out, size]);
+  return fromTyped(data, [out, size], { device });
 }
 
 /**
@@ -74,7 +75,7 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: Size2): Tensor {
   if (x.dtype !== "float32" && x.dtype !== "float64") throw new ValueError(`adaptiveAvgPool2d: expected a float tensor, got ${x.dtype}`);
   const [oh, ow] = pair(outputSize, "adaptiveAvgPool2d outputSize");
   const [h, w] = x.shape.slice(-2);
-  const ph = adaptiveMatrix(h, oh, x.dtype);
-  const pw = adaptiveMatrix(w, ow, x.dtype);
+  const ph = adaptiveMatrix(h, oh, x.dtype, x._backend.device);
+  const pw = adaptiveMatrix(w, ow, x.dtype, x._backend.device);
   return ph.matmul(x).matmul(pw.mT);
 }

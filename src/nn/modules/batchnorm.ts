@@ -87,12 +87,14 @@ abstract class BatchNormBase extends NormBase {
 
   forward(x: Tensor): Tensor {
     this.checkInput(x);
-    let factor = this.momentum ?? 0;
+    let factor: number | Tensor = this.momentum ?? 0;
     if (this.training && this.trackRunningStats && this.numBatchesTracked) {
       const tracked = this.numBatchesTracked;
       noGrad(() => tracked.add_(1));
-      // momentum null: the running stats are the plain average of every batch seen so far.
-      factor = this.momentum === null ? 1 / tracked.item() : this.momentum;
+      // momentum null: the running stats are the plain average of every batch seen so far. A device read only
+      // asynchronously takes 1/n as a tensor op (in the running stats' dtype) instead of reading n.
+      if (this.momentum !== null) factor = this.momentum;
+      else factor = tracked._backend.asyncOnly ? tracked.to(this.runningMean?.dtype ?? x.dtype).reciprocal() : 1 / tracked.item();
     }
     // Without tracked statistics, eval mode has nothing else to normalize with than the batch.
     const useBatchStats = this.training || (this.runningMean === null && this.runningVar === null);

@@ -1,6 +1,6 @@
 import { noGrad } from "../../autograd/grad_mode.js";
 import { promoteTypes } from "../../dtype.js";
-import { ValueError } from "../../errors.js";
+import { DeviceError, ValueError } from "../../errors.js";
 import { tensor } from "../../ops/creation.js";
 import { stack } from "../../ops/join.js";
 import { Tensor } from "../../tensor/tensor.js";
@@ -38,13 +38,19 @@ export function clipGradNorm_(
   return noGrad(() => {
     const dtype = grads.map((g) => g.dtype).reduce(promoteTypes);
     const total = stack(grads.map((g) => g.norm(p).to(dtype))).norm(p);
+    if (options.errorIfNonfinite && total._backend.asyncOnly) {
+      throw new DeviceError(
+        `clipGradNorm_: errorIfNonfinite reads the norm, which the ${total.device} device cannot do synchronously; ` +
+          "leave it false and check `await norm.itemAsync()` instead",
+      );
+    }
     if (options.errorIfNonfinite && !Number.isFinite(total.item())) {
       throw new ValueError(
         `The total norm of order ${p} for gradients from \`parameters\` is non-finite, so it cannot be clipped. ` +
           "To disable this error and scale the gradients by the non-finite norm anyway, set `errorIfNonfinite: false`",
       );
     }
-    const coef = tensor(maxNorm, { dtype }).div(total.add(1e-6)).clamp(null, 1);
+    const coef = tensor(maxNorm, { dtype, device: total._backend.device }).div(total.add(1e-6)).clamp(null, 1);
     for (const g of grads) g.mul_(coef);
     return total;
   });
