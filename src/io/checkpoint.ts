@@ -10,6 +10,8 @@ import type { LoadResult, StateDict } from "../nn/module.js";
 import { defaultGenerator } from "../ops/random.js";
 import type { Optimizer, OptimizerStateDict, ParamState } from "../optim/optimizer.js";
 import { Tensor } from "../tensor/tensor.js";
+import { guardJson } from "./json_guard.js";
+import { checkOptimizerState } from "./optimizer_state_check.js";
 import { decodeSafetensors, encodeSafetensors } from "./safetensors.js";
 
 /** What a checkpoint needs from a model: `nn.Module` has both methods. */
@@ -64,6 +66,8 @@ const KEY_VERSION = "tensorgrad.checkpoint";
 const KEY_CONFIG = "tensorgrad.config";
 const KEY_OPTIMIZER = "tensorgrad.optimizer";
 const KEY_TRAINING = "tensorgrad.training_state";
+/** Checkpoint metadata (config, optimizer state, training state) nested deeper than this is refused before parsing. */
+const MAX_METADATA_DEPTH = 32;
 const TENSOR_TAG = "$tensor";
 const NUMBER_TAG = "$number";
 
@@ -152,6 +156,7 @@ export function checkpointToBytes(input: CheckpointInput): Uint8Array {
 
 function parseMeta(metadata: Record<string, string>, key: string, tensors: Record<string, Tensor>, used: Set<string>): unknown {
   if (!Object.hasOwn(metadata, key)) return undefined;
+  guardJson(metadata[key], { maxDepth: MAX_METADATA_DEPTH, maxKeys: 100_000, what: `checkpointFromBytes: the metadata "${key}"` });
   let parsed: unknown;
   try {
     parsed = JSON.parse(metadata[key]);
@@ -250,6 +255,7 @@ export function loadOptimizerState(optimizer: CheckpointOptimizer, checkpoint: C
   if (checkpoint.optimizerType !== null && checkpoint.optimizerType !== name) {
     throw new ValueError(`loadOptimizerState: the checkpoint holds ${checkpoint.optimizerType} state, which can't load into ${name}`);
   }
+  checkOptimizerState(optimizer, checkpoint.optimizerState, "loadOptimizerState");
   optimizer.loadStateDict(checkpoint.optimizerState);
 }
 

@@ -8,6 +8,7 @@ import type { AnyTypedArray, DType } from "../dtype.js";
 import { ValueError } from "../errors.js";
 import { fromTyped } from "../ops/creation.js";
 import { Tensor } from "../tensor/tensor.js";
+import { guardJson } from "./json_guard.js";
 
 /** The dtype names of the safetensors header that tensorgrad reads (the first four it also writes). */
 export type SafetensorsDType = "F32" | "F64" | "I32" | "BOOL" | "F16" | "BF16" | "I64" | "U64" | "I8" | "U8" | "I16" | "U16" | "U32";
@@ -64,6 +65,10 @@ const FROM_FILE: Record<SafetensorsDType, DType> = {
 
 /** The reference implementation refuses headers above 100 MB; so do we (a corrupt length must not allocate gigabytes). */
 const MAX_HEADER_SIZE = 100_000_000;
+/** The most tensors one file may name, checked before the header is parsed (a big language model has a few thousand). */
+export const MAX_SAFETENSORS_TENSORS = 100_000;
+/** The header is an object of objects holding arrays: anything nested deeper is refused before parsing. */
+const MAX_HEADER_DEPTH = 8;
 const METADATA_KEY = "__metadata__";
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -294,6 +299,12 @@ export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
   } catch {
     fail("the header is not valid UTF-8");
   }
+  guardJson(text, {
+    maxDepth: MAX_HEADER_DEPTH,
+    maxKeys: MAX_SAFETENSORS_TENSORS,
+    what: "decodeSafetensors: the header",
+    keyName: (depth) => (depth === 1 ? "tensor name" : "key"),
+  });
   let header: unknown;
   try {
     header = JSON.parse(text);
