@@ -8,9 +8,10 @@ import type { AnyTypedArray, DType } from "../dtype.js";
 import { ValueError } from "../errors.js";
 import { fromTyped } from "../ops/creation.js";
 import { Tensor } from "../tensor/tensor.js";
+import { floatToBFloat16Bits, floatToHalfBits } from "./half.js";
 import { guardJson } from "./json_guard.js";
 
-/** The dtype names of the safetensors header that tensorgrad reads (the first four it also writes). */
+/** The dtype names of the safetensors header that tensorgrad reads (it writes F32, F64, I32, BOOL, F16, BF16 and I64). */
 export type SafetensorsDType = "F32" | "F64" | "I32" | "BOOL" | "F16" | "BF16" | "I64" | "U64" | "I8" | "U8" | "I16" | "U16" | "U32";
 
 /** What `decodeSafetensors` returns. */
@@ -98,23 +99,74 @@ function bytesOf(data: AnyTypedArray): Uint8Array {
   return out;
 }
 
+/** How `encodeSafetensors` stores tensors; the default stores each in its own dtype. */
+export interface SafetensorsEncodeOptions {
+  /** Store float32/float64 tensors as float16 or bfloat16 (rounded to nearest even, as PyTorch's `.half()`). */
+  floatDType?: "float16" | "bfloat16";
+  /** Store int32 tensors as int64, PyTorch's integer type (BatchNorm's `num_batches_tracked`); default false. */
+  int64?: boolean;
+}
+
+function checkEncodeOptions(options: unknown): SafetensorsEncodeOptions {
+  const bad = (what: string): never => {
+    throw new ValueError(`encodeSafetensors: ${what}; the options are { floatDType?: "float16" | "bfloat16", int64?: boolean }`);
+  };
+  if (typeof options !== "object" || options === null) return bad(`options must be an object, got ${String(options)}`);
+  for (const [k, v] of Object.entries(options)) {
+    if (k === "floatDType") {
+      if (v !== undefined && v !== "float16" && v !== "bfloat16") bad(`floatDType ${JSON.stringify(v)} is not supported`);
+    } else if (k === "int64") {
+      if (v !== undefined && typeof v !== "boolean") bad(`int64 must be a boolean, got ${JSON.stringify(v)}`);
+    } else bad(`unknown option "${k}"`);
+  }
+  return options as SafetensorsEncodeOptions;
+}
+
+function fileDTypeOf(t: Tensor, options: SafetensorsEncodeOptions): SafetensorsDType {
+  if ((t.dtype === "float32" || t.dtype === "float64") && options.floatDType) return options.floatDType === "float16" ? "F16" : "BF16";
+  if (t.dtype === "int32" && options.int64) return "I64";
+  return TO_FILE[t.dtype];
+}
+
+/** The little-endian bytes of `t` stored as `dtype`. */
+function encodeData(t: Tensor, dtype: SafetensorsDType): Uint8Array {
+  const data = t.toArray();
+  if (dtype === TO_FILE[t.dtype]) return bytesOf(data);
+  const size = ELEMENT_SIZE[dtype];
+  const out = new Uint8Array(data.length * size);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < data.length; i++) {
+    if (dtype === "F16") view.setUint16(i * 2, floatToHalfBits(data[i]), true);
+    else if (dtype === "BF16") view.setUint16(i * 2, floatToBFloat16Bits(data[i]), true);
+    else view.setBigInt64(i * 8, BigInt(data[i]), true);
+  }
+  return out;
+}
+
 /**
  * Serializes named tensors to safetensors bytes, exactly as the reference implementation lays them out: tensors
  * ordered by descending dtype alignment then name, compact JSON with `__metadata__` first (its keys sorted), and the
- * header padded with spaces to a multiple of 8 bytes.
+ * header padded with spaces to a multiple of 8 bytes. `options` stores float tensors as float16/bfloat16 copies
+ * and int32 ones as int64.
  *
  * @example
  * const bytes = tg.io.encodeSafetensors({ weight: tg.randn([2, 3]) }, { format: "pt" });
  * // in Python: safetensors.torch.load(bytes)["weight"]
+ * const half = tg.io.encodeSafetensors(model.stateDict(), undefined, { floatDType: "float16" });
  */
-export function encodeSafetensors(tensors: Record<string, Tensor>, metadata?: Record<string, string>): Uint8Array {
+export function encodeSafetensors(
+  tensors: Record<string, Tensor>,
+  metadata?: Record<string, string>,
+  options: SafetensorsEncodeOptions = {},
+): Uint8Array {
+  const opts = checkEncodeOptions(options);
   const entries = Object.entries(tensors);
   for (const [name, t] of entries) {
     if (name === METADATA_KEY) throw new ValueError(`encodeSafetensors: "${METADATA_KEY}" is reserved and can't name a tensor`);
     if (!(t instanceof Tensor)) throw new ValueError(`encodeSafetensors: "${name}" is not a tensor`);
   }
   const prepared = entries
-    .map(([name, t]) => ({ name, t, dtype: TO_FILE[t.dtype] }))
+    .map(([name, t]) => ({ name, t, dtype: fileDTypeOf(t, opts) }))
     .sort((a, b) => DTYPE_ORDER.indexOf(b.dtype) - DTYPE_ORDER.indexOf(a.dtype) || compareCodePoints(a.name, b.name));
   const parts: string[] = [];
   if (metadata !== undefined) {
@@ -128,7 +180,7 @@ export function encodeSafetensors(tensors: Record<string, Tensor>, metadata?: Re
   const datas: Uint8Array[] = [];
   let offset = 0;
   for (const { name, t, dtype } of prepared) {
-    const data = bytesOf(t.toArray());
+    const data = encodeData(t, dtype);
     datas.push(data);
     parts.push(
       `${JSON.stringify(name)}:{"dtype":"${dtype}","shape":[${t.shape.join(",")}],"data_offsets":[${offset},${offset + data.byteLength}]}`,

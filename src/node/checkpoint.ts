@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ValueError } from "../errors.js";
 import { type Checkpoint, type CheckpointInput, checkpointFromBytes, checkpointToBytes } from "../io/checkpoint.js";
-import { type DecodedSafetensors, decodeSafetensors, encodeSafetensors } from "../io/safetensors.js";
+import { type DecodedSafetensors, decodeSafetensors, encodeSafetensors, type SafetensorsEncodeOptions } from "../io/safetensors.js";
 import type { Tensor } from "../tensor/tensor.js";
 
 let counter = 0;
@@ -97,13 +97,20 @@ export async function loadCheckpoint(file: string): Promise<Checkpoint> {
 }
 
 /**
- * Writes named tensors as a safetensors file (atomically), loadable by `safetensors.torch.load_file`.
+ * Writes named tensors as a safetensors file (atomically), loadable by `safetensors.torch.load_file`; `options`
+ * stores float16/bfloat16 copies of float weights, or int32 tensors as int64 (see `encodeSafetensors`).
  *
  * @example
  * await saveSafetensors("weights.safetensors", model.stateDict());
+ * await saveSafetensors("weights-f16.safetensors", model.stateDict(), undefined, { floatDType: "float16" });
  */
-export async function saveSafetensors(file: string, tensors: Record<string, Tensor>, metadata?: Record<string, string>): Promise<void> {
-  await writeFileAtomic(file, encodeSafetensors(tensors, metadata));
+export async function saveSafetensors(
+  file: string,
+  tensors: Record<string, Tensor>,
+  metadata?: Record<string, string>,
+  options?: SafetensorsEncodeOptions,
+): Promise<void> {
+  await writeFileAtomic(file, encodeSafetensors(tensors, metadata, options));
 }
 
 /**

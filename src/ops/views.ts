@@ -1,7 +1,7 @@
 import { noGrad } from "../autograd/grad_mode.js";
 import { record1 } from "../autograd/node.js";
-import { type DType, isFloating } from "../dtype.js";
-import { IndexError, ShapeError, ValueError } from "../errors.js";
+import { DTYPES, type DType, isFloating } from "../dtype.js";
+import { DTypeError, IndexError, ShapeError, ValueError } from "../errors.js";
 import { contiguousStrides, fmt, inferShape, normalizeDim, numel } from "../shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { fromBuffer, viewTensor } from "./util.js";
@@ -262,9 +262,19 @@ export function detach(x: Tensor): Tensor {
   return new Tensor(x.storage, x.shape, x.strides, x.offset, null);
 }
 
+// PyTorch's other dtypes get an error that says where they are supported (storage, when saving) instead of a crash.
+function assertComputeDType(dtype: unknown, op: string): void {
+  if (DTYPES.includes(dtype as DType)) return;
+  const storage = ["float16", "bfloat16", "half", "int64", "long"].includes(dtype as string)
+    ? "; float16, bfloat16 and int64 are storage types here: save float16/bfloat16 copies with saveSafetensors(file, tensors, metadata, { floatDType }) and int32 as int64 with { int64: true }"
+    : "";
+  throw new DTypeError(`${op}: dtype ${JSON.stringify(dtype)} is not supported; tensors compute in ${DTYPES.join(", ")}${storage}`);
+}
+
 /** A copy cast to `dtype` (or `x` when it already has it). Differentiable between float dtypes. */
 export function to(x: Tensor, dtype: DType): Tensor {
   if (dtype === x.dtype) return x;
+  assertComputeDType(dtype, "to");
   const out = fromBuffer(x._backend.alloc(dtype, x.numel()), x.shape, dtype, x._backend);
   out._backend.copy(out._view, x._view);
   if (!isFloating(dtype)) return out;
