@@ -190,7 +190,7 @@ describe("BatchNorm1d", () => {
       bn.namedBuffers().map(([n]) => n),
       ["runningMean", "runningVar", "numBatchesTracked"],
     );
-    assert.deepEqual(Object.keys(bn.stateDict()), ["weight", "bias", "runningMean", "runningVar", "numBatchesTracked"]);
+    assert.deepEqual(Object.keys(bn.stateDict()), ["weight", "bias", "running_mean", "running_var", "num_batches_tracked"]);
     assert.equal(bn.toString().split("\n")[0], "BatchNorm1d(3, eps=0.00001, momentum=0.1, affine=true, trackRunningStats=true)");
     const plain = new tg.nn.BatchNorm1d(3, { affine: false });
     assert.equal(plain.parameters().length, 0);

@@ -6,11 +6,12 @@
  * state...). Browser-safe: bytes in, bytes out; `tensorgrad/node` adds files.
  */
 import { ValueError } from "../errors.js";
-import type { LoadResult, StateDict } from "../nn/module.js";
+import { type LoadResult, Module, type StateDict } from "../nn/module.js";
 import { defaultGenerator } from "../ops/random.js";
 import type { Optimizer, OptimizerStateDict, ParamState } from "../optim/optimizer.js";
 import { Tensor } from "../tensor/tensor.js";
 import { guardJson } from "./json_guard.js";
+import { type ModuleSpec, parseModuleSpec, tryDescribeModule } from "./model_spec.js";
 import { checkOptimizerState } from "./optimizer_state_check.js";
 import { decodeSafetensors, encodeSafetensors } from "./safetensors.js";
 
@@ -43,6 +44,11 @@ export interface CheckpointInput {
   saveRngState?: boolean;
   /** Extra string metadata stored as is. */
   metadata?: Record<string, string>;
+  /**
+   * The model's architecture (`tg.io.describeModule`); by default recorded whenever the model is built from
+   * built-in layers, so `tg.nn.loadModel` can rebuild it. `null` records none.
+   */
+  architecture?: ModuleSpec | null;
 }
 
 /** A decoded checkpoint. */
@@ -57,6 +63,8 @@ export interface Checkpoint {
   config: unknown;
   /** The training state, or null. */
   trainingState: TrainingState | null;
+  /** The model's architecture, or null when the file records none. */
+  architecture: ModuleSpec | null;
   /** The file's raw string metadata. */
   metadata: Record<string, string>;
 }
@@ -66,6 +74,7 @@ const KEY_VERSION = "tensorgrad.checkpoint";
 const KEY_CONFIG = "tensorgrad.config";
 const KEY_OPTIMIZER = "tensorgrad.optimizer";
 const KEY_TRAINING = "tensorgrad.training_state";
+const KEY_ARCHITECTURE = "tensorgrad.architecture";
 /** Checkpoint metadata (config, optimizer state, training state) nested deeper than this is refused before parsing. */
 const MAX_METADATA_DEPTH = 32;
 const TENSOR_TAG = "$tensor";
@@ -134,6 +143,8 @@ export function checkpointToBytes(input: CheckpointInput): Uint8Array {
   const extra: Record<string, Tensor> = {};
   const metadata: Record<string, string> = { ...input.metadata, format: "pt", [KEY_VERSION]: VERSION };
   if (config !== undefined) metadata[KEY_CONFIG] = stringify(config, "config", extra);
+  const architecture = input.architecture === undefined && model instanceof Module ? tryDescribeModule(model) : input.architecture;
+  if (architecture) metadata[KEY_ARCHITECTURE] = JSON.stringify(architecture);
   if (optimizer) {
     const sd = optimizer.stateDict();
     metadata[KEY_OPTIMIZER] = stringify(
@@ -213,6 +224,7 @@ export function checkpointFromBytes(bytes: Uint8Array): Checkpoint {
   const training = parseMeta(metadata, KEY_TRAINING, tensors, used);
   if (training !== undefined && !isRecord(training)) throw new ValueError("checkpointFromBytes: the training state is not an object");
   const opt = optimizer === undefined ? null : checkOptimizer(optimizer);
+  const architecture = parseMeta(metadata, KEY_ARCHITECTURE, {}, used);
   const modelState: StateDict = Object.fromEntries(Object.entries(tensors).filter(([name]) => !used.has(name)));
   return {
     modelState,
@@ -220,6 +232,7 @@ export function checkpointFromBytes(bytes: Uint8Array): Checkpoint {
     optimizerType: opt?.type ?? null,
     config: config ?? null,
     trainingState: (training as TrainingState | undefined) ?? null,
+    architecture: architecture === undefined ? null : parseModuleSpec(architecture),
     metadata,
   };
 }

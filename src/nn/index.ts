@@ -2,9 +2,11 @@
  * tensorgrad/nn (also `tg.nn`): modules, layers, activations, losses and initialization, shaped like
  * torch.nn. The math lives in `nn.functional`; modules hold parameters and call it.
  */
+
+export { loadModel, saveModelBytes } from "../io/model_file.js";
 export * as functional from "./functional/index.js";
 export * as init from "./init.js";
-export { type AnyModule, type LoadResult, Module, type StateDict } from "./module.js";
+export { type AnyModule, type LoadResult, Module, type StateDict, stateDictKey } from "./module.js";
 export * from "./modules/activation.js";
 export * from "./modules/batchnorm.js";
 export * from "./modules/container.js";

@@ -204,15 +204,25 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return this.to("float32");
   }
 
-  /** The parameters and persistent buffers by dotted name; the tensors share memory with the module. */
+  /**
+   * The parameters and persistent buffers under PyTorch's state-dict keys: the dotted module path, then the field's
+   * name in PyTorch's snake_case (`bn.running_mean`, `rnn.weight_ih_l0`); the tensors share memory with the module.
+   */
   stateDict(): StateDict {
     const out: StateDict = {};
     for (const [modName, mod] of this.namedModules()) {
-      const fields = mod as unknown as Record<string, unknown>;
-      for (const [key, value] of Object.entries(mod)) {
-        const persistentBuffer = mod._buffers.get(key)?.persistent === true;
+    for (const { key, tensor } of this.stateEntries()) out[key] = tensor.detach();
+    return out;
+  }
+
+  /** @internal Each parameter and persistent buffer: its key, the camelCase key of files written before, the tensor. */
+  stateEntries(): { key: string; legacyKey: string; tensor: Tensor }[] {
+    const out: { key: string; legacyKey: string; tensor: Tensor }[] = [];
+      const prefix = modName ? `${modName}.` : "";
+      for (const [field, value] of Object.entries(mod)) {
+        const persistentBuffer = mod._buffers.get(field)?.persistent === true;
         if (value instanceof Parameter || (value instanceof Tensor && persistentBuffer)) {
-          out[modName ? `${modName}.${key}` : key] = (fields[key] as Tensor).detach();
+          out.push({ key: prefix + stateDictKey(field), legacyKey: prefix + field, tensor: value });
         }
       }
     }
@@ -221,26 +231,49 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   /**
    * Copies values from a state dict into this module's parameters and buffers. With `strict` (default),
-   * missing or unexpected keys throw, naming them all; a shape mismatch always throws.
+   * missing or unexpected keys throw, naming them all; a shape mismatch always throws. Keys as this project
+   * wrote them before they followed PyTorch (`bn.runningMean`) load too. A missing key that differs from an
+   * unexpected one only in spelling (case, underscores) throws even with `strict: false`, naming both.
    */
   loadStateDict(state: StateDict, options: { strict?: boolean } = {}): LoadResult {
     const strict = options.strict ?? true;
-    const own = this.stateDict();
-    const missingKeys = Object.keys(own).filter((k) => !(k in state));
-    const unexpectedKeys = Object.keys(state).filter((k) => !(k in own));
-    const mismatched = Object.keys(own)
-      .filter((k) => k in state && (state[k].ndim !== own[k].ndim || state[k].shape.some((s, i) => s !== own[k].shape[i])))
-      .map((k) => `${k}: checkpoint has shape ${fmt(state[k].shape)}, model has ${fmt(own[k].shape)}`);
+    checkLoadOptions(options);
+    const name = this.constructor.name;
+    const entries = this.stateEntries();
+    const sources = new Map<string, string>(); // own key → the key it loads from
+    for (const { key, legacyKey } of entries) {
+      if (Object.hasOwn(state, key)) sources.set(key, key);
+      else if (Object.hasOwn(state, legacyKey)) sources.set(key, legacyKey);
+    }
+    const used = new Set(sources.values());
+    const missingKeys = entries.filter((e) => !sources.has(e.key)).map((e) => e.key);
+    const unexpectedKeys = Object.keys(state).filter((k) => !used.has(k));
+    const respelled = missingKeys.flatMap((m) =>
+      unexpectedKeys.filter((u) => spelling(u) === spelling(m)).map((u) => `"${u}" (did you mean "${m}"?)`),
+    );
+    if (respelled.length) {
+      throw new ValueError(
+        `loadStateDict for ${name}: the state dict has ${respelled.join(", ")}; keys that differ only in spelling are never skipped, rename them`,
+      );
+    }
+    const mismatched = entries
+      .filter((e) => sources.has(e.key))
+      .map((e) => ({ e, t: state[sources.get(e.key) as string] }))
+      .filter(({ e, t }) => t.ndim !== e.tensor.ndim || t.shape.some((s, i) => s !== e.tensor.shape[i]))
+      .map(({ e, t }) => `${e.key}: checkpoint has shape ${fmt(t.shape)}, model has ${fmt(e.tensor.shape)}`);
     const problems: string[] = [];
     if (strict && missingKeys.length) problems.push(`missing keys: ${missingKeys.join(", ")}`);
     if (strict && unexpectedKeys.length) problems.push(`unexpected keys: ${unexpectedKeys.join(", ")}`);
     if (mismatched.length) problems.push(`size mismatch: ${mismatched.join("; ")}`);
     if (problems.length) {
       const Err = mismatched.length ? ShapeError : ValueError;
-      throw new Err(`loadStateDict for ${this.constructor.name}: ${problems.join(". ")}`);
+      throw new Err(`loadStateDict for ${name}: ${problems.join(". ")}`);
     }
     noGrad(() => {
-      for (const [k, t] of Object.entries(own)) if (k in state) t.copy_(state[k]);
+      for (const { key, tensor } of entries) {
+        const source = sources.get(key);
+        if (source !== undefined) tensor.detach().copy_(state[source]);
+      }
     });
     return { missingKeys, unexpectedKeys };
   }
@@ -275,6 +308,31 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 }
 
 /** Throws a ShapeError naming the layer and both shapes (`Linear(in=784, out=256) got input of shape [...]`). */
+/**
+ * PyTorch's spelling of a parameter or buffer field in state-dict keys: camelCase becomes snake_case
+ * (`runningMean` → `running_mean`, `weightIhL0` → `weight_ih_l0`); `weight` and `bias` stay as they are.
+ *
+ * @example
+ * tg.nn.stateDictKey("numBatchesTracked"); // "num_batches_tracked"
+ */
+export function stateDictKey(field: string): string {
+  return field.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+}
+
+/** Keys compared for "did you mean": case and underscores ignored. */
+function spelling(key: string): string {
+  return key.toLowerCase().replaceAll("_", "");
+}
+
+function checkLoadOptions(options: unknown): void {
+  if (typeof options !== "object" || options === null)
+    throw new ValueError(`loadStateDict: options must be an object, got ${String(options)}`);
+  for (const [k, v] of Object.entries(options)) {
+    if (k !== "strict") throw new ValueError(`loadStateDict: unknown option "${k}"; the options are { strict }`);
+    if (v !== undefined && typeof v !== "boolean") throw new ValueError(`loadStateDict: strict must be a boolean, got ${String(v)}`);
+  }
+}
+
 export function badInput(layer: string, expected: string, shape: readonly number[]): never {
   throw new ShapeError(`${layer} got input of shape ${fmt(shape)}; expected ${expected}`);
 }

@@ -1,0 +1,51 @@
+"""Writes test/fixtures/pytorch_models.safetensors: three small PyTorch models' state dicts (strict PyTorch keys),
+an input and PyTorch's output for each, so the tests can check without Python that tensorgrad loads PyTorch's
+weights with strict=True and gives PyTorch's numbers. Run: /usr/bin/python3 scripts/pytorch/make_fixture.py
+"""
+import json
+import os
+import sys
+
+import torch
+from torch import nn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from safetensors_io import save_file  # noqa: E402
+
+
+def models():
+    torch.manual_seed(0)
+    mlp = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+    cnn = nn.Sequential(
+        nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(36, 5)
+    )
+    emb = nn.Sequential(nn.Embedding(10, 6), nn.LayerNorm(6), nn.Linear(6, 2))
+    cnn.train()
+    with torch.no_grad():
+        for _ in range(3):  # running statistics away from their defaults
+            cnn(torch.randn(8, 1, 6, 6) * 2 + 0.5)
+    return {
+        "mlp": (mlp, torch.randn(3, 4)),
+        "cnn": (cnn, torch.randn(2, 1, 6, 6)),
+        "emb": (emb, torch.tensor([[1, 2, 3], [4, 5, 9]])),
+    }
+
+
+def main():
+    out = {}
+    for name, (model, x) in models().items():
+        model.eval()
+        with torch.no_grad():
+            y = model(x)
+        for k, v in model.state_dict().items():
+            out[f"{name}.{k}"] = v
+        out[f"{name}:input"] = x
+        out[f"{name}:output"] = y
+    here = os.path.dirname(os.path.abspath(__file__))
+    path = os.path.join(here, "..", "..", "test", "fixtures", "pytorch_models.safetensors")
+    save_file(out, path, {"torch": torch.__version__})
+    print(f"wrote {os.path.normpath(path)} ({len(out)} tensors, torch {torch.__version__})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,212 @@
+/**
+ * A model's architecture as data: a tree of `{ type, args, options, children }` naming built-in `tg.nn` classes and
+ * their constructor arguments, so a checkpoint can rebuild its model (`tg.io.buildModule`) and other tools (the
+ * PyTorch code generator, the ONNX exporter) can read the layers without running them. Browser-safe.
+ */
+import { ValueError } from "../errors.js";
+import type { AnyModule } from "../nn/module.js";
+import * as A from "../nn/modules/activation.js";
+import { BatchNorm1d, BatchNorm2d } from "../nn/modules/batchnorm.js";
+import { Sequential } from "../nn/modules/container.js";
+import { Conv1d, Conv2d } from "../nn/modules/conv.js";
+import { Dropout, Dropout1d, Dropout2d } from "../nn/modules/dropout.js";
+import { Embedding } from "../nn/modules/embedding.js";
+import { Flatten, Unflatten } from "../nn/modules/flatten.js";
+import { Identity, Linear } from "../nn/modules/linear.js";
+import { GroupNorm, LayerNorm } from "../nn/modules/normalization.js";
+import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from "../nn/modules/pooling.js";
+
+/** A constructor argument: what JSON holds. */
+export type SpecValue = number | string | boolean | null | SpecValue[] | { [key: string]: SpecValue };
+
+/** One module: its `tg.nn` class name, positional constructor arguments, options object, and (Sequential) children. */
+export interface ModuleSpec {
+  type: string;
+  args: SpecValue[];
+  options: Record<string, SpecValue>;
+  children?: ModuleSpec[];
+}
+
+type Ctor = { readonly prototype: object };
+type Described = { args: SpecValue[]; options?: Record<string, SpecValue> };
+
+interface Entry<M> {
+  cls: Ctor;
+  describe(m: M): Described;
+}
+
+const size = (s: number | readonly number[]): SpecValue => (typeof s === "number" ? s : [...s]);
+const plain = (o: object): Record<string, SpecValue> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Record<string, SpecValue>;
+const none = <M>(cls: Ctor): Entry<M> => ({ cls, describe: () => ({ args: [] }) });
+
+const batchNorm = (cls: Ctor): Entry<BatchNorm1d> => ({
+  cls,
+  describe: (m) => ({
+    args: [m.numFeatures],
+    options: { eps: m.eps, momentum: m.momentum, affine: m.affine, trackRunningStats: m.trackRunningStats },
+  }),
+});
+
+// Every class a spec may name. The key is the class's name; an instance must be of exactly that class.
+const ENTRIES = {
+  Sequential: none(Sequential),
+  Identity: none(Identity),
+  Flatten: { cls: Flatten, describe: (m: Flatten) => ({ args: [m.startDim, m.endDim] }) },
+  Unflatten: { cls: Unflatten, describe: (m: Unflatten) => ({ args: [m.dim, [...m.sizes]] }) },
+  Linear: { cls: Linear, describe: (m: Linear) => ({ args: [m.inFeatures, m.outFeatures], options: { bias: m.bias !== null } }) },
+  Conv1d: {
+    cls: Conv1d,
+    describe: (m: Conv1d) => ({
+      args: [m.inChannels, m.outChannels, m.kernelSize],
+      options: { ...plain(m.options), bias: m.bias !== null },
+    }),
+  },
+  Conv2d: {
+    cls: Conv2d,
+    describe: (m: Conv2d) => ({
+      args: [m.inChannels, m.outChannels, size(m.kernelSize)],
+      options: { ...plain(m.options), bias: m.bias !== null },
+    }),
+  },
+  BatchNorm1d: batchNorm(BatchNorm1d),
+  BatchNorm2d: batchNorm(BatchNorm2d),
+  LayerNorm: {
+    cls: LayerNorm,
+    describe: (m: LayerNorm) => ({
+      args: [[...m.normalizedShape]],
+      options: plain({ eps: m.eps, elementwiseAffine: m.elementwiseAffine, bias: m.elementwiseAffine ? m.bias !== null : undefined }),
+    }),
+  },
+  GroupNorm: {
+    cls: GroupNorm,
+    describe: (m: GroupNorm) => ({ args: [m.numGroups, m.numChannels], options: { eps: m.eps, affine: m.affine } }),
+  },
+  Embedding: {
+    cls: Embedding,
+    describe: (m: Embedding) => ({
+      args: [m.numEmbeddings, m.embeddingDim],
+      options: plain({ paddingIdx: m.paddingIdx ?? undefined }),
+    }),
+  },
+  Dropout: { cls: Dropout, describe: (m: Dropout) => ({ args: [m.p] }) },
+  Dropout1d: { cls: Dropout1d, describe: (m: Dropout1d) => ({ args: [m.p] }) },
+  Dropout2d: { cls: Dropout2d, describe: (m: Dropout2d) => ({ args: [m.p] }) },
+  MaxPool2d: { cls: MaxPool2d, describe: (m: MaxPool2d) => ({ args: [size(m.kernelSize)], options: plain(m.options) }) },
+  AvgPool2d: { cls: AvgPool2d, describe: (m: AvgPool2d) => ({ args: [size(m.kernelSize)], options: plain(m.options) }) },
+  AdaptiveAvgPool2d: { cls: AdaptiveAvgPool2d, describe: (m: AdaptiveAvgPool2d) => ({ args: [size(m.outputSize)] }) },
+  ReLU: none(A.ReLU),
+  Sigmoid: none(A.Sigmoid),
+  Tanh: none(A.Tanh),
+  SiLU: none(A.SiLU),
+  Mish: none(A.Mish),
+  LeakyReLU: { cls: A.LeakyReLU, describe: (m: A.LeakyReLU) => ({ args: [m.negativeSlope] }) },
+  PReLU: { cls: A.PReLU, describe: (m: A.PReLU) => ({ args: [m.numParameters] }) },
+  ELU: { cls: A.ELU, describe: (m: A.ELU) => ({ args: [m.alpha] }) },
+  GELU: { cls: A.GELU, describe: (m: A.GELU) => ({ args: [m.approximate] }) },
+  Softplus: { cls: A.Softplus, describe: (m: A.Softplus) => ({ args: [m.beta, m.threshold] }) },
+  Hardtanh: { cls: A.Hardtanh, describe: (m: A.Hardtanh) => ({ args: [m.minVal, m.maxVal] }) },
+  Softmax: { cls: A.Softmax, describe: (m: A.Softmax) => ({ args: [m.dim] }) },
+  LogSoftmax: { cls: A.LogSoftmax, describe: (m: A.LogSoftmax) => ({ args: [m.dim] }) },
+} satisfies Record<string, Entry<never>>;
+
+/** The class names a spec may use. */
+export type SpecType = keyof typeof ENTRIES;
+
+/** The `tg.nn` classes `describeModule` and `buildModule` know, in the order above. */
+export const SPEC_TYPES = Object.keys(ENTRIES) as SpecType[];
+
+function entryOf(type: string): Entry<AnyModule> | undefined {
+  return Object.hasOwn(ENTRIES, type) ? (ENTRIES[type as SpecType] as unknown as Entry<AnyModule>) : undefined;
+}
+
+/**
+ * The architecture of `model` as data. Throws a `ValueError` naming the first module that is not one of the built-in
+ * classes (a custom `forward` can't be written down as data: save its weights and rebuild it in code).
+ *
+ * @example
+ * tg.io.describeModule(new tg.nn.Sequential(new tg.nn.Linear(2, 3), new tg.nn.ReLU()));
+ * // { type: "Sequential", args: [], options: {}, children: [{ type: "Linear", args: [2, 3], options: { bias: true } }, ...] }
+ */
+export function describeModule(model: AnyModule, path = "model"): ModuleSpec {
+  const type = model.constructor.name;
+  const entry = entryOf(type);
+  if (!entry || Object.getPrototypeOf(model) !== entry.cls.prototype) {
+    throw new ValueError(
+      `describeModule: ${path} is a ${type}, which is not a built-in layer; architectures can be saved for models built from ${SPEC_TYPES.join(", ")}`,
+    );
+  }
+  const { args, options = {} } = entry.describe(model as never);
+  const spec: ModuleSpec = { type, args, options };
+  if (type === "Sequential") spec.children = model.namedChildren().map(([name, child]) => describeModule(child, `${path}.${name}`));
+  return spec;
+}
+
+/** The spec of `model`, or null when it holds a module `describeModule` does not know. */
+export function tryDescribeModule(model: AnyModule): ModuleSpec | null {
+  try {
+    return describeModule(model);
+  } catch (e) {
+    if (e instanceof ValueError) return null;
+    throw e;
+  }
+}
+
+const MAX_MODULES = 10_000;
+const MAX_DEPTH = 64;
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+function isSpecValue(x: unknown, depth = 0): x is SpecValue {
+  if (depth > 8) return false;
+  if (x === null || typeof x === "string" || typeof x === "boolean") return true;
+  if (typeof x === "number") return Number.isFinite(x);
+  if (Array.isArray(x)) return x.length <= 64 && x.every((v) => isSpecValue(v, depth + 1));
+  return isRecord(x) && Object.values(x).every((v) => isSpecValue(v, depth + 1));
+}
+
+/**
+ * Checks that `value` (parsed from a file: untrusted) is a module spec, field by field; throws a `ValueError`
+ * naming the path and the problem.
+ */
+export function parseModuleSpec(value: unknown, path = "model", count = { n: 0 }, depth = 0): ModuleSpec {
+  const bad = (what: string): never => {
+    throw new ValueError(`the architecture's ${path} ${what}`);
+  };
+  if (++count.n > MAX_MODULES) bad(`is past the limit of ${MAX_MODULES} modules`);
+  if (depth > MAX_DEPTH) bad(`is nested deeper than ${MAX_DEPTH} levels`);
+  if (!isRecord(value)) return bad("is not an object");
+  const { type, args = [], options = {}, children } = value;
+  if (typeof type !== "string") return bad("has no string type");
+  if (!entryOf(type)) bad(`has type ${JSON.stringify(type)}, which is not one of ${SPEC_TYPES.join(", ")}`);
+  if (!Array.isArray(args) || !args.every((a) => isSpecValue(a)))
+    bad("has args that are not an array of numbers, strings, booleans and arrays");
+  if (!isRecord(options) || !isSpecValue(options)) bad("has options that are not an object of plain values");
+  for (const k of Object.keys(value)) if (!["type", "args", "options", "children"].includes(k)) bad(`has an unknown field "${k}"`);
+  const spec: ModuleSpec = { type, args: args as SpecValue[], options: options as Record<string, SpecValue> };
+  if (type === "Sequential") {
+    if (!Array.isArray(children)) return bad("is a Sequential without a children array");
+    spec.children = children.map((c, i) => parseModuleSpec(c, `${path}.${i}`, count, depth + 1));
+  } else if (children !== undefined) bad(`is a ${type}, which has no children`);
+  return spec;
+}
+
+/**
+ * Builds the module a spec describes (with fresh weights: load a state dict into it). The constructors check the
+ * arguments as they check a user's.
+ *
+ * @example
+ * const model = tg.io.buildModule(tg.io.describeModule(original));
+ * model.loadStateDict(original.stateDict());
+ */
+export function buildModule(spec: ModuleSpec): AnyModule {
+  const entry = entryOf(spec.type);
+  if (!entry) throw new ValueError(`buildModule: unknown module type ${JSON.stringify(spec.type)}`);
+  if (spec.type === "Sequential") return new Sequential(...(spec.children ?? []).map(buildModule)) as unknown as AnyModule;
+  const Cls = entry.cls as unknown as new (...args: unknown[]) => AnyModule;
+  const args: unknown[] = [...spec.args];
+  if (Object.keys(spec.options).length > 0) args.push(spec.options);
+  return new Cls(...args);
+}
