@@ -28,6 +28,7 @@ export * from "./errors.js";
 export { max, min, permute, reshape, transpose } from "./functional.js";
 export * as io from "./io/index.js";
 export * as nn from "./nn/index.js";
+export * as onnx from "./onnx/index.js";
 export {
   add,
   clamp,

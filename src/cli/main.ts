@@ -5,6 +5,7 @@
 import { UsageError } from "./args.js";
 import { doctorCommand } from "./doctor.js";
 import { debugRequested, describeFailure } from "./errors.js";
+import { exportCommand } from "./export.js";
 import { evalCommand, predictCommand } from "./inspect.js";
 import { playgroundCommand } from "./playground.js";
 import { trainCommand } from "./train.js";
@@ -16,6 +17,7 @@ Commands:
   eval        Evaluate a checkpoint on its dataset's test split
   predict     Show a checkpoint's predictions for some test examples or given inputs
   playground  Serve the browser playground on localhost (train networks and watch them learn)
+  export      Export a checkpoint's model: PyTorch-keyed safetensors, a PyTorch model.py, or ONNX
   doctor      Show the devices tensorgrad can use here (CPU backend, WebGPU adapter) or what to install
 
 Run "tensorgrad <command> --help" for a command's options.`;
@@ -40,6 +42,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         return 0;
       case "playground":
         await playgroundCommand(rest);
+        return 0;
+      case "export":
+        await exportCommand(rest);
         return 0;
       case "doctor":
         await doctorCommand(rest);

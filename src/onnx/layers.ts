@@ -1,0 +1,226 @@
+/**
+ * One ONNX subgraph per built-in layer, in eval-mode semantics (Dropout is the identity, BatchNorm uses its running
+ * statistics). Ops that the default opset lacks (GELU, SiLU, Mish, GroupNorm) are composed from ones it has.
+ */
+import type { DType } from "../dtype.js";
+import { ValueError } from "../errors.js";
+import type { AnyModule } from "../nn/module.js";
+import type * as A from "../nn/modules/activation.js";
+import type { BatchNorm1d } from "../nn/modules/batchnorm.js";
+import type { Conv1d, Conv2d } from "../nn/modules/conv.js";
+import type { Embedding } from "../nn/modules/embedding.js";
+import type { Flatten, Unflatten } from "../nn/modules/flatten.js";
+import type { Linear } from "../nn/modules/linear.js";
+import type { GroupNorm, LayerNorm } from "../nn/modules/normalization.js";
+import type { AdaptiveAvgPool2d, MaxPool2d } from "../nn/modules/pooling.js";
+import { ones, zeros } from "../ops/creation.js";
+import type { Tensor } from "../tensor/tensor.js";
+import type { GraphBuilder } from "./graph.js";
+
+/** A value in the graph and the example tensor it holds when the model runs on the example input. */
+export interface Traced {
+  name: string;
+  example: Tensor;
+}
+
+const pair = (v: number | readonly number[] | undefined, fallback: number): [number, number] =>
+  v === undefined ? [fallback, fallback] : typeof v === "number" ? [v, v] : [v[0], v[1]];
+
+/** A Reshape to `shape`, where 0 keeps the input's size (the batch axis stays dynamic). */
+function reshape(g: GraphBuilder, x: string, shape: readonly number[]): string {
+  return g.op("Reshape", [x, g.constant("shape", shape, [shape.length], "int64")]);
+}
+
+/** `shape` with the leading (batch) dim written as 0, so a Reshape copies it from the input. */
+const keepBatch = (shape: readonly number[]): number[] => shape.map((s, i) => (i === 0 ? 0 : s));
+
+function affine(g: GraphBuilder, t: Tensor | null, fill: number, n: readonly number[], dtype: DType, name: string): string {
+  return t ? g.tensor(name, t) : g.tensor(name, fill === 1 ? ones([...n], { dtype }) : zeros([...n], { dtype }));
+}
+
+function gelu(g: GraphBuilder, x: string, approximate: string, dtype: DType): string {
+  const half = g.op("Mul", [x, g.scalar(0.5, dtype)]);
+  if (approximate === "tanh") {
+    // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
+    const cube = g.op("Mul", [g.op("Mul", [x, x]), x]);
+    const inner = g.op("Add", [x, g.op("Mul", [cube, g.scalar(0.044715, dtype)])]);
+    const t = g.op("Tanh", [g.op("Mul", [inner, g.scalar(Math.sqrt(2 / Math.PI), dtype)])]);
+    return g.op("Mul", [half, g.op("Add", [t, g.scalar(1, dtype)])]);
+  }
+  // 0.5·x·(1 + erf(x/√2))
+  const erf = g.op("Erf", [g.op("Div", [x, g.scalar(Math.SQRT2, dtype)])]);
+  return g.op("Mul", [half, g.op("Add", [erf, g.scalar(1, dtype)])]);
+}
+
+function softplus(g: GraphBuilder, x: string, beta: number, dtype: DType): string {
+  if (beta === 1) return g.op("Softplus", [x]);
+  return g.op("Div", [g.op("Softplus", [g.op("Mul", [x, g.scalar(beta, dtype)])]), g.scalar(beta, dtype)]);
+}
+
+/** GroupNorm composed: reshape to [N, G, -1], normalize each group (biased variance), reshape back, scale and shift. */
+function groupNorm(g: GraphBuilder, m: GroupNorm, x: Traced, dtype: DType): string {
+  const shape = x.example.shape;
+  const grouped = reshape(g, x.name, [0, m.numGroups, -1]);
+  const mean = g.op("ReduceMean", [grouped], { axes: { ints: [2] }, keepdims: { int: 1 } });
+  const centered = g.op("Sub", [grouped, mean]);
+  const variance = g.op("ReduceMean", [g.op("Mul", [centered, centered])], { axes: { ints: [2] }, keepdims: { int: 1 } });
+  const std = g.op("Sqrt", [g.op("Add", [variance, g.scalar(m.eps, dtype)])]);
+  const normalized = reshape(g, g.op("Div", [centered, std]), keepBatch(shape));
+  if (!m.affine) return normalized;
+  const perChannel = [m.numChannels, ...shape.slice(2).map(() => 1)];
+  const w = reshape(g, g.tensor("gn_weight", m.weight as Tensor), perChannel);
+  const b = reshape(g, g.tensor("gn_bias", m.bias as Tensor), perChannel);
+  return g.op("Add", [g.op("Mul", [normalized, w]), b]);
+}
+
+/** Emits the ONNX nodes of one non-container layer applied to `x`; returns the output's name. */
+export function emitLayer(g: GraphBuilder, m: AnyModule, x: Traced): string {
+  const dtype = x.example.dtype;
+  const type = m.constructor.name;
+  switch (type) {
+    case "Identity":
+    case "Dropout":
+    case "Dropout1d":
+    case "Dropout2d":
+      return g.op("Identity", [x.name]);
+    case "Linear": {
+      const l = m as unknown as Linear;
+      const wT = g.tensor("weight_t", l.weight.detach().T.contiguous());
+      if (x.example.ndim === 2) {
+        return g.op("Gemm", l.bias ? [x.name, wT, g.tensor("bias", l.bias.detach())] : [x.name, wT]);
+      }
+      const y = g.op("MatMul", [x.name, wT]);
+      return l.bias ? g.op("Add", [y, g.tensor("bias", l.bias.detach())]) : y;
+    }
+    case "Conv1d":
+    case "Conv2d": {
+      const c = m as unknown as Conv2d | Conv1d;
+      const dims = type === "Conv1d" ? 1 : 2;
+      const expand = (v: number | readonly number[] | undefined, fallback: number): number[] =>
+        dims === 1 ? [typeof v === "number" ? v : (v?.[0] ?? fallback)] : pair(v, fallback);
+      const padding = expand(c.options.padding, 0);
+      const inputs = [x.name, g.tensor("weight", c.weight.detach())];
+      if (c.bias) inputs.push(g.tensor("bias", c.bias.detach()));
+      return g.op("Conv", inputs, {
+        kernel_shape: { ints: c.weight.shape.slice(2) },
+        strides: { ints: expand(c.options.stride, 1) },
+        pads: { ints: [...padding, ...padding] },
+        dilations: { ints: expand(c.options.dilation, 1) },
+        group: { int: c.options.groups ?? 1 },
+      });
+    }
+    case "BatchNorm1d":
+    case "BatchNorm2d": {
+      const bn = m as unknown as BatchNorm1d;
+      if (!bn.runningMean || !bn.runningVar) {
+        throw new ValueError(
+          `onnx.export: ${type} without running statistics (trackRunningStats: false) normalizes with batch statistics in eval mode, which ONNX's BatchNormalization does not`,
+        );
+      }
+      const n = [bn.numFeatures];
+      return g.op(
+        "BatchNormalization",
+        [
+          x.name,
+          affine(g, bn.weight, 1, n, dtype, "bn_scale"),
+          affine(g, bn.bias, 0, n, dtype, "bn_bias"),
+          g.tensor("running_mean", bn.runningMean.detach()),
+          g.tensor("running_var", bn.runningVar.detach()),
+        ],
+        { epsilon: { float: bn.eps } },
+      );
+    }
+    case "LayerNorm": {
+      const ln = m as unknown as LayerNorm;
+      const s = ln.normalizedShape;
+      return g.op(
+        "LayerNormalization",
+        [x.name, affine(g, ln.weight, 1, s, dtype, "ln_scale"), affine(g, ln.bias, 0, s, dtype, "ln_bias")],
+        {
+          axis: { int: -s.length },
+          epsilon: { float: ln.eps },
+        },
+      );
+    }
+    case "GroupNorm":
+      return groupNorm(g, m as unknown as GroupNorm, x, dtype);
+    case "Embedding":
+      return g.op("Gather", [g.tensor("embedding", (m as unknown as Embedding).weight.detach()), x.name], { axis: { int: 0 } });
+    case "ReLU":
+      return g.op("Relu", [x.name]);
+    case "Sigmoid":
+      return g.op("Sigmoid", [x.name]);
+    case "Tanh":
+      return g.op("Tanh", [x.name]);
+    case "SiLU":
+      return g.op("Mul", [x.name, g.op("Sigmoid", [x.name])]);
+    case "Mish":
+      return g.op("Mul", [x.name, g.op("Tanh", [softplus(g, x.name, 1, dtype)])]);
+    case "LeakyReLU":
+      return g.op("LeakyRelu", [x.name], { alpha: { float: (m as unknown as A.LeakyReLU).negativeSlope } });
+    case "ELU":
+      return g.op("Elu", [x.name], { alpha: { float: (m as unknown as A.ELU).alpha } });
+    case "PReLU": {
+      const p = m as unknown as A.PReLU;
+      // The slope is per channel (dim 1); broadcast it over the dims after that.
+      const trailing = Math.max(0, x.example.ndim - 2);
+      const slope = g.tensor("prelu_slope", p.weight.detach().reshape([p.numParameters, ...Array(trailing).fill(1)]));
+      return g.op("PRelu", [x.name, slope]);
+    }
+    case "GELU":
+      return gelu(g, x.name, (m as unknown as A.GELU).approximate, dtype);
+    case "Softplus": {
+      const sp = m as unknown as A.Softplus;
+      return softplus(g, x.name, sp.beta, dtype);
+    }
+    case "Hardtanh": {
+      const h = m as unknown as A.Hardtanh;
+      return g.op("Clip", [x.name, g.scalar(h.minVal, dtype), g.scalar(h.maxVal, dtype)]);
+    }
+    case "Softmax":
+    case "LogSoftmax": {
+      // dim null: PyTorch's legacy choice, dim 0 for 0-, 1- and 3-D inputs, else dim 1.
+      const n = x.example.ndim;
+      const axis = (m as unknown as A.Softmax).dim ?? (n === 0 || n === 1 || n === 3 ? 0 : 1);
+      return g.op(type, [x.name], { axis: { int: axis } });
+    }
+    case "MaxPool2d":
+    case "AvgPool2d": {
+      const p = m as unknown as MaxPool2d;
+      const kernel = pair(p.kernelSize, 0);
+      const padding = pair(p.options.padding, 0);
+      const attrs = {
+        kernel_shape: { ints: kernel },
+        strides: { ints: p.options.stride === undefined ? kernel : pair(p.options.stride, 1) },
+        pads: { ints: [...padding, ...padding] },
+      };
+      if (type === "AvgPool2d") return g.op("AveragePool", [x.name], { ...attrs, count_include_pad: { int: 1 } });
+      return g.op("MaxPool", [x.name], { ...attrs, dilations: { ints: pair(p.options.dilation, 1) } });
+    }
+    case "AdaptiveAvgPool2d": {
+      const [oh, ow] = pair((m as unknown as AdaptiveAvgPool2d).outputSize, 1);
+      const [h, w] = x.example.shape.slice(-2);
+      if (oh === 1 && ow === 1) return g.op("GlobalAveragePool", [x.name]);
+      if (h % oh !== 0 || w % ow !== 0) {
+        throw new ValueError(
+          `onnx.export: AdaptiveAvgPool2d to [${oh}, ${ow}] from [${h}, ${w}] has uneven windows, which ONNX can't express`,
+        );
+      }
+      const k = [h / oh, w / ow];
+      return g.op("AveragePool", [x.name], { kernel_shape: { ints: k }, strides: { ints: k } });
+    }
+    case "Flatten": {
+      const f = m as unknown as Flatten;
+      const rank = x.example.ndim;
+      const end = f.endDim < 0 ? f.endDim + rank : f.endDim;
+      const start = f.startDim < 0 ? f.startDim + rank : f.startDim;
+      if (start === 1 && end === rank - 1) return g.op("Flatten", [x.name], { axis: { int: 1 } });
+      const out = f.forward(x.example).shape;
+      return reshape(g, x.name, start === 0 ? out : keepBatch(out));
+    }
+    case "Unflatten":
+      return reshape(g, x.name, keepBatch((m as unknown as Unflatten).forward(x.example).shape));
+    default:
+      throw new ValueError(`onnx.export: no ONNX translation for ${type}`);
+  }
+}

@@ -1,0 +1,195 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import * as ort from "onnxruntime-web";
+import * as tg from "tensorgrad";
+import { saveCheckpoint } from "tensorgrad/node";
+import { exportCommand } from "../src/cli/export.ts";
+import { buildModel, type ModelConfig } from "../src/cli/models.ts";
+
+const { nn } = tg;
+ort.env.wasm.numThreads = 1; // no worker threads in the test process
+
+/** Runs ONNX bytes in onnxruntime-web (WASM, in Node) on `x`; returns the output and its dims. */
+async function runOnnx(bytes: Uint8Array, x: tg.Tensor, names = { input: "input", output: "output" }) {
+  const session = await ort.InferenceSession.create(bytes);
+  const type = x.dtype === "int32" ? "int32" : x.dtype === "float64" ? "float64" : "float32";
+  const result = await session.run({ [names.input]: new ort.Tensor(type, x.toArray() as Float32Array, x.shape) });
+  const out = result[names.output];
+  return { data: Array.from(out.data as Float32Array), dims: [...out.dims] };
+}
+
+/** Exports `model` on `x`, runs it in onnxruntime, and compares with our forward pass (max abs error ≤ 1e-5 relative). */
+async function checkModel(model: tg.nn.Module, x: tg.Tensor, options: tg.onnx.OnnxExportOptions = {}) {
+  model.eval();
+  const bytes = tg.onnx.export(model, x, options);
+  const want = tg.noGrad(() => model(x));
+  const names = { input: options.inputNames?.[0] ?? "input", output: options.outputNames?.[0] ?? "output" };
+  const got = await runOnnx(bytes, x, names);
+  assert.deepEqual(got.dims, want.shape);
+  const w = want.toArray();
+  const scale = Math.max(1, ...Array.from(w, Math.abs));
+  const err = Math.max(...got.data.map((v, i) => Math.abs(v - w[i])));
+  assert.ok(err <= 1e-5 * scale, `max abs error ${err} (scale ${scale})`);
+  return bytes;
+}
+
+/** Trains a few steps so BatchNorm statistics and weights are not at their initial values. */
+function warm(model: tg.nn.Module, x: tg.Tensor): void {
+  model.train();
+  for (let i = 0; i < 2; i++) model(x);
+}
+
+describe("tg.onnx.export, checked in onnxruntime-web", () => {
+  it("Linear, BatchNorm1d, ReLU, Dropout, LogSoftmax, Flatten", async () => {
+    tg.manualSeed(0);
+    const model = new nn.Sequential(
+      new nn.Flatten(),
+      new nn.Linear(12, 8),
+      new nn.BatchNorm1d(8),
+      new nn.ReLU(),
+      new nn.Dropout(0.3),
+      new nn.Linear(8, 3),
+      new nn.LogSoftmax(1),
+    );
+    const x = tg.randn([4, 3, 4]);
+    warm(model, x);
+    await checkModel(model, x);
+  });
+
+  it("Conv2d (padding, stride, groups), BatchNorm2d, GELU, MaxPool2d, GroupNorm, SiLU, AvgPool2d, AdaptiveAvgPool2d", async () => {
+    tg.manualSeed(1);
+    const model = new nn.Sequential(
+      new nn.Conv2d(2, 4, 3, { padding: 1 }),
+      new nn.BatchNorm2d(4),
+      new nn.GELU(),
+      new nn.MaxPool2d(2),
+      new nn.Conv2d(4, 6, 3, { stride: 2, padding: 1, groups: 2 }),
+      new nn.GroupNorm(3, 6),
+      new nn.SiLU(),
+      new nn.AvgPool2d(2),
+      new nn.AdaptiveAvgPool2d(1),
+      new nn.Flatten(),
+      new nn.Linear(6, 2),
+    );
+    const x = tg.randn([2, 2, 8, 8]);
+    warm(model, x);
+    await checkModel(model, x);
+  });
+
+  it("Embedding (int32 indices), LayerNorm, Linear on 3-D inputs, Mish, Softmax", async () => {
+    tg.manualSeed(2);
+    const model = new nn.Sequential(new nn.Embedding(10, 6), new nn.LayerNorm(6), new nn.Linear(6, 4), new nn.Mish(), new nn.Softmax(-1));
+    await checkModel(
+      model,
+      tg.tensor(
+        [
+          [1, 2, 3],
+          [4, 5, 9],
+        ],
+        { dtype: "int32" },
+      ),
+    );
+  });
+
+  it("Conv1d and every other activation: PReLU, ELU, LeakyReLU, Softplus, Hardtanh, tanh-GELU, Tanh, Sigmoid; Unflatten", async () => {
+    tg.manualSeed(3);
+    const model = new nn.Sequential(
+      new nn.Conv1d(3, 4, 3),
+      new nn.PReLU(4),
+      new nn.ELU(0.5),
+      new nn.LeakyReLU(0.1),
+      new nn.Softplus(2),
+      new nn.Hardtanh(-0.5, 0.7),
+      new nn.GELU("tanh"),
+      new nn.Tanh(),
+      new nn.Sigmoid(),
+      new nn.Flatten(),
+      new nn.Unflatten(1, [2, 8]),
+    );
+    await checkModel(model, tg.randn([2, 3, 6]).mul(2));
+  });
+
+  it("names inputs and outputs and leaves dynamic axes free (another batch size runs)", async () => {
+    tg.manualSeed(4);
+    const model = new nn.Sequential(new nn.Linear(5, 3), new nn.Tanh());
+    const bytes = await checkModel(model, tg.randn([2, 5]), {
+      inputNames: ["x"],
+      outputNames: ["y"],
+      dynamicAxes: { x: { 0: "batch" }, y: [0] },
+      opsetVersion: 18,
+    });
+    const x = tg.randn([7, 5]);
+    const got = await runOnnx(bytes, x, { input: "x", output: "y" });
+    assert.deepEqual(got.dims, [7, 3]);
+    const want = tg.noGrad(() => model(x)).toArray();
+    assert.ok(Math.max(...got.data.map((v, i) => Math.abs(v - want[i]))) <= 1e-5);
+  });
+
+  it("restores training mode and refuses what it can't express, naming it", () => {
+    const model = new nn.Sequential(new nn.Linear(2, 2), new nn.Dropout(0.5));
+    model.train();
+    tg.onnx.export(model, tg.randn([1, 2]));
+    assert.equal(model.training, true);
+    class Custom extends nn.Module {
+      forward(x: tg.Tensor) {
+        return x.mul(2);
+      }
+    }
+    assert.throws(() => tg.onnx.export(new nn.Sequential(new Custom()), tg.randn([1, 2])), /model\.0 is a Custom/);
+    assert.throws(() => tg.onnx.export(model, tg.randn([1, 2]), { opsetVersion: 9 }), /opsetVersion must be an integer from 17 to 21/);
+    assert.throws(() => tg.onnx.export(model, tg.randn([1, 2]), { dynamicAxes: { inp: [0] } }), /neither the input/);
+    assert.throws(
+      () => tg.onnx.export(model, tg.randn([1, 2]), { verbose: true } as tg.onnx.OnnxExportOptions),
+      /unknown option "verbose"/,
+    );
+    const noStats = new nn.Sequential(new nn.BatchNorm1d(2, { trackRunningStats: false }));
+    assert.throws(() => tg.onnx.export(noStats, tg.randn([3, 2])), /without running statistics/);
+  });
+});
+
+describe("tensorgrad export", () => {
+  const base: Omit<ModelConfig, "kind" | "inputShape"> = { outputs: 10, hidden: [32], activation: "relu", dropout: 0.2, norm: "batch" };
+  const cases: [string, ModelConfig][] = [
+    ["the CLI's MLP", { ...base, kind: "mlp", inputShape: [1, 28, 28], hidden: [64, 32] }],
+    ["the CLI's CNN", { ...base, kind: "cnn", inputShape: [1, 28, 28] }],
+  ];
+  for (const [name, cfg] of cases) {
+    it(`${name}: --format onnx runs in onnxruntime with our outputs; --format safetensors has PyTorch's keys only`, async () => {
+      tg.manualSeed(5);
+      const model = buildModel(cfg);
+      const opt = new tg.optim.Adam(model.parameters());
+      const x = tg.rand([8, ...cfg.inputShape]);
+      new nn.CrossEntropyLoss()(model(x), tg.randint(0, 10, [8])).backward();
+      opt.step();
+      const dir = mkdtempSync(join(tmpdir(), "tg-export-"));
+      await saveCheckpoint(join(dir, "checkpoint.safetensors"), { model, optimizer: opt, config: { model: cfg } });
+      const log = console.log;
+      console.log = () => {};
+      try {
+        await exportCommand(["--checkpoint", dir, "--format", "onnx"]);
+        await exportCommand(["--checkpoint", dir, "--format", "safetensors"]);
+        await exportCommand(["--checkpoint", dir, "--format", "pytorch"]);
+      } finally {
+        console.log = log;
+      }
+      model.eval();
+      const input = tg.rand([3, ...cfg.inputShape]);
+      const got = await runOnnx(new Uint8Array(readFileSync(join(dir, "model.onnx"))), input);
+      const want = tg.noGrad(() => model(input)).toArray();
+      assert.deepEqual(got.dims, [3, 10]);
+      assert.ok(Math.max(...got.data.map((v, i) => Math.abs(v - want[i]))) <= 1e-5);
+      const weights = tg.io.decodeSafetensors(new Uint8Array(readFileSync(join(dir, "model.safetensors"))));
+      assert.deepEqual(Object.keys(weights.tensors).sort(), Object.keys(model.stateDict()).sort());
+      assert.ok(Object.keys(weights.tensors).some((k) => k.endsWith(".running_mean")));
+      for (const [k, t] of Object.entries(weights.tensors)) {
+        if (k.endsWith("num_batches_tracked")) assert.equal(weights.fileDTypes[k], "I64");
+        else assert.equal(t.sub(model.stateDict()[k]).abs().max().item(), 0);
+      }
+      const code = readFileSync(join(dir, "pytorch", "model.py"), "utf8");
+      assert.match(code, cfg.kind === "cnn" ? /nn\.Conv2d\(1, 8, \(5, 5\)/ : /nn\.Linear\(784, 64, bias=True\)/);
+    });
+  }
+});
