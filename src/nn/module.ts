@@ -210,7 +210,6 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    */
   stateDict(): StateDict {
     const out: StateDict = {};
-    for (const [modName, mod] of this.namedModules()) {
     for (const { key, tensor } of this.stateEntries()) out[key] = tensor.detach();
     return out;
   }
@@ -218,6 +217,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   /** @internal Each parameter and persistent buffer: its key, the camelCase key of files written before, the tensor. */
   stateEntries(): { key: string; legacyKey: string; tensor: Tensor }[] {
     const out: { key: string; legacyKey: string; tensor: Tensor }[] = [];
+    for (const [modName, mod] of this.namedModules()) {
       const prefix = modName ? `${modName}.` : "";
       for (const [field, value] of Object.entries(mod)) {
         const persistentBuffer = mod._buffers.get(field)?.persistent === true;
@@ -236,8 +236,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * unexpected one only in spelling (case, underscores) throws even with `strict: false`, naming both.
    */
   loadStateDict(state: StateDict, options: { strict?: boolean } = {}): LoadResult {
-    const strict = options.strict ?? true;
     checkLoadOptions(options);
+    const strict = options.strict ?? true;
     const name = this.constructor.name;
     const entries = this.stateEntries();
     const sources = new Map<string, string>(); // own key → the key it loads from
@@ -307,7 +307,6 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   }
 }
 
-/** Throws a ShapeError naming the layer and both shapes (`Linear(in=784, out=256) got input of shape [...]`). */
 /**
  * PyTorch's spelling of a parameter or buffer field in state-dict keys: camelCase becomes snake_case
  * (`runningMean` → `running_mean`, `weightIhL0` → `weight_ih_l0`); `weight` and `bias` stay as they are.
@@ -333,6 +332,7 @@ function checkLoadOptions(options: unknown): void {
   }
 }
 
+/** Throws a ShapeError naming the layer and both shapes (`Linear(in=784, out=256) got input of shape [...]`). */
 export function badInput(layer: string, expected: string, shape: readonly number[]): never {
   throw new ShapeError(`${layer} got input of shape ${fmt(shape)}; expected ${expected}`);
 }
