@@ -586,6 +586,24 @@ describe("modules and optimizers on a device", () => {
     ]);
   });
 
+  it("takes the device and dtype of a tensor in Module.to(other)", async () => {
+    const lin = new tg.nn.Linear(2, 2);
+    lin.to(tg.zeros([], { device: "webgpu", dtype: "float64" }));
+    assert.deepEqual([lin.weight.device, lin.weight.dtype], ["webgpu", "float64"]);
+    await lin.toAsync(tg.zeros([]));
+    assert.deepEqual([lin.weight.device, lin.weight.dtype], ["cpu", "float32"]);
+    const loose = lin.to.bind(lin) as (...args: unknown[]) => unknown;
+    assert.throws(() => loose(tg.zeros([]), "float64"), tg.ArgumentError);
+  });
+
+  it("runs backward under detectAnomaly on the device without reading the gradients", async () => {
+    const w = tg.tensor([1, 4], { device: "webgpu", requiresGrad: true });
+    fakeReads.sync = 0;
+    tg.autograd.detectAnomaly(() => w.sqrt().sum().backward());
+    assert.equal(fakeReads.sync, 0);
+    assert.deepEqual(await values(w.grad as tg.Tensor), [0.5, 0.25]);
+  });
+
   it("registers the fake device as the webgpu device", () => {
     assert.equal(fakeWebGpu.device, "webgpu");
     assert.ok(tg.listBackends().includes("fake-webgpu"));

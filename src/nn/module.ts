@@ -184,14 +184,15 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    */
   to(dtype: DType): this;
   to(device: DeviceType, dtype?: DType): this;
+  to(other: Tensor): this;
   to(options: ModuleToOptions): this;
-  to(target: DType | DeviceType | ModuleToOptions, dtype?: DType): this {
+  to(target: DType | DeviceType | Tensor | ModuleToOptions, dtype?: DType): this {
     moduleTo(this as unknown as AnyModule, parseModuleTo("Module.to", target, dtype));
     return this;
   }
 
   /** `to`, resolved once every tensor has been read: also moves off a device that is only read asynchronously. */
-  async toAsync(target: DType | DeviceType | ModuleToOptions, dtype?: DType): Promise<this> {
+  async toAsync(target: DType | DeviceType | Tensor | ModuleToOptions, dtype?: DType): Promise<this> {
     await moduleToAsync(this as unknown as AnyModule, parseModuleTo("Module.toAsync", target, dtype));
     return this;
   }

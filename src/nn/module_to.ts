@@ -15,14 +15,15 @@ export interface ModuleToOptions {
   dtype?: DType;
 }
 
-/** Reads `Module.to`'s arguments: to(dtype), to(device), to(device, dtype), to({ device, dtype }). */
+/** Reads `Module.to`'s arguments: to(dtype), to(device), to(device, dtype), to(tensor), to({ device, dtype }). */
 export function parseModuleTo(fn: string, a: unknown, b: unknown): ModuleToOptions {
-  const forms = 'a dtype ("float32", ...), a device ("cpu", "webgpu"), (device, dtype) or { device, dtype }';
+  const forms = 'a dtype ("float32", ...), a device ("cpu", "webgpu"), (device, dtype), a Tensor or { device, dtype }';
   const fail = (argument: string, got: string): never => {
     throw new ArgumentError(fn, argument, forms, `${fn}: expected ${forms}, got ${got}`);
   };
   let out: ModuleToOptions = {};
   if (typeof a === "string") out = (DTYPES as readonly string[]).includes(a) ? { dtype: a as DType } : { device: parseDevice(a, fn) };
+  else if (a instanceof Tensor) out = { device: a._backend.device, dtype: a.dtype };
   else if (a !== null && typeof a === "object" && !(a instanceof Tensor) && !Array.isArray(a)) {
     const o = a as Record<string, unknown>;
     for (const key of Object.keys(o)) if (key !== "device" && key !== "dtype") fail(key, `an unknown option "${key}"`);
@@ -33,7 +34,7 @@ export function parseModuleTo(fn: string, a: unknown, b: unknown): ModuleToOptio
     }
   } else fail("device", String(a));
   if (b !== undefined) {
-    if (out.device === undefined || out.dtype !== undefined) fail("dtype", `a second argument ${String(b)}`);
+    if (typeof a !== "string" || out.device === undefined) fail("dtype", `a second argument ${String(b)}`);
     assertDType(b, fn);
     out.dtype = b;
   }
