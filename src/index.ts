@@ -66,7 +66,8 @@ export {
   zerosLike,
 } from "./ops/creation.js";
 export { gather, indexSelect, maskedFill, scatter, scatterAdd } from "./ops/indexing.js";
-export { cat, chunk, flip, oneHot, pad, repeat, split, stack, tile, tril, triu, unbind } from "./ops/join.js";
+export { cat, chunk, flip, oneHot, repeat, split, stack, tile, tril, triu, unbind } from "./ops/join.js";
+export { type PadMode, type PadOptions, pad } from "./ops/pad.js";
 export { bmm, dot, matmul, mm, outer } from "./ops/linalg.js";
 export {
   bernoulli,

@@ -307,13 +307,13 @@ describe("pad", () => {
       [1, 2],
       [3, 4],
     ]);
-    assertEqual(tg.pad(x, [0, 0, 2, 0], 5), [
+    assertEqual(tg.pad(x, [0, 0, 2, 0], "constant", 5), [
       [5, 5],
       [5, 5],
       [1, 2],
       [3, 4],
     ]);
-    assertEqual(tg.pad(x, [1, 0, 0, 1], -1), [
+    assertEqual(tg.pad(x, [1, 0, 0, 1], "constant", -1), [
       [-1, 1, 2],
       [-1, 3, 4],
       [-1, -1, -1],
@@ -346,12 +346,12 @@ describe("pad", () => {
 
   it("gradient is the inner region (and second order)", () => {
     const x = tg.zeros([2], { dtype: "float64", requiresGrad: true });
-    tg.pad(x, [1, 1], 3)
+    tg.pad(x, [1, 1], "constant", 3)
       .mul(tg.tensor([10, 20, 30, 40]))
       .sum()
       .backward();
     assertEqual(x.grad!, [20, 30]);
-    checkGrads((x) => tg.pad(x, [1, 2, 0, 1], 0.5).mul(ar(4, 6)), [[3, 3]]);
+    checkGrads((x) => tg.pad(x, [1, 2, 0, 1], "constant", 0.5).mul(ar(4, 6)), [[3, 3]]);
     checkGrads((x) => tg.pad(x.square(), [2, 1]), [[2, 3]], { gradgrad: true });
   });
 });

@@ -338,7 +338,10 @@ describe("Dropout", () => {
 
   it("the same generator seed gives the same mask", () => {
     const x = tg.ones([50]);
-    assert.deepEqual(F.dropout(x, 0.5, true, new tg.Generator(1)).tolist(), F.dropout(x, 0.5, true, new tg.Generator(1)).tolist());
+    assert.deepEqual(
+      F.dropout(x, 0.5, true, { generator: new tg.Generator(1) }).tolist(),
+      F.dropout(x, 0.5, true, { generator: new tg.Generator(1) }).tolist(),
+    );
   });
 
   it("rejects p outside [0, 1]", () => {
@@ -375,8 +378,8 @@ describe("Dropout", () => {
   });
 
   it("gradcheck with a fixed mask", () => {
-    checkGrads((x) => F.dropout(x, 0.4, true, new tg.Generator(3)), [[4, 5]]);
-    checkGrads((x) => F.channelDropout(x, 0.4, true, new tg.Generator(3)), [[2, 3, 2, 2]]);
+    checkGrads((x) => F.dropout(x, 0.4, true, { generator: new tg.Generator(3) }), [[4, 5]]);
+    checkGrads((x) => F.channelDropout(x, 0.4, true, { generator: new tg.Generator(3) }), [[2, 3, 2, 2]]);
   });
 });
 

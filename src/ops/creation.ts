@@ -4,6 +4,7 @@ import { type AnyTypedArray, assertDType, type DType, dtypeOfArray, typedArrayFo
 import { ValueError } from "../errors.js";
 import { checkShape, numel } from "../shape.js";
 import type { NestedArray, Tensor } from "../tensor/tensor.js";
+import { CREATION_OPTIONS, readSize, type SizeArgs } from "./size_args.js";
 import { type TypedInput, typedInputDType, typedInputToArray } from "./typed_input.js";
 import { fromBuffer } from "./util.js";
 
@@ -123,18 +124,21 @@ function filled(shape: readonly number[], value: number | boolean, options: Crea
   return fromTyped(data, s, options, fn);
 }
 
-/** @example tg.zeros([2, 3]) */
-export function zeros(shape: readonly number[], options: CreationOptions = {}): Tensor {
+/** @example tg.zeros([2, 3]); tg.zeros(2, 3) */
+export function zeros(...args: SizeArgs<CreationOptions>): Tensor {
+  const { shape, options } = readSize<CreationOptions>("zeros", args, CREATION_OPTIONS);
   return filled(shape, 0, options, "zeros");
 }
 
-/** @example tg.ones([3], { dtype: "float64" }) */
-export function ones(shape: readonly number[], options: CreationOptions = {}): Tensor {
+/** @example tg.ones([3], { dtype: "float64" }); tg.ones(2, 3) */
+export function ones(...args: SizeArgs<CreationOptions>): Tensor {
+  const { shape, options } = readSize<CreationOptions>("ones", args, CREATION_OPTIONS);
   return filled(shape, 1, options, "ones");
 }
 
-/** A tensor of `shape`; its memory is zero-filled (JS has no uninitialized typed arrays). */
-export function empty(shape: readonly number[], options: CreationOptions = {}): Tensor {
+/** A tensor of `shape` (an array, or sizes as separate numbers); its memory is zero-filled (JS has no uninitialized typed arrays). */
+export function empty(...args: SizeArgs<CreationOptions>): Tensor {
+  const { shape, options } = readSize<CreationOptions>("empty", args, CREATION_OPTIONS);
   return filled(shape, 0, options, "empty");
 }
 

@@ -1,9 +1,11 @@
+import { type ArgType, is, kw, required, signature } from "../args.js";
 import { noGrad } from "../autograd/grad_mode.js";
 import { type DType, isFloating, typedArrayFor } from "../dtype.js";
 import { DTypeError, ValueError } from "../errors.js";
 import { broadcastShapes, checkShape, numel } from "../shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type CreationOptions, fromTyped } from "./creation.js";
+import { CREATION_OPTIONS, readSize, type SizeArgs } from "./size_args.js";
 
 /** PyTorch's default seed, so that runs that never seed are still reproducible from start to start. */
 const DEFAULT_SEED = 67280421310721;
@@ -126,6 +128,17 @@ export interface RandomOptions extends CreationOptions {
   generator?: Generator;
 }
 
+const RANDOM_OPTIONS = { ...CREATION_OPTIONS, generator: is.instance(Generator, "Generator") };
+const RANDINT = signature("randint", {
+  low: required(is.int),
+  high: required(is.int),
+  size: required(is.ints),
+  generator: kw(is.instance(Generator, "Generator") as ArgType<Generator | undefined>, undefined),
+  dtype: kw(CREATION_OPTIONS.dtype as ArgType<DType | undefined>, undefined),
+  requiresGrad: kw(is.boolean as ArgType<boolean | undefined>, undefined),
+  device: kw(is.string as ArgType<CreationOptions["device"] | undefined>, undefined),
+});
+
 function floatDType(options: RandomOptions, op: string): DType {
   const dtype = options.dtype ?? "float32";
   if (!isFloating(dtype)) throw new DTypeError(`${op}: expected a floating point dtype, got ${dtype}`);
@@ -146,14 +159,16 @@ function sample(shape: readonly number[], dtype: DType, draw: () => number, opti
  * @example
  * tg.manualSeed(0); tg.rand([2, 3]);
  */
-export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
+export function rand(...args: SizeArgs<RandomOptions>): Tensor {
+  const { shape, options } = readSize<RandomOptions>("rand", args, RANDOM_OPTIONS);
   const g = options.generator ?? defaultGenerator;
   const dtype = floatDType(options, "rand");
   return sample(shape, dtype, dtype === "float32" ? () => g.random24() : () => g.random(), options, "rand");
 }
 
-/** Standard normal samples. @example tg.randn([4]) */
-export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
+/** Standard normal samples. @example tg.randn([4]); tg.randn(2, 3) */
+export function randn(...args: SizeArgs<RandomOptions>): Tensor {
+  const { shape, options } = readSize<RandomOptions>("randn", args, RANDOM_OPTIONS);
   const g = options.generator ?? defaultGenerator;
   return sample(shape, floatDType(options, "randn"), () => g.normal(), options, "randn");
 }
@@ -164,7 +179,12 @@ export function randn(shape: readonly number[], options: RandomOptions = {}): Te
  * @example
  * tg.randint(0, 10, [5]);
  */
-export function randint(low: number, high: number, shape: readonly number[], options: RandomOptions = {}): Tensor {
+export function randint(low: number, high: number, shape: readonly number[], options?: RandomOptions): Tensor;
+export function randint(high: number, shape: readonly number[], options?: RandomOptions): Tensor;
+export function randint(...args: unknown[]): Tensor {
+  // PyTorch's randint(high, size) starts at 0.
+  const list = Array.isArray(args[1]) ? [0, ...args] : args;
+  const { low, high, size: shape, ...options } = RANDINT.parse(list);
   if (!(Number.isInteger(low) && Number.isInteger(high)) || high <= low) {
     throw new ValueError(`randint: expected integers low < high, got low=${low}, high=${high}`);
   }

@@ -1,3 +1,4 @@
+import { type Args, arg, is, kw, required, signature } from "../args.js";
 import { record1 } from "../autograd/node.js";
 import type { ReduceOp } from "../backend/backend.js";
 import { type DType, isFloating } from "../dtype.js";
@@ -13,7 +14,34 @@ export type Dims = number | readonly number[];
 export interface VarOptions {
   /** Subtracted from the count in the denominator: 1 (default) is Bessel's correction, 0 the population value. */
   correction?: number;
+  /** PyTorch's older form of `correction`: true is 1, false is 0. */
+  unbiased?: boolean;
   keepdim?: boolean;
+}
+
+const varSignature = (fn: string) =>
+  signature(fn, {
+    input: required(is.tensor),
+    dim: arg(is.nullable(is.intOrInts), null),
+    unbiased: arg(is.nullable(is.boolean), null),
+    keepdim: arg(is.boolean, false),
+    correction: kw(is.nullable(is.numberWhere("a non-negative number", (v) => v >= 0)), null),
+  });
+const VAR = varSignature("var");
+const STD = varSignature("std");
+
+/** var/std's arguments: PyTorch's `(dim, unbiased, keepdim)` or `(unbiased)` positionally, or the options. */
+export type VarArgs = [dim?: Dims | boolean | null, ...rest: Args<[unbiased: boolean, keepdim: boolean], VarOptions>];
+
+function parseVar(fn: "var" | "std", x: Tensor, args: VarArgs): { dim: Dims | undefined; correction: number; keepdim: boolean } {
+  // x.var(false) is PyTorch's var(unbiased=False) over every element.
+  const list: unknown[] = typeof args[0] === "boolean" ? [x, null, ...args] : [x, ...args];
+  const a = (fn === "var" ? VAR : STD).parse(list);
+  if (a.unbiased !== null && a.correction !== null) {
+    throw new ValueError(`${fn}: give either unbiased or correction, not both (unbiased=${a.unbiased}, correction=${a.correction})`);
+  }
+  const correction = a.correction ?? (a.unbiased === false ? 0 : 1);
+  return { dim: a.dim ?? undefined, correction, keepdim: a.keepdim };
 }
 
 /** `p` of `norm`: a number, `Infinity`/`-Infinity`, or `"fro"` (= 2). */
@@ -163,10 +191,11 @@ export const minDim = (x: Tensor, dim: number, keepdim = false): ValuesIndices =
  *
  * @example
  * x.var(); x.var(0, { correction: 0, keepdim: true });
+ * x.var(0, false); // PyTorch's unbiased=False: the population variance
  */
-export function variance(x: Tensor, dim?: Dims, options: VarOptions = {}): Tensor {
+export function variance(x: Tensor, ...args: VarArgs): Tensor {
   requireFloat(x, "var");
-  const { correction = 1, keepdim = false } = options;
+  const { dim, correction, keepdim } = parseVar("var", x, args);
   const axes = normalizeDims(dim, x.ndim, "var");
   let n = 1;
   for (const a of axes) n *= x.shape[a];
@@ -178,8 +207,9 @@ export function variance(x: Tensor, dim?: Dims, options: VarOptions = {}): Tenso
 }
 
 /** Standard deviation: the square root of `var` with the same options. */
-export function std(x: Tensor, dim?: Dims, options: VarOptions = {}): Tensor {
-  return variance(x, dim, options).sqrt();
+export function std(x: Tensor, ...args: VarArgs): Tensor {
+  const { dim, correction, keepdim } = parseVar("std", x, args);
+  return variance(x, dim, { correction, keepdim }).sqrt();
 }
 
 /**

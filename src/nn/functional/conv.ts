@@ -1,3 +1,4 @@
+import { type Args, arg, is, required, signature } from "../../args.js";
 import { ShapeError, ValueError } from "../../errors.js";
 import { fmt } from "../../shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
@@ -10,15 +11,38 @@ export interface Conv2dOptions {
   groups?: number;
 }
 
+const convFn = (fn: string, dims: number) =>
+  signature(fn, {
+    input: required(is.tensor),
+    weight: required(is.tensor),
+    bias: arg(is.nullable(is.tensor), null),
+    stride: arg(is.size(dims), 1 as Size2),
+    padding: arg(is.size(dims), 0 as Size2),
+    dilation: arg(is.size(dims), 1 as Size2),
+    groups: arg(is.posInt, 1),
+  });
+const CONV1D = convFn("conv1d", 1);
+const CONV2D = convFn("conv2d", 2);
+
 /**
  * 2-D convolution (cross-correlation, as in PyTorch) of [N, C, H, W] with weight [O, C/groups, kh, kw]:
  * im2col followed by one batched matmul per group.
  *
  * @example
  * F.conv2d(images, weight, bias, { padding: 1 });
+ * F.conv2d(images, weight, bias, 1, 1); // stride 1, padding 1, as PyTorch's positional form
  */
-export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
-  const groups = options.groups ?? 1;
+export function conv2d(
+  x: Tensor,
+  weight: Tensor,
+  ...rest: Args<
+    [bias: Tensor | null, stride: Size2, padding: Size2, dilation: Size2, groups: number],
+    Conv2dOptions & { bias?: Tensor | null }
+  >
+): Tensor {
+  const a = CONV2D.parse([x, weight, ...rest]);
+  const { bias, groups } = a;
+  const options = { stride: a.stride as Size2, padding: a.padding as Size2, dilation: a.dilation as Size2 };
   if (x.ndim !== 4) throw new ShapeError(`conv2d: expected a 4-D input [N, C, H, W], got shape ${fmt(x.shape)}`);
   if (weight.ndim !== 4) throw new ShapeError(`conv2d: expected a 4-D weight [O, C/groups, kh, kw], got shape ${fmt(weight.shape)}`);
   const [n, c] = x.shape;
@@ -55,14 +79,23 @@ export interface Conv1dOptions {
 }
 
 /** 1-D convolution of [N, C, L] with weight [O, C/groups, k], as a 2-D convolution of height 1. */
-export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv1dOptions = {}): Tensor {
+export function conv1d(
+  x: Tensor,
+  weight: Tensor,
+  ...rest: Args<
+    [bias: Tensor | null, stride: number, padding: number, dilation: number, groups: number],
+    Conv1dOptions & { bias?: Tensor | null }
+  >
+): Tensor {
+  const a = CONV1D.parse([x, weight, ...rest]);
+  const { bias } = a;
   if (x.ndim !== 3) throw new ShapeError(`conv1d: expected a 3-D input [N, C, L], got shape ${fmt(x.shape)}`);
   if (weight.ndim !== 3) throw new ShapeError(`conv1d: expected a 3-D weight [O, C/groups, k], got shape ${fmt(weight.shape)}`);
   const out = conv2d(x.unsqueeze(2), weight.unsqueeze(2), bias, {
-    stride: [1, options.stride ?? 1],
-    padding: [0, options.padding ?? 0],
-    dilation: [1, options.dilation ?? 1],
-    groups: options.groups ?? 1,
+    stride: [1, a.stride as number],
+    padding: [0, a.padding as number],
+    dilation: [1, a.dilation as number],
+    groups: a.groups,
   });
   return out.squeeze(2);
 }

@@ -1,9 +1,14 @@
+import type { Args } from "../../args.js";
 import { isFloating } from "../../dtype.js";
 import { DTypeError, IndexError, ShapeError, ValueError } from "../../errors.js";
 import { where } from "../../ops/binary.js";
 import { fmt, shapesEqual } from "../../shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { logSoftmax } from "./activation.js";
+import { BCE, BCE_WITH_LOGITS, CROSS_ENTROPY, HUBER_LOSS, KL_DIV, L1_LOSS, MSE_LOSS, NLL_LOSS, SMOOTH_L1_LOSS } from "./loss_args.js";
+
+/** PyTorch's deprecated positional sizeAverage and reduce: only null is accepted. */
+type Legacy = [sizeAverage: null, reduce: null];
 
 // Every loss is a composition of core ops, so gradients (and second derivatives) come from autograd.
 
@@ -96,7 +101,8 @@ function elementwise(op: string, input: Tensor, target: Tensor, reduction: Reduc
  * F.mseLoss(pred, y); // scalar
  * F.mseLoss(pred, y, { reduction: "none" }); // per element
  */
-export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+export function mseLoss(input: Tensor, target: Tensor, ...rest: Args<[...Legacy, reduction: Reduction], ReductionOptions>): Tensor {
+  const options = MSE_LOSS.parse([input, target, ...rest]);
   return elementwise("mseLoss", input, target, options.reduction ?? "mean", (d) => d.square());
 }
 
@@ -106,7 +112,8 @@ export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions
  * @example
  * F.l1Loss(pred, y, { reduction: "sum" });
  */
-export function l1Loss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+export function l1Loss(input: Tensor, target: Tensor, ...rest: Args<[...Legacy, reduction: Reduction], ReductionOptions>): Tensor {
+  const options = L1_LOSS.parse([input, target, ...rest]);
   return elementwise("l1Loss", input, target, options.reduction ?? "mean", (d) => d.abs());
 }
 
@@ -116,7 +123,8 @@ export function l1Loss(input: Tensor, target: Tensor, options: ReductionOptions 
  * @example
  * F.huberLoss(pred, y, { delta: 0.5 });
  */
-export function huberLoss(input: Tensor, target: Tensor, options: HuberLossOptions = {}): Tensor {
+export function huberLoss(input: Tensor, target: Tensor, ...rest: Args<[reduction: Reduction, delta: number], HuberLossOptions>): Tensor {
+  const options = HUBER_LOSS.parse([input, target, ...rest]);
   const delta = options.delta ?? 1;
   if (!(delta > 0)) throw new ValueError(`huberLoss: delta must be positive, got ${delta}`);
   return elementwise("huberLoss", input, target, options.reduction ?? "mean", (d) => {
@@ -132,7 +140,12 @@ export function huberLoss(input: Tensor, target: Tensor, options: HuberLossOptio
  * @example
  * F.smoothL1Loss(boxes, targetBoxes, { beta: 1 / 9 });
  */
-export function smoothL1Loss(input: Tensor, target: Tensor, options: SmoothL1LossOptions = {}): Tensor {
+export function smoothL1Loss(
+  input: Tensor,
+  target: Tensor,
+  ...rest: Args<[...Legacy, reduction: Reduction, beta: number], SmoothL1LossOptions>
+): Tensor {
+  const options = SMOOTH_L1_LOSS.parse([input, target, ...rest]);
   const beta = options.beta ?? 1;
   if (!(beta >= 0)) throw new ValueError(`smoothL1Loss: beta must be non-negative, got ${beta}`);
   return elementwise("smoothL1Loss", input, target, options.reduction ?? "mean", (d) => {
@@ -215,7 +228,12 @@ function nllCore(input: Tensor, target: Tensor, options: NLLLossOptions): Tensor
  * @example
  * F.nllLoss(F.logSoftmax(logits, 1), tg.tensor([0, 2], { dtype: "int32" }));
  */
-export function nllLoss(input: Tensor, target: Tensor, options: NLLLossOptions = {}): Tensor {
+export function nllLoss(
+  input: Tensor,
+  target: Tensor,
+  ...rest: Args<[weight: Tensor | null, sizeAverage: null, ignoreIndex: number, reduce: null, reduction: Reduction], NLLLossOptions>
+): Tensor {
+  const options = NLL_LOSS.parse([input, target, ...rest]);
   checkReduction("nllLoss", options.reduction ?? "mean");
   checkClassInput("nllLoss", input);
   checkIndexTarget("nllLoss", input, target, options.ignoreIndex ?? -100);
@@ -234,7 +252,15 @@ export function nllLoss(input: Tensor, target: Tensor, options: NLLLossOptions =
  * F.crossEntropy(logits, tg.tensor([1, 0, 3], { dtype: "int32" }));
  * F.crossEntropy(logits, labels, { labelSmoothing: 0.1, ignoreIndex: 0 });
  */
-export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+export function crossEntropy(
+  input: Tensor,
+  target: Tensor,
+  ...rest: Args<
+    [weight: Tensor | null, sizeAverage: null, ignoreIndex: number, reduce: null, reduction: Reduction, labelSmoothing: number],
+    CrossEntropyOptions
+  >
+): Tensor {
+  const options = CROSS_ENTROPY.parse([input, target, ...rest]);
   const op = "crossEntropy";
   const reduction = options.reduction ?? "mean";
   const ignoreIndex = options.ignoreIndex ?? -100;
@@ -304,7 +330,12 @@ function clampedLog(x: Tensor): Tensor {
  * @example
  * F.binaryCrossEntropy(probs, tg.tensor([1, 0, 1]));
  */
-export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCELossOptions = {}): Tensor {
+export function binaryCrossEntropy(
+  input: Tensor,
+  target: Tensor,
+  ...rest: Args<[weight: Tensor | null, ...Legacy, reduction: Reduction], BCELossOptions>
+): Tensor {
+  const options = BCE.parse([input, target, ...rest]);
   const op = "binaryCrossEntropy";
   const reduction = options.reduction ?? "mean";
   checkReduction(op, reduction);
@@ -340,7 +371,12 @@ function checkBroadcastWeight(op: string, name: string, loss: Tensor, input: Ten
  * @example
  * F.binaryCrossEntropyWithLogits(logits, labels, { posWeight: tg.tensor([3]) });
  */
-export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: BCEWithLogitsOptions = {}): Tensor {
+export function binaryCrossEntropyWithLogits(
+  input: Tensor,
+  target: Tensor,
+  ...rest: Args<[weight: Tensor | null, ...Legacy, reduction: Reduction, posWeight: Tensor | null], BCEWithLogitsOptions>
+): Tensor {
+  const options = BCE_WITH_LOGITS.parse([input, target, ...rest]);
   const op = "binaryCrossEntropyWithLogits";
   const reduction = options.reduction ?? "mean";
   checkReduction(op, reduction);
@@ -363,7 +399,12 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opti
  * @example
  * F.klDiv(F.logSoftmax(student, 1), F.softmax(teacher, 1), { reduction: "batchmean" });
  */
-export function klDiv(input: Tensor, target: Tensor, options: KLDivOptions = {}): Tensor {
+export function klDiv(
+  input: Tensor,
+  target: Tensor,
+  ...rest: Args<[...Legacy, reduction: KLDivReduction, logTarget: boolean], KLDivOptions>
+): Tensor {
+  const options = KL_DIV.parse([input, target, ...rest]);
   const op = "klDiv";
   const reduction = options.reduction ?? "mean";
   checkReduction(op, reduction, [...REDUCTIONS, "batchmean"]);

@@ -1,3 +1,4 @@
+import { type Args, arg, is, required, signature } from "../../args.js";
 import { noGrad } from "../../autograd/grad_mode.js";
 import { ShapeError, ValueError } from "../../errors.js";
 import { fmt } from "../../shape.js";
@@ -51,6 +52,47 @@ export interface InstanceNormOptions {
   eps?: number;
 }
 
+const tensorOrNull = arg(is.nullable(is.tensor), null as Tensor | null);
+const eps = arg(
+  is.numberWhere("a non-negative number", (v) => v >= 0),
+  1e-5,
+);
+const momentum = arg(is.or(is.number, is.tensor), 0.1 as number | Tensor);
+const BATCH_NORM = signature("batchNorm", {
+  input: required(is.tensor),
+  runningMean: tensorOrNull,
+  runningVar: tensorOrNull,
+  weight: tensorOrNull,
+  bias: tensorOrNull,
+  training: arg(is.boolean, false),
+  momentum,
+  eps,
+});
+const LAYER_NORM = signature("layerNorm", {
+  input: required(is.tensor),
+  normalizedShape: required(is.or(is.nonNegInt, is.ints)),
+  weight: tensorOrNull,
+  bias: tensorOrNull,
+  eps,
+});
+const GROUP_NORM = signature("groupNorm", {
+  input: required(is.tensor),
+  numGroups: required(is.posInt),
+  weight: tensorOrNull,
+  bias: tensorOrNull,
+  eps,
+});
+const INSTANCE_NORM = signature("instanceNorm", {
+  input: required(is.tensor),
+  runningMean: tensorOrNull,
+  runningVar: tensorOrNull,
+  weight: tensorOrNull,
+  bias: tensorOrNull,
+  useInputStats: arg(is.boolean, true),
+  momentum,
+  eps,
+});
+
 const product = (xs: readonly number[]): number => xs.reduce((a, b) => a * b, 1);
 
 /** [1, C, 1, ...]: a per-channel vector shaped to broadcast against [N, C, *]. */
@@ -95,8 +137,13 @@ function updateRunning(running: Tensor, value: Tensor, momentum: number | Tensor
  * const rm = tg.zeros([3]), rv = tg.ones([3]);
  * const y = F.batchNorm(tg.randn([8, 3]), rm, rv, { training: true }); // rm, rv updated
  */
-export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, options: BatchNormOptions = {}): Tensor {
-  const { weight, bias, training = false, momentum = 0.1, eps = 1e-5 } = options;
+export function batchNorm(
+  x: Tensor,
+  runningMean?: Tensor | null,
+  runningVar?: Tensor | null,
+  ...rest: Args<[weight: Tensor | null, bias: Tensor | null, training: boolean, momentum: number | Tensor, eps: number], BatchNormOptions>
+): Tensor {
+  const { weight, bias, training, momentum, eps } = BATCH_NORM.parse([x, runningMean, runningVar, ...rest]);
   if (x.ndim < 2) throw new ShapeError(`batchNorm: expected an input of shape [N, C, *], got ${fmt(x.shape)}`);
   const channels = x.shape[1];
   checkChannelVector(weight, channels, "weight", "batchNorm");
@@ -129,8 +176,12 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
  * @example
  * F.layerNorm(tg.randn([2, 5, 16]), [16]); // each [16] row has mean 0 and variance ~1
  */
-export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], options: LayerNormOptions = {}): Tensor {
-  const { weight, bias, eps = 1e-5 } = options;
+export function layerNorm(
+  x: Tensor,
+  normalizedShape: number | readonly number[],
+  ...rest: Args<[weight: Tensor | null, bias: Tensor | null, eps: number], LayerNormOptions>
+): Tensor {
+  const { weight, bias, eps } = LAYER_NORM.parse([x, normalizedShape, ...rest]);
   const norm = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
   const k = norm.length;
   if (k === 0 || x.ndim < k || norm.some((s, i) => x.shape[x.ndim - k + i] !== s)) {
@@ -160,8 +211,12 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
  * @example
  * F.groupNorm(tg.randn([2, 6, 4, 4]), 3); // 3 groups of 2 channels
  */
-export function groupNorm(x: Tensor, numGroups: number, options: GroupNormOptions = {}): Tensor {
-  const { weight, bias, eps = 1e-5 } = options;
+export function groupNorm(
+  x: Tensor,
+  numGroups: number,
+  ...rest: Args<[weight: Tensor | null, bias: Tensor | null, eps: number], GroupNormOptions>
+): Tensor {
+  const { weight, bias, eps } = GROUP_NORM.parse([x, numGroups, ...rest]);
   if (x.ndim < 2) throw new ShapeError(`groupNorm: expected an input of shape [N, C, *], got ${fmt(x.shape)}`);
   const [n, c] = x.shape;
   if (!Number.isInteger(numGroups) || numGroups <= 0 || c % numGroups !== 0) {
@@ -185,8 +240,22 @@ export function groupNorm(x: Tensor, numGroups: number, options: GroupNormOption
  * @example
  * F.instanceNorm(tg.randn([2, 3, 10])); // every [10] row has mean 0
  */
-export function instanceNorm(x: Tensor, options: InstanceNormOptions = {}): Tensor {
-  const { runningMean, runningVar, weight, bias, useInputStats = true, momentum = 0.1, eps = 1e-5 } = options;
+export function instanceNorm(
+  x: Tensor,
+  ...rest: Args<
+    [
+      runningMean: Tensor | null,
+      runningVar: Tensor | null,
+      weight: Tensor | null,
+      bias: Tensor | null,
+      useInputStats: boolean,
+      momentum: number | Tensor,
+      eps: number,
+    ],
+    InstanceNormOptions
+  >
+): Tensor {
+  const { runningMean, runningVar, weight, bias, useInputStats, momentum, eps } = INSTANCE_NORM.parse([x, ...rest]);
   if (x.ndim < 3) throw new ShapeError(`instanceNorm: expected an input of shape [N, C, *] with spatial dims, got ${fmt(x.shape)}`);
   const channels = x.shape[1];
   checkChannelVector(weight, channels, "weight", "instanceNorm");

@@ -1,3 +1,4 @@
+import { type Args, arg, is, required, signature } from "../../args.js";
 import type { DeviceType } from "../../backend/backend.js";
 import { ShapeError, ValueError } from "../../errors.js";
 import { fromTyped } from "../../ops/creation.js";
@@ -11,6 +12,35 @@ export interface Pool2dOptions {
   padding?: Size2;
   dilation?: Size2;
 }
+
+const size2 = is.size(2);
+const ceilMode = arg(is.only(false, "ceilMode is not implemented"), false);
+const MAX_POOL = signature("maxPool2d", {
+  input: required(is.tensor),
+  kernelSize: required(size2),
+  stride: arg(is.nullable(size2), null),
+  padding: arg(size2, 0 as Size2),
+  dilation: arg(size2, 1 as Size2),
+  ceilMode,
+  returnIndices: arg(is.only(false, "returnIndices is not implemented"), false),
+});
+const AVG_POOL = signature("avgPool2d", {
+  input: required(is.tensor),
+  kernelSize: required(size2),
+  stride: arg(is.nullable(size2), null),
+  padding: arg(size2, 0 as Size2),
+  ceilMode,
+  countIncludePad: arg(is.only(true, "countIncludePad: false is not implemented"), true),
+  divisorOverride: arg(is.only(null, "divisorOverride is not implemented"), null),
+});
+const ADAPTIVE_AVG = signature("adaptiveAvgPool2d", { input: required(is.tensor), outputSize: required(size2) });
+
+/** The window options of a parsed call, a null stride meaning the kernel size. */
+const windowOptions = (a: { stride: unknown; padding: unknown; dilation?: unknown }): Pool2dOptions => ({
+  ...(a.stride !== null ? { stride: a.stride as Size2 } : {}),
+  padding: a.padding as Size2,
+  dilation: (a.dilation ?? 1) as Size2,
+});
 
 function windows(x: Tensor, kernel: Size2, options: Pool2dOptions, padValue: number, op: string) {
   if (x.ndim !== 4 && x.ndim !== 3) throw new ShapeError(`${op}: expected a 3-D or 4-D input ([N,] C, H, W), got shape ${fmt(x.shape)}`);
@@ -41,13 +71,29 @@ function windows(x: Tensor, kernel: Size2, options: Pool2dOptions, padValue: num
  * @example
  * F.maxPool2d(x, 2); // halves height and width
  */
-export function maxPool2d(x: Tensor, kernel: Size2, options: Pool2dOptions = {}): Tensor {
+export function maxPool2d(
+  x: Tensor,
+  kernel: Size2,
+  ...rest: Args<
+    [stride: Size2 | null, padding: Size2, dilation: Size2, ceilMode: false, returnIndices: false],
+    Pool2dOptions & { stride?: Size2 | null; ceilMode?: false; returnIndices?: false }
+  >
+): Tensor {
+  const options = windowOptions(MAX_POOL.parse([x, kernel, ...rest]));
   const { cols, finish } = windows(x, kernel, options, Number.NEGATIVE_INFINITY, "maxPool2d");
   return finish(cols.max(1).values);
 }
 
 /** Mean over each window (zero padding counted in the mean, PyTorch's default countIncludePad). */
-export function avgPool2d(x: Tensor, kernel: Size2, options: Omit<Pool2dOptions, "dilation"> = {}): Tensor {
+export function avgPool2d(
+  x: Tensor,
+  kernel: Size2,
+  ...rest: Args<
+    [stride: Size2 | null, padding: Size2, ceilMode: false, countIncludePad: true, divisorOverride: null],
+    Omit<Pool2dOptions, "dilation"> & { stride?: Size2 | null; ceilMode?: false; countIncludePad?: true; divisorOverride?: null }
+  >
+): Tensor {
+  const options = windowOptions(AVG_POOL.parse([x, kernel, ...rest]));
   const { cols, finish } = windows(x, kernel, options, 0, "avgPool2d");
   return finish(cols.mean(1));
 }
@@ -70,7 +116,8 @@ function adaptiveMatrix(size: number, out: number, dtype: "float32" | "float64",
  * @example
  * F.adaptiveAvgPool2d(features, 1); // global average pooling
  */
-export function adaptiveAvgPool2d(x: Tensor, outputSize: Size2): Tensor {
+export function adaptiveAvgPool2d(x: Tensor, outputSize: Size2, ...rest: [] | [options: Record<string, never>]): Tensor {
+  ADAPTIVE_AVG.parse([x, outputSize, ...rest]);
   if (x.ndim !== 4 && x.ndim !== 3) throw new ShapeError(`adaptiveAvgPool2d: expected a 3-D or 4-D input, got shape ${fmt(x.shape)}`);
   if (x.dtype !== "float32" && x.dtype !== "float64") throw new ValueError(`adaptiveAvgPool2d: expected a float tensor, got ${x.dtype}`);
   const [oh, ow] = pair(outputSize, "adaptiveAvgPool2d outputSize");

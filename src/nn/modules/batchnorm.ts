@@ -1,3 +1,4 @@
+import { type Args, arg, is, kw, required, signature } from "../../args.js";
 import { noGrad } from "../../autograd/grad_mode.js";
 import { ones, tensor, zeros } from "../../ops/creation.js";
 import type { Tensor } from "../../tensor/tensor.js";
@@ -16,6 +17,33 @@ export interface BatchNormModuleOptions {
   /** Keep running statistics for eval mode; default true. Without them eval mode uses batch statistics. */
   trackRunningStats?: boolean;
   dtype?: "float32" | "float64";
+}
+
+/** BatchNorm's and InstanceNorm's positional parameters after numFeatures, as PyTorch orders them. */
+export type NormRest = [eps: number, momentum: number | null, affine: boolean, trackRunningStats: boolean];
+
+/**
+ * Reads a BatchNorm/InstanceNorm constructor's arguments (PyTorch's `_NormBase` signature) with the layer's defaults.
+ * @internal
+ */
+export function parseNormArgs(
+  layer: string,
+  args: readonly unknown[],
+  defaults: { affine: boolean; trackRunningStats: boolean },
+): { numFeatures: number; options: Required<BatchNormModuleOptions> } {
+  const a = signature(layer, {
+    numFeatures: required(is.posInt),
+    eps: arg(
+      is.numberWhere("a non-negative number", (v) => v >= 0),
+      1e-5,
+    ),
+    momentum: arg(is.nullable(is.number), 0.1 as number | null),
+    affine: arg(is.boolean, defaults.affine),
+    trackRunningStats: arg(is.boolean, defaults.trackRunningStats),
+    dtype: kw(is.floatDType, "float32"),
+  }).parse(args);
+  const { numFeatures, ...options } = a;
+  return { numFeatures, options };
 }
 
 /**
@@ -78,8 +106,10 @@ export abstract class NormBase extends Module {
 
 /** The forward shared by BatchNorm1d/2d; subclasses only check the input's rank. */
 abstract class BatchNormBase extends NormBase {
-  constructor(numFeatures: number, options: BatchNormModuleOptions = {}) {
-    super(numFeatures, options, { affine: true, trackRunningStats: true });
+  constructor(numFeatures: number, ...rest: Args<NormRest, BatchNormModuleOptions>) {
+    const defaults = { affine: true, trackRunningStats: true };
+    const a = parseNormArgs(new.target.name, [numFeatures, ...rest], defaults);
+    super(a.numFeatures, a.options, defaults);
   }
 
   /** Throws a ShapeError unless `x` is a valid input for this layer. */

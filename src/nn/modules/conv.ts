@@ -1,3 +1,4 @@
+import { type Args, arg, is, kw, required, signature } from "../../args.js";
 import { ValueError } from "../../errors.js";
 import { empty } from "../../ops/creation.js";
 import type { Tensor } from "../../tensor/tensor.js";
@@ -13,8 +14,31 @@ export interface ConvOptions {
   dilation?: Size2;
   groups?: number;
   bias?: boolean;
+  /** Only "zeros" (PyTorch's default) is implemented; other modes throw. */
+  paddingMode?: "zeros";
   dtype?: "float32" | "float64";
 }
+
+/** PyTorch's `_ConvNd` signature, for `dims` spatial dims. */
+const convSignature = (fn: string, dims: number) =>
+  signature(fn, {
+    inChannels: required(is.posInt),
+    outChannels: required(is.posInt),
+    kernelSize: required(is.size(dims)),
+    stride: arg(is.size(dims), 1 as Size2),
+    padding: arg(is.size(dims), 0 as Size2),
+    dilation: arg(is.size(dims), 1 as Size2),
+    groups: arg(is.posInt, 1),
+    bias: arg(is.boolean, true),
+    paddingMode: arg(is.oneOf("zeros"), "zeros"),
+    dtype: kw(is.floatDType, "float32"),
+  });
+
+const CONV1D = convSignature("Conv1d", 1);
+const CONV2D = convSignature("Conv2d", 2);
+
+/** Conv2d's positional parameters after kernelSize, as PyTorch orders them. */
+type ConvRest = [stride: Size2, padding: Size2, dilation: Size2, groups: number, bias: boolean, paddingMode: "zeros"];
 
 /** Channel counts must split evenly into groups (checked here, as PyTorch's _ConvNd, not at the first forward). */
 function checkGroups(layer: string, inChannels: number, outChannels: number, groups: number): void {
@@ -39,27 +63,28 @@ function resetConv(weight: Parameter, bias: Parameter | null): void {
  * @example
  * const conv = new tg.nn.Conv2d(1, 8, 3, { padding: 1 });
  * conv(tg.randn([4, 1, 28, 28])).shape; // [4, 8, 28, 28]
+ * new tg.nn.Conv2d(1, 8, 3, 1, 1); // stride 1, padding 1, as torch.nn.Conv2d(1, 8, 3, 1, 1)
  */
 export class Conv2d extends Module {
+  readonly inChannels: number;
+  readonly outChannels: number;
   weight: Parameter;
   bias: Parameter | null;
   readonly kernelSize: [number, number];
   readonly options: Conv2dOptions;
 
-  constructor(
-    readonly inChannels: number,
-    readonly outChannels: number,
-    kernelSize: Size2,
-    options: ConvOptions = {},
-  ) {
+  constructor(inChannels: number, outChannels: number, kernelSize: Size2, ...rest: Args<ConvRest, ConvOptions>) {
     super();
-    this.kernelSize = pair(kernelSize, "Conv2d kernelSize");
-    const groups = options.groups ?? 1;
+    const a = CONV2D.parse([inChannels, outChannels, kernelSize, ...rest]);
+    this.inChannels = a.inChannels;
+    this.outChannels = a.outChannels;
+    this.kernelSize = pair(a.kernelSize as Size2, "Conv2d kernelSize");
+    const groups = a.groups;
     checkGroups("Conv2d", inChannels, outChannels, groups);
-    this.options = { stride: options.stride ?? 1, padding: options.padding ?? 0, dilation: options.dilation ?? 1, groups };
-    const dtype = options.dtype ?? "float32";
+    this.options = { stride: a.stride as Size2, padding: a.padding as Size2, dilation: a.dilation as Size2, groups };
+    const dtype = a.dtype;
     this.weight = new Parameter(empty([outChannels, inChannels / groups, ...this.kernelSize], { dtype }));
-    this.bias = options.bias === false ? null : new Parameter(empty([outChannels], { dtype }));
+    this.bias = a.bias ? new Parameter(empty([outChannels], { dtype })) : null;
     this.resetParameters();
   }
 
@@ -81,28 +106,34 @@ export class Conv2d extends Module {
 
 export interface Conv1dModuleOptions extends Conv1dOptions {
   bias?: boolean;
+  /** Only "zeros" (PyTorch's default) is implemented; other modes throw. */
+  paddingMode?: "zeros";
   dtype?: "float32" | "float64";
 }
 
+type Conv1dRest = [stride: number, padding: number, dilation: number, groups: number, bias: boolean, paddingMode: "zeros"];
+
 /** 1-D convolution over [N, C, L] inputs, weight [out, in/groups, k]. */
 export class Conv1d extends Module {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: number;
   weight: Parameter;
   bias: Parameter | null;
   readonly options: Conv1dOptions;
 
-  constructor(
-    readonly inChannels: number,
-    readonly outChannels: number,
-    readonly kernelSize: number,
-    options: Conv1dModuleOptions = {},
-  ) {
+  constructor(inChannels: number, outChannels: number, kernelSize: number, ...rest: Args<Conv1dRest, Conv1dModuleOptions>) {
     super();
-    const groups = options.groups ?? 1;
+    const a = CONV1D.parse([inChannels, outChannels, kernelSize, ...rest]);
+    this.inChannels = a.inChannels;
+    this.outChannels = a.outChannels;
+    this.kernelSize = a.kernelSize as number;
+    const groups = a.groups;
     checkGroups("Conv1d", inChannels, outChannels, groups);
-    this.options = { stride: options.stride ?? 1, padding: options.padding ?? 0, dilation: options.dilation ?? 1, groups };
-    const dtype = options.dtype ?? "float32";
-    this.weight = new Parameter(empty([outChannels, inChannels / groups, kernelSize], { dtype }));
-    this.bias = options.bias === false ? null : new Parameter(empty([outChannels], { dtype }));
+    this.options = { stride: a.stride as number, padding: a.padding as number, dilation: a.dilation as number, groups };
+    const dtype = a.dtype;
+    this.weight = new Parameter(empty([outChannels, inChannels / groups, this.kernelSize], { dtype }));
+    this.bias = a.bias ? new Parameter(empty([outChannels], { dtype })) : null;
     this.resetParameters();
   }
 

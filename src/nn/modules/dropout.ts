@@ -1,3 +1,4 @@
+import { type Args, arg, is, signature } from "../../args.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { channelDropout, checkP, dropout } from "../functional/dropout.js";
 import { Module } from "../module.js";
@@ -10,9 +11,15 @@ import { Module } from "../module.js";
  * const drop = new tg.nn.Dropout(0.2); drop.eval(); // now the identity
  */
 export class Dropout extends Module {
-  constructor(readonly p = 0.5) {
+  readonly p: number;
+  constructor(...args: Args<[p: number, inplace: false], { p?: number; inplace?: false }>) {
     super();
-    checkP(p, "Dropout");
+    const name = new.target.name;
+    this.p = signature(name, {
+      p: arg(is.number, 0.5),
+      inplace: arg(is.only(false, "in-place dropout is not implemented"), false),
+    }).parse(args).p;
+    checkP(this.p, name);
   }
   forward(x: Tensor): Tensor {
     return dropout(x, this.p, this.training);

@@ -1,15 +1,18 @@
+import type { Args } from "../../args.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { instanceNorm } from "../functional/normalization.js";
 import { badInput } from "../module.js";
-import { type BatchNormModuleOptions, NormBase } from "./batchnorm.js";
+import { type BatchNormModuleOptions, NormBase, type NormRest, parseNormArgs } from "./batchnorm.js";
 
 /** InstanceNorm options: as BatchNorm's, but affine and trackRunningStats default to false. */
 export type InstanceNormModuleOptions = BatchNormModuleOptions;
 
 /** The forward shared by InstanceNorm1d/2d: batched [N, C, *] or unbatched [C, *] inputs. */
 abstract class InstanceNormBase extends NormBase {
-  constructor(numFeatures: number, options: InstanceNormModuleOptions = {}) {
-    super(numFeatures, options, { affine: false, trackRunningStats: false });
+  constructor(numFeatures: number, ...rest: Args<NormRest, InstanceNormModuleOptions>) {
+    const defaults = { affine: false, trackRunningStats: false };
+    const a = parseNormArgs(new.target.name, [numFeatures, ...rest], defaults);
+    super(a.numFeatures, a.options, defaults);
   }
 
   /** The layer's name for error messages. */

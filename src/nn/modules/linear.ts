@@ -1,3 +1,4 @@
+import { type Args, arg, is, kw, required, signature } from "../../args.js";
 import { empty } from "../../ops/creation.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import * as F from "../functional/linear.js";
@@ -10,8 +11,31 @@ export interface LinearOptions {
   dtype?: "float32" | "float64";
 }
 
+const LINEAR = signature("Linear", {
+  inFeatures: required(is.nonNegInt),
+  outFeatures: required(is.nonNegInt),
+  bias: arg(is.boolean, true),
+  dtype: kw(is.floatDType, "float32"),
+});
+
+const BILINEAR = signature("Bilinear", {
+  in1Features: required(is.nonNegInt),
+  in2Features: required(is.nonNegInt),
+  outFeatures: required(is.nonNegInt),
+  bias: arg(is.boolean, true),
+  dtype: kw(is.floatDType, "float32"),
+});
+
+const IDENTITY = signature("Identity", {});
+
 /** Returns its input unchanged (a placeholder where a layer is optional). */
 export class Identity extends Module {
+  /** PyTorch's Identity takes and ignores any arguments; here there are none to give. */
+  constructor(...args: [] | [options: Record<string, never>]) {
+    super();
+    IDENTITY.parse(args);
+  }
+
   forward(x: Tensor): Tensor {
     return x;
   }
@@ -23,20 +47,21 @@ export class Identity extends Module {
  * @example
  * const fc = new tg.nn.Linear(784, 256);
  * fc(tg.randn([32, 784])).shape; // [32, 256]
+ * new tg.nn.Linear(30, 200, false); // no bias, as torch.nn.Linear(30, 200, False)
  */
 export class Linear extends Module {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
   weight: Parameter;
   bias: Parameter | null;
 
-  constructor(
-    readonly inFeatures: number,
-    readonly outFeatures: number,
-    options: LinearOptions = {},
-  ) {
+  constructor(inFeatures: number, outFeatures: number, ...rest: Args<[bias: boolean], LinearOptions>) {
     super();
-    const dtype = options.dtype ?? "float32";
-    this.weight = new Parameter(empty([outFeatures, inFeatures], { dtype }));
-    this.bias = options.bias === false ? null : new Parameter(empty([outFeatures], { dtype }));
+    const a = LINEAR.parse([inFeatures, outFeatures, ...rest]);
+    this.inFeatures = a.inFeatures;
+    this.outFeatures = a.outFeatures;
+    this.weight = new Parameter(empty([a.outFeatures, a.inFeatures], { dtype: a.dtype }));
+    this.bias = a.bias ? new Parameter(empty([a.outFeatures], { dtype: a.dtype })) : null;
     this.resetParameters();
   }
 
@@ -62,19 +87,20 @@ export class Linear extends Module {
 
 /** y = x1ᵀ·A·x2 + b, weight [out, in1, in2], initialized from U(−1/√in1, 1/√in1) like PyTorch. */
 export class Bilinear extends Module<[Tensor, Tensor]> {
+  readonly in1Features: number;
+  readonly in2Features: number;
+  readonly outFeatures: number;
   weight: Parameter;
   bias: Parameter | null;
 
-  constructor(
-    readonly in1Features: number,
-    readonly in2Features: number,
-    readonly outFeatures: number,
-    options: LinearOptions = {},
-  ) {
+  constructor(in1Features: number, in2Features: number, outFeatures: number, ...rest: Args<[bias: boolean], LinearOptions>) {
     super();
-    const dtype = options.dtype ?? "float32";
-    this.weight = new Parameter(empty([outFeatures, in1Features, in2Features], { dtype }));
-    this.bias = options.bias === false ? null : new Parameter(empty([outFeatures], { dtype }));
+    const a = BILINEAR.parse([in1Features, in2Features, outFeatures, ...rest]);
+    this.in1Features = a.in1Features;
+    this.in2Features = a.in2Features;
+    this.outFeatures = a.outFeatures;
+    this.weight = new Parameter(empty([a.outFeatures, a.in1Features, a.in2Features], { dtype: a.dtype }));
+    this.bias = a.bias ? new Parameter(empty([a.outFeatures], { dtype: a.dtype })) : null;
     this.resetParameters();
   }
 

@@ -1,8 +1,25 @@
+import type { Args } from "../../args.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import * as F from "../functional/loss.js";
+import * as S from "../functional/loss_args.js";
 import { Module } from "../module.js";
 
 // Each loss module holds its options and calls nn.functional; class weights are (persistent) buffers, as in PyTorch.
+// A constructor reads its function's signature without (input, target), so `new CrossEntropyLoss(weight)` is PyTorch's.
+
+type Legacy = [sizeAverage: null, reduce: null];
+const MSE = S.MSE_LOSS.withoutFirst(2, "MSELoss");
+const L1 = S.L1_LOSS.withoutFirst(2, "L1Loss");
+const HUBER = S.HUBER_LOSS.withoutFirst(2, "HuberLoss");
+const SMOOTH_L1 = S.SMOOTH_L1_LOSS.withoutFirst(2, "SmoothL1Loss");
+const NLL = S.NLL_LOSS.withoutFirst(2, "NLLLoss");
+const CE = S.CROSS_ENTROPY.withoutFirst(2, "CrossEntropyLoss");
+const BCE = S.BCE.withoutFirst(2, "BCELoss");
+const BCE_LOGITS = S.BCE_WITH_LOGITS.withoutFirst(2, "BCEWithLogitsLoss");
+const KL = S.KL_DIV.withoutFirst(2, "KLDivLoss");
+
+/** What `parse` gives a loss module: the values by name (their types are checked by the signature). */
+type Parsed = Record<string, unknown>;
 
 /** The shared base: a two-input module `loss(input, target)` with a reduction. */
 abstract class Loss extends Module<[Tensor, Tensor]> {
@@ -25,8 +42,8 @@ abstract class Loss extends Module<[Tensor, Tensor]> {
  * const loss = new tg.nn.MSELoss()(pred, y);
  */
 export class MSELoss extends Loss {
-  constructor(options: F.ReductionOptions = {}) {
-    super(options.reduction);
+  constructor(...args: Args<[...Legacy, reduction: F.Reduction], F.ReductionOptions>) {
+    super(MSE.parse(args).reduction as F.Reduction);
   }
 
   forward(input: Tensor, target: Tensor): Tensor {
@@ -41,8 +58,8 @@ export class MSELoss extends Loss {
  * new tg.nn.L1Loss({ reduction: "sum" })(pred, y);
  */
 export class L1Loss extends Loss {
-  constructor(options: F.ReductionOptions = {}) {
-    super(options.reduction);
+  constructor(...args: Args<[...Legacy, reduction: F.Reduction], F.ReductionOptions>) {
+    super(L1.parse(args).reduction as F.Reduction);
   }
 
   forward(input: Tensor, target: Tensor): Tensor {
@@ -59,9 +76,10 @@ export class L1Loss extends Loss {
 export class HuberLoss extends Loss {
   readonly delta: number;
 
-  constructor(options: F.HuberLossOptions = {}) {
-    super(options.reduction);
-    this.delta = options.delta ?? 1;
+  constructor(...args: Args<[reduction: F.Reduction, delta: number], F.HuberLossOptions>) {
+    const a: Parsed = HUBER.parse(args);
+    super(a.reduction as F.Reduction);
+    this.delta = a.delta as number;
   }
 
   forward(input: Tensor, target: Tensor): Tensor {
@@ -82,9 +100,10 @@ export class HuberLoss extends Loss {
 export class SmoothL1Loss extends Loss {
   readonly beta: number;
 
-  constructor(options: F.SmoothL1LossOptions = {}) {
-    super(options.reduction);
-    this.beta = options.beta ?? 1;
+  constructor(...args: Args<[...Legacy, reduction: F.Reduction, beta: number], F.SmoothL1LossOptions>) {
+    const a: Parsed = SMOOTH_L1.parse(args);
+    super(a.reduction as F.Reduction);
+    this.beta = a.beta as number;
   }
 
   forward(input: Tensor, target: Tensor): Tensor {
@@ -108,10 +127,13 @@ export class NLLLoss extends Loss {
   declare readonly weight: Tensor | null;
   readonly ignoreIndex: number;
 
-  constructor(options: F.NLLLossOptions = {}) {
-    super(options.reduction);
-    this.registerBuffer("weight", options.weight ?? null);
-    this.ignoreIndex = options.ignoreIndex ?? -100;
+  constructor(
+    ...args: Args<[weight: Tensor | null, sizeAverage: null, ignoreIndex: number, reduce: null, reduction: F.Reduction], F.NLLLossOptions>
+  ) {
+    const a: Parsed = NLL.parse(args);
+    super(a.reduction as F.Reduction);
+    this.registerBuffer("weight", a.weight as Tensor | null);
+    this.ignoreIndex = a.ignoreIndex as number;
   }
 
   forward(input: Tensor, target: Tensor): Tensor {
@@ -137,11 +159,17 @@ export class CrossEntropyLoss extends Loss {
   readonly ignoreIndex: number;
   readonly labelSmoothing: number;
 
-  constructor(options: F.CrossEntropyOptions = {}) {
-    super(options.reduction);
-    this.registerBuffer("weight", options.weight ?? null);
-    this.ignoreIndex = options.ignoreIndex ?? -100;
-    this.labelSmoothing = options.labelSmoothing ?? 0;
+  constructor(
+    ...args: Args<
+      [weight: Tensor | null, sizeAverage: null, ignoreIndex: number, reduce: null, reduction: F.Reduction, labelSmoothing: number],
+      F.CrossEntropyOptions
+    >
+  ) {
+    const a: Parsed = CE.parse(args);
+    super(a.reduction as F.Reduction);
+    this.registerBuffer("weight", a.weight as Tensor | null);
+    this.ignoreIndex = a.ignoreIndex as number;
+    this.labelSmoothing = a.labelSmoothing as number;
   }
 
   forward(input: Tensor, target: Tensor): Tensor {
@@ -168,9 +196,10 @@ export class BCELoss extends Loss {
   /** The per-element weights (a buffer), or null. */
   declare readonly weight: Tensor | null;
 
-  constructor(options: F.BCELossOptions = {}) {
-    super(options.reduction);
-    this.registerBuffer("weight", options.weight ?? null);
+  constructor(...args: Args<[weight: Tensor | null, ...Legacy, reduction: F.Reduction], F.BCELossOptions>) {
+    const a: Parsed = BCE.parse(args);
+    super(a.reduction as F.Reduction);
+    this.registerBuffer("weight", a.weight as Tensor | null);
   }
 
   forward(input: Tensor, target: Tensor): Tensor {
@@ -190,10 +219,11 @@ export class BCEWithLogitsLoss extends Loss {
   /** The weights of the positive term (a buffer), or null. */
   declare readonly posWeight: Tensor | null;
 
-  constructor(options: F.BCEWithLogitsOptions = {}) {
-    super(options.reduction);
-    this.registerBuffer("weight", options.weight ?? null);
-    this.registerBuffer("posWeight", options.posWeight ?? null);
+  constructor(...args: Args<[weight: Tensor | null, ...Legacy, reduction: F.Reduction, posWeight: Tensor | null], F.BCEWithLogitsOptions>) {
+    const a: Parsed = BCE_LOGITS.parse(args);
+    super(a.reduction as F.Reduction);
+    this.registerBuffer("weight", a.weight as Tensor | null);
+    this.registerBuffer("posWeight", a.posWeight as Tensor | null);
   }
 
   forward(input: Tensor, target: Tensor): Tensor {
@@ -212,10 +242,11 @@ export class KLDivLoss extends Module<[Tensor, Tensor]> {
   readonly reduction: F.KLDivReduction;
   readonly logTarget: boolean;
 
-  constructor(options: F.KLDivOptions = {}) {
+  constructor(...args: Args<[...Legacy, reduction: F.KLDivReduction, logTarget: boolean], F.KLDivOptions>) {
     super();
-    this.reduction = options.reduction ?? "mean";
-    this.logTarget = options.logTarget ?? false;
+    const a: Parsed = KL.parse(args);
+    this.reduction = a.reduction as F.KLDivReduction;
+    this.logTarget = a.logTarget as boolean;
   }
 
   forward(input: Tensor, target: Tensor): Tensor {

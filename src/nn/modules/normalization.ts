@@ -1,3 +1,4 @@
+import { type Args, arg, is, kw, required, signature } from "../../args.js";
 import { ValueError } from "../../errors.js";
 import { ones, zeros } from "../../ops/creation.js";
 import type { Tensor } from "../../tensor/tensor.js";
@@ -16,6 +17,28 @@ export interface LayerNormModuleOptions {
   dtype?: "float32" | "float64";
 }
 
+const LAYER_NORM = signature("LayerNorm", {
+  normalizedShape: required(is.or(is.posInt, is.ints)),
+  eps: arg(
+    is.numberWhere("a non-negative number", (v) => v >= 0),
+    1e-5,
+  ),
+  elementwiseAffine: arg(is.boolean, true),
+  bias: arg(is.boolean, true),
+  dtype: kw(is.floatDType, "float32"),
+});
+
+const GROUP_NORM = signature("GroupNorm", {
+  numGroups: required(is.posInt),
+  numChannels: required(is.posInt),
+  eps: arg(
+    is.numberWhere("a non-negative number", (v) => v >= 0),
+    1e-5,
+  ),
+  affine: arg(is.boolean, true),
+  dtype: kw(is.floatDType, "float32"),
+});
+
 /**
  * Layer normalization over the last dims, as `torch.nn.LayerNorm`: each [..., *normalizedShape] slice is
  * normalized to mean 0 and variance 1, then scaled and shifted elementwise.
@@ -31,14 +54,18 @@ export class LayerNorm extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
 
-  constructor(normalizedShape: number | readonly number[], options: LayerNormModuleOptions = {}) {
+  constructor(
+    normalizedShape: number | readonly number[],
+    ...rest: Args<[eps: number, elementwiseAffine: boolean, bias: boolean], LayerNormModuleOptions>
+  ) {
     super();
-    this.normalizedShape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
-    this.eps = options.eps ?? 1e-5;
-    this.elementwiseAffine = options.elementwiseAffine ?? true;
-    const dtype = options.dtype ?? "float32";
+    const a = LAYER_NORM.parse([normalizedShape, ...rest]);
+    this.normalizedShape = typeof a.normalizedShape === "number" ? [a.normalizedShape] : [...a.normalizedShape];
+    this.eps = a.eps;
+    this.elementwiseAffine = a.elementwiseAffine;
+    const dtype = a.dtype;
     this.weight = this.elementwiseAffine ? new Parameter(ones(this.normalizedShape, { dtype })) : null;
-    this.bias = this.elementwiseAffine && options.bias !== false ? new Parameter(zeros(this.normalizedShape, { dtype })) : null;
+    this.bias = this.elementwiseAffine && a.bias ? new Parameter(zeros(this.normalizedShape, { dtype })) : null;
   }
 
   /** Weight to ones, bias to zeros. */
@@ -77,23 +104,24 @@ export interface GroupNormModuleOptions {
  * gn(tg.randn([2, 16, 8, 8])).shape; // [2, 16, 8, 8]
  */
 export class GroupNorm extends Module {
+  readonly numGroups: number;
+  readonly numChannels: number;
   readonly eps: number;
   readonly affine: boolean;
   weight: Parameter | null;
   bias: Parameter | null;
 
-  constructor(
-    readonly numGroups: number,
-    readonly numChannels: number,
-    options: GroupNormModuleOptions = {},
-  ) {
+  constructor(numGroups: number, numChannels: number, ...rest: Args<[eps: number, affine: boolean], GroupNormModuleOptions>) {
     super();
+    const a = GROUP_NORM.parse([numGroups, numChannels, ...rest]);
+    this.numGroups = a.numGroups;
+    this.numChannels = a.numChannels;
     if (!Number.isInteger(numGroups) || numGroups <= 0 || numChannels % numGroups !== 0) {
       throw new ValueError(`GroupNorm: numChannels (${numChannels}) must be divisible by numGroups (${numGroups})`);
     }
-    this.eps = options.eps ?? 1e-5;
-    this.affine = options.affine ?? true;
-    const dtype = options.dtype ?? "float32";
+    this.eps = a.eps;
+    this.affine = a.affine;
+    const dtype = a.dtype;
     this.weight = this.affine ? new Parameter(ones([numChannels], { dtype })) : null;
     this.bias = this.affine ? new Parameter(zeros([numChannels], { dtype })) : null;
   }
