@@ -357,6 +357,7 @@ describe("moving tensors", () => {
     assert.throws(() => x.to("float32" as tg.DeviceType, "float64"), /to: expected .* got a second argument float64/);
     assert.throws(() => x.to("webgpu", "float16" as tg.DType), /float16/);
     assert.throws(() => x.to(3 as unknown as tg.DType), tg.ArgumentError);
+    assert.throws(() => x.to("float16" as tg.DType), tg.DTypeError);
   });
 
   it("records ToCopyBackward0, whose backward moves the gradient back", async () => {
@@ -490,7 +491,11 @@ describe("modules and optimizers on a device", () => {
     await lin.toAsync("cpu", "float32");
     assert.deepEqual([lin.weight.device, lin.weight.dtype], ["cpu", "float32"]);
     assert.throws(() => lin.to({ device: "webgpu", bogus: 1 } as tg.ToOptions), tg.ArgumentError);
-    assert.throws(() => lin.to("tpu" as tg.DeviceType), tg.DeviceError);
+    assert.throws(() => lin.to("cuda:0" as tg.DeviceType), /Module\.to: unknown device "cuda:0"/);
+    assert.throws(
+      () => lin.to("float16" as tg.DType),
+      (e: Error) => e instanceof tg.DTypeError && /Module\.to: unknown dtype float16/.test(e.message),
+    );
   });
 
   it("trains on the device with the CPU's numbers, without reading a value on the host", async () => {

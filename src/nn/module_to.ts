@@ -1,7 +1,8 @@
 import type { DeviceType } from "../backend/backend.js";
 import { parseDevice } from "../backend/registry.js";
-import { assertDType, DTYPES, type DType } from "../dtype.js";
+import { assertDType, type DType } from "../dtype.js";
 import { ArgumentError, DeviceError } from "../errors.js";
+import { DEVICE_LIKE } from "../ops/device.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { AnyModule } from "./module.js";
 import { Parameter } from "./parameter.js";
@@ -22,8 +23,13 @@ export function parseModuleTo(fn: string, a: unknown, b: unknown): ModuleToOptio
     throw new ArgumentError(fn, argument, forms, `${fn}: expected ${forms}, got ${got}`);
   };
   let out: ModuleToOptions = {};
-  if (typeof a === "string") out = (DTYPES as readonly string[]).includes(a) ? { dtype: a as DType } : { device: parseDevice(a, fn) };
-  else if (a instanceof Tensor) out = { device: a._backend.device, dtype: a.dtype };
+  if (typeof a === "string") {
+    if (DEVICE_LIKE.test(a)) out = { device: parseDevice(a, fn) };
+    else {
+      assertDType(a, fn);
+      out = { dtype: a };
+    }
+  } else if (a instanceof Tensor) out = { device: a._backend.device, dtype: a.dtype };
   else if (a !== null && typeof a === "object" && !(a instanceof Tensor) && !Array.isArray(a)) {
     const o = a as Record<string, unknown>;
     for (const key of Object.keys(o)) if (key !== "device" && key !== "dtype") fail(key, `an unknown option "${key}"`);

@@ -69,7 +69,8 @@ export interface ToOptions {
 /** What `to` and `toAsync` accept first: a dtype, a device, a tensor (whose device and dtype are taken) or options. */
 export type ToTarget = DType | DeviceType | Tensor | ToOptions;
 
-const DEVICE_LIKE = /^(cpu|cuda|gpu|mps|xpu|meta|webgpu|vulkan|opengl|hip)\b/;
+/** Strings that name a device in PyTorch (or ours): `to("cuda:0")` is a device error, `to("float16")` a dtype error. */
+export const DEVICE_LIKE = /^(cpu|cuda|gpu|mps|xpu|meta|webgpu|vulkan|opengl|hip)\b/;
 
 const TO_FORMS = 'a dtype ("float32", ...), a device ("cpu", "webgpu"), a Tensor or { device, dtype }';
 
