@@ -180,7 +180,7 @@ describe("self-describing models", () => {
       new nn.LeakyReLU(0.2),
       new nn.MaxPool2d(2),
       new nn.Flatten(),
-      new nn.Linear(16, 8, false),
+      new nn.Linear(16, 8, { bias: false }),
       new nn.LayerNorm(8),
       new nn.GELU("tanh"),
       new nn.Dropout(0.1),

@@ -1,6 +1,6 @@
 """Writes test/fixtures/pytorch_models.safetensors: three small PyTorch models' state dicts (strict PyTorch keys),
 an input and PyTorch's output for each, so the tests can check without Python that tensorgrad loads PyTorch's
-weights with strict=True and gives PyTorch's numbers. Run: /usr/bin/python3 scripts/pytorch/make_fixture.py
+weights with strict=True and gives PyTorch's numbers. Run: /usr/bin/python3 scripts/pytorch/make_fixture.py [OUT]
 """
 import json
 import os
@@ -42,7 +42,8 @@ def main():
         out[f"{name}:input"] = x
         out[f"{name}:output"] = y
     here = os.path.dirname(os.path.abspath(__file__))
-    path = os.path.join(here, "..", "..", "test", "fixtures", "pytorch_models.safetensors")
+    default = os.path.join(here, "..", "..", "test", "fixtures", "pytorch_models.safetensors")
+    path = sys.argv[1] if len(sys.argv) > 1 else default
     save_file(out, path, {"torch": torch.__version__})
     print(f"wrote {os.path.normpath(path)} ({len(out)} tensors, torch {torch.__version__})")
 

@@ -1,0 +1,143 @@
+/**
+ * `npm run test:pytorch`: models moved both ways between tensorgrad and PyTorch, checked by PyTorch itself.
+ * - PyTorch → tensorgrad: make_fixture.py builds an MLP, a CNN with BatchNorm and an Embedding + LayerNorm model in
+ *   PyTorch; tensorgrad loads each state dict with strict and must give PyTorch's outputs.
+ * - tensorgrad → PyTorch: the same three architectures built in tensorgrad (one training step, so BatchNorm's
+ *   statistics move) and a CLI run are written as model.py + weights (`tensorgrad export --format pytorch`);
+ *   `python model.py` loads them with strict=True and compares with tensorgrad's outputs.
+ * Skips with a message (exit status 0) when no Python with torch is found ($PYTHON, python3, /usr/bin/python3).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { main as cli } from "../../src/cli/main.js";
+import * as tg from "../../src/index.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { nn } = tg;
+
+function findPython(): string | null {
+  for (const py of [process.env.PYTHON, "python3", "/usr/bin/python3"]) {
+    if (!py) continue;
+    const r = spawnSync(py, ["-c", "import torch; print(torch.__version__)"], { encoding: "utf8" });
+    if (r.status === 0) {
+      console.log(`using ${py} (torch ${r.stdout.trim()})`);
+      return py;
+    }
+  }
+  return null;
+}
+
+const failures: string[] = [];
+function check(name: string, ok: boolean, detail: string): void {
+  console.log(`${ok ? "ok  " : "FAIL"} ${name}: ${detail}`);
+  if (!ok) failures.push(name);
+}
+
+const architectures = {
+  mlp: () => new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 3)),
+  cnn: () =>
+    new nn.Sequential(
+      new nn.Conv2d(1, 4, 3, { padding: 1 }),
+      new nn.BatchNorm2d(4),
+      new nn.ReLU(),
+      new nn.MaxPool2d(2),
+      new nn.Flatten(),
+      new nn.Linear(36, 5),
+    ),
+  emb: () => new nn.Sequential(new nn.Embedding(10, 6), new nn.LayerNorm(6), new nn.Linear(6, 2)),
+};
+const inputs = {
+  mlp: () => tg.randn([3, 4]),
+  cnn: () => tg.randn([2, 1, 6, 6]),
+  emb: () =>
+    tg.tensor(
+      [
+        [1, 2, 3],
+        [4, 5, 9],
+      ],
+      { dtype: "int32" },
+    ),
+};
+
+function fromPytorch(python: string, dir: string): void {
+  const file = join(dir, "from_pytorch.safetensors");
+  const r = spawnSync(python, [join(here, "make_fixture.py"), file], { encoding: "utf8" });
+  if (r.status !== 0) {
+    check("PyTorch writes its models", false, r.stderr.trim());
+    return;
+  }
+  const { tensors } = tg.io.decodeSafetensors(new Uint8Array(readFileSync(file)));
+  for (const name of ["mlp", "cnn", "emb"] as const) {
+    const state: tg.nn.StateDict = {};
+    for (const [k, t] of Object.entries(tensors)) if (k.startsWith(`${name}.`)) state[k.slice(name.length + 1)] = t;
+    const model = architectures[name]();
+    model.loadStateDict(state);
+    model.eval();
+    const err = tg
+      .noGrad(() => model(tensors[`${name}:input`]))
+      .sub(tensors[`${name}:output`])
+      .abs()
+      .max()
+      .item();
+    check(`PyTorch ${name} → tensorgrad (strict)`, err <= 1e-5, `max abs difference ${err.toExponential(2)}`);
+  }
+}
+
+function runModelPy(python: string, name: string, folder: string): void {
+  const r = spawnSync(python, [join(folder, "model.py")], { encoding: "utf8" });
+  const out = `${r.stdout}${r.stderr}`.trim().split("\n").at(-1) ?? "";
+  check(name, r.status === 0 && out.includes("OK"), out);
+}
+
+function toPytorch(python: string, dir: string): void {
+  tg.manualSeed(0);
+  for (const name of ["mlp", "cnn", "emb"] as const) {
+    const model = architectures[name]();
+    const opt = new tg.optim.SGD(model.parameters(), { lr: 0.1 });
+    model(inputs[name]()).square().mean().backward();
+    opt.step();
+    model.eval();
+    const x = inputs[name]();
+    const folder = join(dir, name);
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, "model.py"), tg.io.pytorchCode(tg.io.describeModule(model)));
+    writeFileSync(join(folder, "model.safetensors"), tg.io.encodeSafetensors(model.stateDict(), { format: "pt" }, { int64: true }));
+    writeFileSync(join(folder, "check.safetensors"), tg.io.encodeSafetensors({ input: x, output: tg.noGrad(() => model(x)) }));
+    runModelPy(python, `tensorgrad ${name} → PyTorch (strict)`, folder);
+  }
+}
+
+async function cliToPytorch(python: string, dir: string): Promise<void> {
+  const run = join(dir, "cli-run");
+  const quiet = console.log;
+  console.log = () => {};
+  let status: number;
+  try {
+    status = await cli(["train", "--dataset", "spiral", "--hidden", "16,16", "--norm", "batch", "--epochs", "2", "--out", run]);
+    if (status === 0) status = await cli(["export", "--checkpoint", run, "--format", "pytorch"]);
+  } finally {
+    console.log = quiet;
+  }
+  if (status !== 0) {
+    check("tensorgrad train + export", false, `exit status ${status}`);
+    return;
+  }
+  runModelPy(python, "CLI checkpoint → tensorgrad export --format pytorch → python model.py", join(run, "pytorch"));
+}
+
+const python = findPython();
+if (!python) {
+  console.log(
+    "test:pytorch skipped: no Python with torch found ($PYTHON, python3, /usr/bin/python3); on Debian: apt install python3-torch",
+  );
+  process.exit(0);
+}
+const dir = mkdtempSync(join(tmpdir(), "tg-pytorch-"));
+fromPytorch(python, dir);
+toPytorch(python, dir);
+await cliToPytorch(python, dir);
+console.log(failures.length ? `${failures.length} failed` : "all round trips passed");
+process.exit(failures.length ? 1 : 0);
