@@ -1,8 +1,7 @@
-import type { DeviceType } from "../backend/backend.js";
 import { parseDevice } from "../backend/registry.js";
 import { assertDType, type DType } from "../dtype.js";
 import { ArgumentError, DeviceError } from "../errors.js";
-import { DEVICE_LIKE } from "../ops/device.js";
+import { DEVICE_LIKE, type ToOptions } from "../ops/device.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { AnyModule } from "./module.js";
 import { Parameter } from "./parameter.js";
@@ -10,11 +9,8 @@ import { Parameter } from "./parameter.js";
 // `Module.to` / `Module.toAsync`: every parameter and buffer converted, each parameter into one new Parameter (so
 // parameters shared between modules stay shared), its gradient moved along with it.
 
-/** What `Module.to` takes: a dtype, a device, or both. */
-export interface ModuleToOptions {
-  device?: DeviceType;
-  dtype?: DType;
-}
+/** What `Module.to` takes: a dtype, a device, or both (`tg.ToOptions`). */
+export type ModuleToOptions = ToOptions;
 
 /** Reads `Module.to`'s arguments: to(dtype), to(device), to(device, dtype), to(tensor), to({ device, dtype }). */
 export function parseModuleTo(fn: string, a: unknown, b: unknown): ModuleToOptions {
