@@ -3,10 +3,10 @@
  * localhost with the headers that turn on cross-origin isolation (COOP/COEP), and prints the URL.
  */
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile, realpath } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { extname, join, normalize, sep } from "node:path";
+import { type AddressInfo, isIP } from "node:net";
+import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { helpText, parseFlags, UsageError } from "./args.js";
 
@@ -44,16 +44,42 @@ export function defaultPlaygroundDir(): string {
   return fileURLToPath(new URL("../../dist/playground", import.meta.url));
 }
 
+/** Whether `host` is a name or address `--host` may take (no spaces, no punctuation beyond a hostname's). */
+export function validHost(host: string): boolean {
+  return (
+    isIP(host) !== 0 ||
+    (host.length <= 253 && /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(host))
+  );
+}
+
+/**
+ * Whether a request's Host header names this server: localhost names and IP addresses always, other names only when
+ * `--host` gave that name. A page of another site whose DNS name was rebound to 127.0.0.1 sends its own name: refused.
+ */
+export function hostAllowed(header: string | undefined, listenHost: string): boolean {
+  if (header === undefined) return false;
+  const name = (header.startsWith("[") ? header.slice(1, header.indexOf("]")) : header.replace(/:\d+$/, "")).toLowerCase();
+  if (name === "localhost" || name.endsWith(".localhost") || isIP(name) !== 0) return true;
+  return name === listenHost.toLowerCase();
+}
+
 /** Starts the static server; resolves once it listens. */
 export async function servePlayground(
   options: { dir?: string; port?: number; host?: string } = {},
 ): Promise<{ server: Server; url: string }> {
-  const dir = options.dir ?? defaultPlaygroundDir();
+  const dir = resolve(options.dir ?? defaultPlaygroundDir());
   if (!existsSync(join(dir, "index.html"))) {
     throw new UsageError(`no playground build in ${dir}: run "npm run build:playground" first`);
   }
+  // Files are served only from inside the folder's real path: a symbolic link out of it is not followed.
+  const root = await realpath(dir);
+  const host = options.host ?? "127.0.0.1";
   const server = createServer(async (req, res) => {
     const headers = { ...ISOLATION_HEADERS };
+    if (!hostAllowed(req.headers.host, host)) {
+      res.writeHead(421, { ...headers, "Content-Type": "text/plain; charset=utf-8" }).end("unknown host name");
+      return;
+    }
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405, { ...headers, Allow: "GET, HEAD" }).end();
       return;
@@ -72,17 +98,21 @@ export async function servePlayground(
       return;
     }
     try {
-      const body = await readFile(file);
+      const real = await realpath(file);
+      if (!real.startsWith(root + sep)) {
+        res.writeHead(403, headers).end("forbidden");
+        return;
+      }
+      const body = await readFile(real);
       res.writeHead(200, { ...headers, "Content-Type": TYPES[extname(file)] ?? "application/octet-stream", "Content-Length": body.length });
       res.end(req.method === "HEAD" ? undefined : body);
     } catch {
       res.writeHead(404, { ...headers, "Content-Type": "text/plain; charset=utf-8" }).end("not found");
     }
   });
-  const host = options.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
+  await new Promise<void>((done, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 8080, host, () => resolve());
+    server.listen(options.port ?? 8080, host, () => done());
   });
   const { port } = server.address() as AddressInfo;
   const shown = host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host;
@@ -100,12 +130,18 @@ export async function playgroundCommand(argv: readonly string[]): Promise<void> 
   const flags = parseFlags(argv, SPECS);
   const port = flags.port as number;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, got ${port}`);
+  const host = flags.host as string;
+  if (!validHost(host)) throw new UsageError(`--host must be an IP address or a host name such as localhost, got ${JSON.stringify(host)}`);
   let served: { server: Server; url: string };
   try {
-    served = await servePlayground({ port, host: flags.host as string, dir: flags.dir as string | undefined });
+    served = await servePlayground({ port, host, dir: flags.dir as string | undefined });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "EADDRINUSE")
-      throw new UsageError(`port ${port} is in use: pick another with --port, or --port 0 for a free one`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") throw new UsageError(`port ${port} is in use: pick another with --port, or --port 0 for a free one`);
+    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND" || code === "EAI_AGAIN")
+      throw new UsageError(
+        `--host ${host} is not an address of this machine: use 127.0.0.1 (the default), localhost, or 0.0.0.0 for every interface`,
+      );
     throw e;
   }
   console.log(`tensorgrad playground: ${served.url}  (Ctrl-C to stop)`);
