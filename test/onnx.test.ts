@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import * as ort from "onnxruntime-web";
 import * as tg from "tensorgrad";
-import { saveCheckpoint } from "tensorgrad/node";
+import { exportOnnxFile, loadModel, saveCheckpoint, saveModel } from "tensorgrad/node";
 import { exportCommand } from "../src/cli/export.ts";
 import { buildModel, type ModelConfig } from "../src/cli/models.ts";
 
@@ -147,6 +147,25 @@ describe("tg.onnx.export, checked in onnxruntime-web", () => {
     );
     const noStats = new nn.Sequential(new nn.BatchNorm1d(2, { trackRunningStats: false }));
     assert.throws(() => tg.onnx.export(noStats, tg.randn([3, 2])), /without running statistics/);
+  });
+});
+
+describe("model files in Node", () => {
+  it("saveModel/loadModel rebuild the model; exportOnnxFile writes what onnxruntime runs", async () => {
+    tg.manualSeed(6);
+    const model = new nn.Sequential(new nn.Linear(3, 4), new nn.BatchNorm1d(4), new nn.ELU(), new nn.Linear(4, 2));
+    model(tg.randn([5, 3]));
+    model.eval();
+    const dir = mkdtempSync(join(tmpdir(), "tg-model-"));
+    await saveModel(join(dir, "m.safetensors"), model);
+    const loaded = await loadModel(join(dir, "m.safetensors"));
+    loaded.eval();
+    const x = tg.randn([2, 3]);
+    assert.equal(loaded(x).sub(model(x)).abs().max().item(), 0);
+    await exportOnnxFile(join(dir, "m.onnx"), loaded, x);
+    const got = await runOnnx(new Uint8Array(readFileSync(join(dir, "m.onnx"))), x);
+    const want = model(x).toArray();
+    assert.ok(Math.max(...got.data.map((v, i) => Math.abs(v - want[i]))) <= 1e-5);
   });
 });
 
