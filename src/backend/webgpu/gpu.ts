@@ -32,6 +32,9 @@ const LIMITS = [
   "minStorageBufferOffsetAlignment",
 ] as const;
 
+/** The Dawn GPU object of this process (Node only), held so that the collector never frees it. */
+let dawnGpu: GPU | null = null;
+
 /** In Node, the `webgpu` package (Dawn) provides the GPU object; in browsers and workers, `navigator.gpu`. */
 async function findGpu(): Promise<{ gpu: GPU; source: string }> {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
@@ -51,7 +54,10 @@ async function findGpu(): Promise<{ gpu: GPU; source: string }> {
   }
   // Dawn's objects check their arguments against these classes (GPUBufferUsage and friends).
   for (const [k, v] of Object.entries(mod.globals)) if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
-  return { gpu: mod.create([]), source: "webgpu (Dawn)" };
+  // Dawn's instance lives only as long as this object: once collected, its event processing aborts the process
+  // (std::system_error in InstanceBase::ProcessEvents). Kept for the life of the process.
+  dawnGpu ??= mod.create([]);
+  return { gpu: dawnGpu, source: "webgpu (Dawn)" };
 }
 
 const INSTALL_HINT =
