@@ -8,7 +8,17 @@ export { type CsvData, CsvReader, type CsvOptions, parseCsv } from "./csv.js";
 export { DataLoader, type DataLoaderOptions } from "./dataloader.js";
 export { ArrayDataset, Dataset, TensorDataset } from "./dataset.js";
 export { parseIdx } from "./idx.js";
+export { KeyedVectors, type MostSimilarOptions, type Neighbor } from "./keyed_vectors.js";
 export { circle, gauss, gaussian, moons, type PlaygroundOptions, type Points2D, plane, spiral, xor } from "./playground.js";
 export { randomSplit } from "./split.js";
 export { Subset } from "./subset.js";
 export { CharVocab, type CharVocabOptions, charContextDataset } from "./text.js";
+export {
+  CbowDataset,
+  NegativeSampler,
+  SkipGramDataset,
+  subsample,
+  subsamplingProbs,
+  type WordPairOptions,
+} from "./word_pairs.js";
+export { type TokenizeOptions, tokenize, Vocab, type VocabJSON, type VocabOptions } from "./words.js";
