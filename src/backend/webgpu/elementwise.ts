@@ -3,7 +3,7 @@ import { DTypeError } from "../../errors.js";
 import { isContiguous, numel } from "../../shape.js";
 import type { BinaryOp, UnaryOp, View } from "../backend.js";
 import type { GpuBuffer, Runtime } from "./runtime.js";
-import { convert, groupsFor, kernelHead, stridedMeta, stridedOffsets, wgslType } from "./wgsl.js";
+import { convert, groupsFor, kernelHead, stridedMeta, stridedOffsets, truthy, wgslType } from "./wgsl.js";
 
 /** The GPU buffer behind a view. */
 export const gpu = (v: View): GPUBuffer => (v.buffer as GpuBuffer).buffer;
@@ -13,16 +13,16 @@ const UNARY_F32: Record<UnaryOp, string> = {
   neg: "-x",
   abs: "abs(x)",
   sign: "sign_f32(x)",
-  exp: "exp(x)",
-  log: "log(x)",
+  exp: "exp_f32(x)",
+  log: "log_f32(x)",
   log1p: "log1p_f32(x)",
   expm1: "expm1_f32(x)",
-  sqrt: "sqrt(x)",
-  rsqrt: "1.0 / sqrt(x)",
+  sqrt: "sqrt_f32(x)",
+  rsqrt: "rsqrt_f32(x)",
   square: "x * x",
-  reciprocal: "1.0 / x",
-  sin: "sin(x)",
-  cos: "cos(x)",
+  reciprocal: "reciprocal_f32(x)",
+  sin: "sin_f32(x)",
+  cos: "cos_f32(x)",
   tanh: "tanh_f32(x)",
   sigmoid: "sigmoid_f32(x)",
   relu: "select(x, 0.0, x <= 0.0)",
@@ -82,10 +82,11 @@ export function unary(rt: Runtime, op: UnaryOp, x: View, outDType: DType): GpuBu
   const build = (rank: number): string => {
     const bindings = [...inputs([x]), `var<storage, read_write> out: array<${tout}>`];
     const offsets = stridedOffsets(rank, 1);
-    if (op === "logicalNot") return kernelHead(bindings, `${offsets}\n    out[i] = select(0u, 1u, in0[o0] == ${tin}(0));`);
+    if (op === "logicalNot") return kernelHead(bindings, `${offsets}\n    out[i] = select(1u, 0u, ${truthy("in0[o0]", tin)});`);
     if (op === "isnan" || op === "isinf") {
+      // Integers are never NaN or infinite; the load stays so that the input keeps its binding in the pipeline's layout.
       const test = tin === "f32" ? `select(0u, 1u, is_${op.slice(2)}(in0[o0]))` : "0u";
-      return kernelHead(bindings, `${offsets}\n    out[i] = ${test};`);
+      return kernelHead(bindings, `${offsets}\n    _ = in0[o0];\n    out[i] = ${test};`);
     }
     // Math runs in the output's type (bools as i32), the input converted to it first.
     const t = tout === "u32" ? "i32" : tout;
@@ -94,7 +95,8 @@ export function unary(rt: Runtime, op: UnaryOp, x: View, outDType: DType): GpuBu
     return kernelHead(
       bindings,
       `${offsets}\n    out[i] = ${convert(`op(${convert("in0[o0]", tin, t)})`, t, tout)};`,
-      `fn op(x: ${t}) -> ${t} { return ${body}; }`,
+      // A NaN passes through every float op unchanged (the builtins' NaN results are undefined in WGSL).
+      t === "f32" ? `fn op(x: f32) -> f32 { if (is_nan(x)) { return x; } return ${body}; }` : `fn op(x: ${t}) -> ${t} { return ${body}; }`,
     );
   };
   return launch(rt, build, `u|${op}|${x.dtype}|${outDType}`, x.shape, [x], outDType);
@@ -123,7 +125,8 @@ function binaryExpr(op: BinaryOp, t: string): string {
     case "eq":
       return "select(0u, 1u, a == b)";
     case "ne":
-      return "select(0u, 1u, a != b)";
+      // Compilers may assume no NaN and compile != as an ordered comparison (false when either is NaN).
+      return f ? "select(0u, 1u, a != b || is_nan(a) || is_nan(b))" : "select(0u, 1u, a != b)";
     case "lt":
       return "select(0u, 1u, a < b)";
     case "le":
@@ -133,9 +136,9 @@ function binaryExpr(op: BinaryOp, t: string): string {
     case "ge":
       return "select(0u, 1u, a >= b)";
     case "logicalAnd":
-      return `select(0u, 1u, a != ${t}(0) && b != ${t}(0))`;
+      return `select(0u, 1u, ${truthy("a", t)} && ${truthy("b", t)})`;
     case "logicalOr":
-      return `select(0u, 1u, a != ${t}(0) || b != ${t}(0))`;
+      return `select(0u, 1u, ${truthy("a", t)} || ${truthy("b", t)})`;
   }
 }
 const BOOL_RESULT = new Set<BinaryOp>(["eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr"]);
@@ -173,7 +176,7 @@ export function where(rt: Runtime, cond: View, a: View, b: View, outDType: DType
       kernelHead(
         [...inputs([cond, a, b]), `var<storage, read_write> out: array<${tout}>`],
         `${stridedOffsets(rank, 3)}
-    out[i] = select(${convert("in2[o2]", wgslType(b.dtype), tout)}, ${convert("in1[o1]", wgslType(a.dtype), tout)}, in0[o0] != ${tc}(0));`,
+    out[i] = select(${convert("in2[o2]", wgslType(b.dtype), tout)}, ${convert("in1[o1]", wgslType(a.dtype), tout)}, ${truthy("in0[o0]", tc)});`,
       ),
     `w|${cond.dtype}|${a.dtype}|${b.dtype}|${outDType}`,
     a.shape,

@@ -21,10 +21,18 @@ export function wgslType(dtype: DType): "f32" | "i32" | "u32" {
   }
 }
 
+/**
+ * WGSL testing the expression `v` of type `t` for nonzero (truthy). Floats are tested on their bits: compilers may
+ * assume no NaN in float comparisons (WGSL allows it), and NaN must read as true, as in PyTorch.
+ */
+export function truthy(v: string, t: string): string {
+  return t === "f32" ? `((bitcast<u32>(${v}) & 0x7fffffffu) != 0u)` : `(${v} != ${t}(0))`;
+}
+
 /** WGSL converting the expression `v` of type `from` to type `to` (bools are 0/1, anything nonzero is true). */
 export function convert(v: string, from: string, to: string): string {
   if (from === to) return v;
-  if (to === "u32") return `select(0u, 1u, ${v} != ${from}(0))`;
+  if (to === "u32") return `select(0u, 1u, ${truthy(v, from)})`;
   return `${to}(${v})`;
 }
 
@@ -37,18 +45,95 @@ fn nan_f32() -> f32 { return bitcast<f32>(NAN_BITS); }
 fn inf_f32() -> f32 { return bitcast<f32>(INF_BITS); }
 fn is_nan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
 fn is_inf(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u; }
+// WGSL leaves the builtins' results outside their domain (and on NaN, infinities) undefined, and software adapters do
+// return finite garbage there (log(NaN) = 89.1, exp(NaN) = inf): the _f32 forms below give IEEE's (and PyTorch's)
+// values there and call the builtin only inside its domain. Every float unary op returns a NaN argument unchanged
+// before it gets here (see elementwise.ts).
+fn exp_f32(x: f32) -> f32 {
+  if (x > 88.72284) { return inf_f32(); }
+  if (x < -103.97208) { return 0.0; }
+  return exp(x);
+}
+fn log_f32(x: f32) -> f32 {
+  if (x < 0.0) { return nan_f32(); }
+  if (x == 0.0) { return -inf_f32(); }
+  if (is_inf(x)) { return x; }
+  return log(x);
+}
+fn sqrt_f32(x: f32) -> f32 {
+  if (x < 0.0) { return nan_f32(); }
+  if (x == 0.0 || is_inf(x)) { return x; }
+  return sqrt(x);
+}
+fn rsqrt_f32(x: f32) -> f32 {
+  if (x < 0.0) { return nan_f32(); }
+  if (x == 0.0) { return select(inf_f32(), -inf_f32(), bitcast<u32>(x) != 0u); }
+  if (is_inf(x)) { return 0.0; }
+  return 1.0 / sqrt(x);
+}
+fn reciprocal_f32(x: f32) -> f32 {
+  if (x == 0.0) { return select(inf_f32(), -inf_f32(), bitcast<u32>(x) != 0u); }
+  if (is_inf(x)) { return select(0.0, -0.0, x < 0.0); }
+  return 1.0 / x;
+}
+// sin and cos: WGSL bounds their error only inside [-π, π], so the argument is reduced first to r in [-π/4, π/4] and
+// the quadrant q (x = r + q·π/2), with π/2 in three parts (Cody-Waite, Cephes' constants): exact products for
+// |x| < 2^16·π/2, error growing slowly beyond (|x| > 1e5 is not reduced exactly, as in most GPU math libraries). On
+// [-π/4, π/4] Cephes' sinf/cosf polynomials (about 1 ULP) replace the builtins, which software adapters compute to ~1e-5.
+fn sin_poly(r: f32) -> f32 {
+  let z = r * r;
+  return r + r * z * (-1.6666654611e-1 + z * (8.3321608736e-3 + z * -1.9515295891e-4));
+}
+fn cos_poly(r: f32) -> f32 {
+  let z = r * r;
+  return 1.0 - 0.5 * z + z * z * (4.166664568298827e-2 + z * (-1.388731625493765e-3 + z * 2.443315711809948e-5));
+}
+fn reduce_half_pi(x: f32) -> vec2<f32> {
+  let q = round(x * 0.63661977236758134);
+  let r = ((x - q * 1.5703125) - q * 4.837512969970703125e-4) - q * 7.54978995489188216e-8;
+  return vec2<f32>(r, q);
+}
+fn sin_f32(x: f32) -> f32 {
+  if (is_inf(x)) { return nan_f32(); }
+  if (abs(x) > 1e5) { return sin(x); }
+  let rq = reduce_half_pi(x);
+  let q = i32(rq.y - 4.0 * floor(rq.y * 0.25));
+  switch q {
+    case 0: { return sin_poly(rq.x); }
+    case 1: { return cos_poly(rq.x); }
+    case 2: { return -sin_poly(rq.x); }
+    default: { return -cos_poly(rq.x); }
+  }
+}
+fn cos_f32(x: f32) -> f32 {
+  if (is_inf(x)) { return nan_f32(); }
+  if (abs(x) > 1e5) { return cos(x); }
+  let rq = reduce_half_pi(x);
+  let q = i32(rq.y - 4.0 * floor(rq.y * 0.25));
+  switch q {
+    case 0: { return cos_poly(rq.x); }
+    case 1: { return -sin_poly(rq.x); }
+    case 2: { return -cos_poly(rq.x); }
+    default: { return sin_poly(rq.x); }
+  }
+}
 fn log1p_f32(x: f32) -> f32 {
+  if (x < -1.0) { return nan_f32(); }
+  if (x == -1.0) { return -inf_f32(); }
+  if (is_inf(x)) { return x; }
   let u = 1.0 + x;
   if (u == 1.0) { return x; }
   if (x > 1e6 || is_nan(x)) { return log(u); }
   return log(u) * (x / (u - 1.0));
 }
 fn expm1_f32(x: f32) -> f32 {
-  let u = exp(x);
+  let u = exp_f32(x);
   if (u == 1.0) { return x; }
   let um1 = u - 1.0;
   if (um1 == -1.0) { return -1.0; }
   if (is_inf(u) || is_nan(x)) { return u; }
+  // Away from 0, u - 1 loses nothing (and um1 * x would overflow near the top of the range).
+  if (abs(x) > 0.5) { return um1; }
   return um1 * x / log(u);
 }
 fn tanh_f32(x: f32) -> f32 {
@@ -56,8 +141,8 @@ fn tanh_f32(x: f32) -> f32 {
   return tanh(x);
 }
 fn sigmoid_f32(x: f32) -> f32 {
-  if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
-  let e = exp(x);
+  if (x >= 0.0) { return 1.0 / (1.0 + exp_f32(-x)); }
+  let e = exp_f32(x);
   return e / (1.0 + e);
 }
 fn erf_f32(x: f32) -> f32 {
