@@ -45,31 +45,48 @@ export class Function {
     throw new AutogradError(`${this.name}: a custom Function must define static backward(ctx, ...grads)`);
   }
 
+  /**
+   * Runs forward without recording, and records one node whose backward is the class's `backward`. Works unbound, as
+   * PyTorch's does: `const cube = Cube.apply; cube(x)`.
+   */
   static apply<C extends typeof Function>(this: C, ...args: ForwardOf<C>[0]): ForwardOf<C>[1] {
-    const ctx = new FunctionCtx();
-    const list = args as unknown[];
-    ctx.needsInputGrad = list.map((a) => a instanceof Tensor && a.requiresGrad);
-    const raw = noGrad(() => this.forward(ctx, ...list));
-    const outputs = (Array.isArray(raw) ? raw : [raw]).map((o) => {
-      if (!(o instanceof Tensor)) throw new AutogradError(`${this.name}.forward must return a tensor or an array of tensors`);
-      // An input returned as is gets a fresh alias, so the graph node attaches to a new tensor.
-      return list.includes(o) ? o.detach() : o;
-    });
-    const inputs = list.map((a) => (a instanceof Tensor ? a : null));
-    const name = `${this.name}Backward`;
-    record(
-      name,
-      outputs,
-      inputs,
-      (grads) => {
-        const result = this.backward(ctx, ...grads);
-        const arr = result instanceof Tensor ? [result] : [...result];
-        if (arr.length < list.length) arr.push(...new Array(list.length - arr.length).fill(null));
-        return arr.map((g, i) => (inputs[i] ? g : null));
-      },
-      ctx._saved,
-    );
-    ctx._node = outputs[0].gradFn;
-    return (Array.isArray(raw) ? outputs : outputs[0]) as ForwardOf<C>[1];
+    return applyFunction(this, args as unknown[]) as ForwardOf<C>[1];
   }
+}
+
+// `apply` read off a class is bound to that class, so `const f = MyFn.apply; f(x)` works (a static method would lose
+// its `this`). The method above keeps the types; this accessor replaces it at run time.
+Object.defineProperty(Function, "apply", {
+  configurable: true,
+  get(this: typeof Function) {
+    return (...args: unknown[]) => applyFunction(this, args);
+  },
+});
+
+/** The body of `Function.apply` for the class `cls`. */
+function applyFunction(cls: typeof Function, list: unknown[]): Tensor | Tensor[] {
+  const ctx = new FunctionCtx();
+  ctx.needsInputGrad = list.map((a) => a instanceof Tensor && a.requiresGrad);
+  const raw = noGrad(() => cls.forward(ctx, ...list));
+  const outputs = (Array.isArray(raw) ? raw : [raw]).map((o) => {
+    if (!(o instanceof Tensor)) throw new AutogradError(`${cls.name}.forward must return a tensor or an array of tensors`);
+    // An input returned as is gets a fresh alias, so the graph node attaches to a new tensor.
+    return list.includes(o) ? o.detach() : o;
+  });
+  const inputs = list.map((a) => (a instanceof Tensor ? a : null));
+  const name = `${cls.name}Backward`;
+  record(
+    name,
+    outputs,
+    inputs,
+    (grads) => {
+      const result = cls.backward(ctx, ...grads);
+      const arr = result instanceof Tensor ? [result] : [...result];
+      if (arr.length < list.length) arr.push(...new Array(list.length - arr.length).fill(null));
+      return arr.map((g, i) => (inputs[i] ? g : null));
+    },
+    ctx._saved,
+  );
+  ctx._node = outputs[0].gradFn;
+  return Array.isArray(raw) ? outputs : outputs[0];
 }

@@ -1,16 +1,37 @@
+import { AutogradError } from "../errors.js";
+
 let gradEnabled = true;
 let anomalyEnabled = false;
 
 export const isGradEnabled = (): boolean => gradEnabled;
 export const isAnomalyEnabled = (): boolean => anomalyEnabled;
 
-function withFlag<T>(set: (v: boolean) => boolean, value: boolean, fn: () => T): T {
+/** A function's result type, refused (never) when it is a promise: the grad-mode scopes take synchronous functions. */
+export type Sync<T> = T extends PromiseLike<unknown> ? never : T;
+
+function asyncError(op: string, when: string): AutogradError {
+  return new AutogradError(
+    `${op}: ${when}. Grad mode is one global switch that ${op} sets while fn runs and restores when fn returns, so ` +
+      "code after an `await` inside fn (and any other code that runs meanwhile) would not be covered. Keep fn " +
+      `synchronous and await outside it: \`const y = tg.${op}(() => model(x)); await write(y);\`, or switch explicitly ` +
+      "with tg.setGradEnabled(false) ... tg.setGradEnabled(true) around the async code.",
+  );
+}
+
+function withFlag<T>(op: string, set: (v: boolean) => boolean, value: boolean, fn: () => T): T {
+  if (typeof fn !== "function") throw new AutogradError(`${op}: expected a function to run, got ${typeof fn}`);
+  // An async function is refused before it runs, so nothing of it happens outside the scope.
+  if (fn.constructor?.name === "AsyncFunction") throw asyncError(op, "fn is an async function");
   const prev = set(value);
+  let out: T;
   try {
-    return fn();
+    out = fn();
   } finally {
     set(prev);
   }
+  const then = out !== null && typeof out === "object" ? (out as { then?: unknown }).then : undefined;
+  if (typeof then === "function") throw asyncError(op, "fn returned a Promise");
+  return out;
 }
 
 const setGrad = (v: boolean): boolean => {
@@ -26,18 +47,19 @@ export function setGradEnabled(enabled: boolean): boolean {
 
 /**
  * Runs `fn` without recording the computation graph (like `with torch.no_grad():`): results do not
- * require grad, and no memory is kept for backward. `fn` must be synchronous.
+ * require grad, and no memory is kept for backward. `fn` must be synchronous: an async function, or one that returns a
+ * promise, is refused with an `AutogradError` (the scope could not cover the code after an `await`).
  *
  * @example
  * const y = tg.noGrad(() => w.mul(2)); // y.requiresGrad === false
  */
-export function noGrad<T>(fn: () => T): T {
-  return withFlag(setGrad, false, fn);
+export function noGrad<T>(fn: () => Sync<T>): Sync<T> {
+  return withFlag("noGrad", setGrad, false, fn);
 }
 
 /** Runs `fn` with graph recording on, even inside `noGrad` (like `torch.enable_grad()`). */
-export function enableGrad<T>(fn: () => T): T {
-  return withFlag(setGrad, true, fn);
+export function enableGrad<T>(fn: () => Sync<T>): Sync<T> {
+  return withFlag("enableGrad", setGrad, true, fn);
 }
 
 /**
@@ -47,8 +69,9 @@ export function enableGrad<T>(fn: () => T): T {
  * @example
  * tg.autograd.detectAnomaly(() => loss.backward());
  */
-export function detectAnomaly<T>(fn: () => T): T {
+export function detectAnomaly<T>(fn: () => Sync<T>): Sync<T> {
   return withFlag(
+    "detectAnomaly",
     (v) => {
       const prev = anomalyEnabled;
       anomalyEnabled = v;

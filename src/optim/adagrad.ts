@@ -1,5 +1,7 @@
+import { type Args, arg, is, signature } from "../args.js";
 import { fullLike } from "../ops/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { maximize, params as paramsArg } from "./args.js";
 import { addcmul_, check } from "./ops.js";
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from "./optimizer.js";
 
@@ -18,6 +20,16 @@ export interface AdagradOptions {
   maximize: boolean;
 }
 
+const ADAGRAD_ARGS = signature("Adagrad", {
+  params: paramsArg,
+  lr: arg(is.number, 1e-2),
+  lrDecay: arg(is.number, 0),
+  weightDecay: arg(is.number, 0),
+  initialAccumulatorValue: arg(is.number, 0),
+  eps: arg(is.number, 1e-10),
+  maximize,
+});
+
 /**
  * Adagrad, as `torch.optim.Adagrad`: divides the gradient by the root of the sum of all squared
  * gradients so far. The state is created for every parameter up front, as in PyTorch.
@@ -29,8 +41,12 @@ export interface AdagradOptions {
  * opt.step();
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
-  constructor(params: ParamsInput<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
-    const o: AdagradOptions = { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...options };
+  /** PyTorch's `Adagrad(params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10, *, maximize=False)`. */
+  constructor(
+    params: ParamsInput<AdagradOptions>,
+    ...rest: Args<[lr: number, lrDecay: number, weightDecay: number, initialAccumulatorValue: number, eps: number], Partial<AdagradOptions>>
+  ) {
+    const { params: _, ...o } = ADAGRAD_ARGS.parse([params, ...rest]);
     check(o.lr >= 0, "learning rate", o.lr);
     check(o.lrDecay >= 0, "lrDecay value", o.lrDecay);
     check(o.weightDecay >= 0, "weightDecay value", o.weightDecay);

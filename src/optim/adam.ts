@@ -1,5 +1,7 @@
+import { type Args, arg, is, signature } from "../args.js";
 import { zerosLike } from "../ops/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { betas, maximize, params as paramsArg } from "./args.js";
 import { addcmul_, check, lerp_ } from "./ops.js";
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from "./optimizer.js";
 
@@ -17,6 +19,25 @@ export interface AdamOptions {
   /** Maximize the objective instead of minimizing it. */
   maximize: boolean;
 }
+
+/** Adam's and AdamW's signature (they differ in the weightDecay default). */
+export const adamSignature = (fn: string, weightDecay: number) =>
+  signature(fn, {
+    params: paramsArg,
+    lr: arg(is.number, 1e-3),
+    betas: betas([0.9, 0.999]),
+    eps: arg(is.number, 1e-8),
+    weightDecay: arg(is.number, weightDecay),
+    amsgrad: arg(is.boolean, false),
+    maximize,
+  });
+const ADAM_ARGS = adamSignature("Adam", 0);
+
+/** Adam's positional parameters after `params`, in PyTorch's order. */
+export type AdamRest = Args<
+  [lr: number, betas: [number, number], eps: number, weightDecay: number, amsgrad: boolean],
+  Partial<AdamOptions>
+>;
 
 /** Checks Adam's options as PyTorch does, and returns them. */
 function checkAdamOptions(o: AdamOptions): AdamOptions {
@@ -39,11 +60,13 @@ function checkAdamOptions(o: AdamOptions): AdamOptions {
  * opt.step();
  */
 export class Adam extends Optimizer<AdamOptions> {
-  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super(
-      params,
-      checkAdamOptions({ lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...options }),
-    );
+  /** The constructor's signature (AdamW's differs in its weightDecay default). */
+  static readonly signature = ADAM_ARGS;
+
+  /** PyTorch's `Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *, maximize=False)`. */
+  constructor(params: ParamsInput<AdamOptions>, ...rest: AdamRest) {
+    const { params: _, ...o } = (new.target as typeof Adam).signature.parse([params, ...rest]);
+    super(params, checkAdamOptions({ ...o, betas: [o.betas[0], o.betas[1]] }));
   }
 
   /** Whether weight decay shrinks the weights directly (AdamW) instead of adding to the gradient. */

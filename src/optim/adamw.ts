@@ -1,4 +1,4 @@
-import { Adam, type AdamOptions } from "./adam.js";
+import { Adam, type AdamOptions, type AdamRest, adamSignature } from "./adam.js";
 import type { ParamsInput } from "./optimizer.js";
 
 /**
@@ -12,8 +12,11 @@ import type { ParamsInput } from "./optimizer.js";
  * opt.step();
  */
 export class AdamW extends Adam {
-  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super(params, { weightDecay: 1e-2, ...options });
+  static override readonly signature = adamSignature("AdamW", 1e-2);
+
+  /** PyTorch's `AdamW(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *, maximize=False)`. */
+  constructor(params: ParamsInput<AdamOptions>, ...rest: AdamRest) {
+    super(params, ...rest);
   }
 
   protected override get decoupledWeightDecay(): boolean {

@@ -1,5 +1,5 @@
 import { enableGrad, noGrad } from "../autograd/grad_mode.js";
-import { ValueError } from "../errors.js";
+import { ArgumentError, ValueError } from "../errors.js";
 import { Tensor } from "../tensor/tensor.js";
 
 /** Per-parameter state: tensors (momentum buffers...) and numbers (step counts). */
@@ -50,6 +50,13 @@ export abstract class Optimizer<O extends { lr: number }> {
 
   /** Adds a group of parameters; options it leaves out take the optimizer's defaults. */
   addParamGroup(group: Partial<O> & { params: Iterable<Tensor> }): void {
+    const name = this.constructor.name;
+    for (const key of Object.keys(group)) {
+      if (key !== "params" && !(key in this.defaults)) {
+        const known = ["params", ...Object.keys(this.defaults)].join(", ");
+        throw new ArgumentError(name, key, known, `${name}: unknown option "${key}" in a parameter group; the options are ${known}`);
+      }
+    }
     const params = [...group.params];
     const seen = new Set(this.paramGroups.flatMap((g) => g.params));
     for (const p of params) {

@@ -1,5 +1,7 @@
+import { type Args, arg, is, signature } from "../args.js";
 import { zerosLike } from "../ops/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { maximize, params as paramsArg } from "./args.js";
 import { addcmul_, check, lerp_ } from "./ops.js";
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from "./optimizer.js";
 
@@ -20,6 +22,17 @@ export interface RMSpropOptions {
   maximize: boolean;
 }
 
+const RMSPROP_ARGS = signature("RMSprop", {
+  params: paramsArg,
+  lr: arg(is.number, 1e-2),
+  alpha: arg(is.number, 0.99),
+  eps: arg(is.number, 1e-8),
+  weightDecay: arg(is.number, 0),
+  momentum: arg(is.number, 0),
+  centered: arg(is.boolean, false),
+  maximize,
+});
+
 /**
  * RMSprop, as `torch.optim.RMSprop`: divides the gradient by the root of a running average of its
  * square, optionally centered and with momentum.
@@ -31,17 +44,15 @@ export interface RMSpropOptions {
  * opt.step();
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
-  constructor(params: ParamsInput<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
-    const o: RMSpropOptions = {
-      lr: 1e-2,
-      alpha: 0.99,
-      eps: 1e-8,
-      weightDecay: 0,
-      momentum: 0,
-      centered: false,
-      maximize: false,
-      ...options,
-    };
+  /** PyTorch's `RMSprop(params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False, *, maximize=False)`. */
+  constructor(
+    params: ParamsInput<RMSpropOptions>,
+    ...rest: Args<
+      [lr: number, alpha: number, eps: number, weightDecay: number, momentum: number, centered: boolean],
+      Partial<RMSpropOptions>
+    >
+  ) {
+    const { params: _, ...o } = RMSPROP_ARGS.parse([params, ...rest]);
     check(o.lr >= 0, "learning rate", o.lr);
     check(o.eps >= 0, "epsilon value", o.eps);
     check(o.momentum >= 0, "momentum value", o.momentum);

@@ -1,5 +1,7 @@
+import { type Args, arg, is, signature } from "../args.js";
 import { ValueError } from "../errors.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { maximize, params as paramsArg } from "./args.js";
 import { check } from "./ops.js";
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from "./optimizer.js";
 
@@ -18,19 +20,34 @@ export interface SGDOptions {
   maximize: boolean;
 }
 
+const SGD_ARGS = signature("SGD", {
+  params: paramsArg,
+  lr: arg(is.number, 1e-3),
+  momentum: arg(is.number, 0),
+  dampening: arg(is.number, 0),
+  weightDecay: arg(is.number, 0),
+  nesterov: arg(is.boolean, false),
+  maximize,
+});
+
 /**
  * Stochastic gradient descent, optionally with (Nesterov) momentum and weight decay, as `torch.optim.SGD`.
  * The momentum buffer starts as the first gradient (no dampening on the first step).
  *
  * @example
  * const opt = new tg.optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ * new tg.optim.SGD(model.parameters(), 0.1, 0.9); // PyTorch's positional form
  * opt.zeroGrad();
  * lossFn(model(x), y).backward();
  * opt.step();
  */
 export class SGD extends Optimizer<SGDOptions> {
-  constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> & { lr: number }) {
-    const o: SGDOptions = { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...options };
+  /** PyTorch's `SGD(params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *, maximize=False)`. */
+  constructor(
+    params: ParamsInput<SGDOptions>,
+    ...rest: Args<[lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean], Partial<SGDOptions>>
+  ) {
+    const { params: _, ...o } = SGD_ARGS.parse([params, ...rest]);
     check(o.lr >= 0, "learning rate", o.lr);
     check(o.momentum >= 0, "momentum value", o.momentum);
     check(o.weightDecay >= 0, "weightDecay value", o.weightDecay);

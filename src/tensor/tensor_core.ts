@@ -3,7 +3,7 @@ import { isGradEnabled } from "../autograd/grad_mode.js";
 import { AccumulateGrad, type GradHook, type Node } from "../autograd/node.js";
 import type { Backend, DeviceType, View } from "../backend/backend.js";
 import { type AnyTypedArray, type DType, isFloating } from "../dtype.js";
-import { AutogradError, ShapeError, ValueError } from "../errors.js";
+import { ArgumentError, AutogradError, ShapeError, ValueError } from "../errors.js";
 import { formatTensor } from "../format.js";
 import * as C from "../ops/creation.js";
 import { asyncOnlyError } from "../ops/device.js";
@@ -218,6 +218,29 @@ export class TensorCore {
   /** A tensor sharing this storage that is cut off from the graph. */
   detach(): Tensor {
     return V.detach(this.self);
+  }
+  /**
+   * PyTorch's `.data`: reading gives a detached view that shares this storage (changes to it are not seen by
+   * autograd); assigning `x.data = y` makes `x` use `y`'s storage, shape and strides in place, keeping `x`'s identity,
+   * `requiresGrad` and `.grad` (the way optimizers and weight surgery swap a parameter's values).
+   *
+   * @example
+   * w.data = w.data.mul(0.5); // rescale a parameter without recording it
+   */
+  get data(): Tensor {
+    return V.detach(this.self);
+  }
+  set data(value: Tensor) {
+    if (!(value instanceof TensorCore)) {
+      throw new ArgumentError("Tensor.data", "data", "a Tensor", `Tensor.data: can only assign a Tensor, got ${typeof value}`);
+    }
+    const self = this as unknown as { -readonly [K in "storage" | "shape" | "strides" | "offset" | "_base"]: TensorCore[K] };
+    self.storage = value.storage;
+    self.shape = value.shape;
+    self.strides = value.strides;
+    self.offset = value.offset;
+    self._base = null;
+    this._viewCache = null;
   }
   /** @internal */ _setGradFn(node: Node, outputNr: number): void {
     this._gradFn = node;
