@@ -1,6 +1,7 @@
 // tg.nn.functional: the math behind the modules, one file per family.
 
-export { oneHot, pad } from "../../ops/join.js";
+export { oneHot } from "../../ops/join.js";
+export { type PadMode, type PadOptions, pad } from "../../ops/pad.js";
 export * from "./activation.js";
 export * from "./conv.js";
 export * from "./dropout.js";
