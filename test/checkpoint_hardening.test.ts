@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
+import { saveSafetensors } from "tensorgrad/node";
 import { tg } from "./helpers.ts";
 
 const { io, nn, optim } = tg;
@@ -92,6 +97,17 @@ describe("checkpoint validation", () => {
     assert.equal(
       message(() => io.checkpointFromBytes(bytes)),
       'checkpointFromBytes: the metadata "tensorgrad.config" nests deeper than 32 levels (the file is corrupt or hostile)',
+    );
+  });
+
+  it("refuses a generator state that is not the generator's 6 numbers instead of corrupting it", () => {
+    const bytes = checkpoint((meta) => {
+      meta["tensorgrad.training_state"] = JSON.stringify({ epoch: 1, rngState: ["a", "b", "c", "d", "e", "f"] });
+    });
+    const ckpt = io.checkpointFromBytes(bytes);
+    assert.match(
+      message(() => io.restoreCheckpoint(ckpt, { model: model() })),
+      /rngState must be the generator's 6 numbers/,
     );
   });
 
@@ -195,5 +211,22 @@ describe("checkpoint reader fuzz", () => {
       }
     }
     assert.ok(outcomes.loaded > 0 && outcomes.refused > 0, JSON.stringify(outcomes));
+  });
+});
+
+describe("atomic saves", () => {
+  it("remove the temporary files a killed save left behind, and only those", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tg-stale-"));
+    // A pid that is certainly gone: a process that has exited.
+    const gone = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+    const stale = join(dir, `.model.safetensors.${gone}.${Date.now()}.0.tmp`);
+    const running = join(dir, `.model.safetensors.${process.ppid}.${Date.now()}.0.tmp`);
+    const other = join(dir, `.other.safetensors.${gone}.${Date.now()}.0.tmp`);
+    for (const f of [stale, running, other]) writeFileSync(f, "partial");
+    await saveSafetensors(join(dir, "model.safetensors"), { w: tg.ones([2]) });
+    assert.ok(!existsSync(stale), "the dead writer's temporary file is still there");
+    assert.ok(existsSync(running), "a live writer's temporary file was removed");
+    assert.ok(existsSync(other), "another file's temporary file was removed");
+    assert.ok(existsSync(join(dir, "model.safetensors")));
   });
 });

@@ -87,7 +87,9 @@ export async function loadDataset(name: string, options: DatasetOptions): Promis
     const csv = await readCsv(path, { target: options.target });
     const [rows, features] = csv.features.shape;
     if (features === 0)
-      throw new CommandFailed(`${path} has only the target column "${csv.targetColumn}": there are no features to learn from`);
+      throw new CommandFailed(
+        `${path} has only the target column ${JSON.stringify(csv.targetColumn.slice(0, 40))}: there are no features to learn from`,
+      );
     if (rows < 2) throw new CommandFailed(`${path} has ${rows} data row${rows === 1 ? "" : "s"}: training needs at least 2`);
     const labels = csv.target.toArray();
     let integral = true;
@@ -100,7 +102,7 @@ export async function loadDataset(name: string, options: DatasetOptions): Promis
     const classes = integral ? max + 1 : 0;
     const classification = integral && classes <= MAX_CLASSES;
     const y = classification ? csv.target.int() : csv.target.float();
-    const target = `target column "${csv.targetColumn}"`;
+    const target = `target column ${JSON.stringify(csv.targetColumn.slice(0, 40))}`;
     return {
       name,
       ...splitRows(csv.features.float(), y, 0.2),

@@ -1,36 +1,33 @@
-import { join } from "node:path";
 import { noGrad } from "../autograd/grad_mode.js";
 import { loadModelState } from "../io/checkpoint.js";
 import { softmax } from "../nn/functional/activation.js";
-import { loadCheckpoint } from "../node/checkpoint.js";
 import { tensor } from "../ops/creation.js";
-import { manualSeed } from "../ops/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { confusionMatrix, precisionRecallF1 } from "../utils/metrics.js";
 import { type FlagSpec, helpText, parseFlags, UsageError } from "./args.js";
-import { loadDataset } from "./datasets.js";
 import { evaluate, predictAll } from "./evaluate.js";
 import { buildModel } from "./models.js";
-import type { RunConfig } from "./run_config.js";
+import { datasetFor, loadRunData, openRun } from "./resume.js";
 import { textTable } from "./table.js";
 
-/** Rebuilds the model a checkpoint was trained as, with its weights, and reloads its dataset. */
-async function restore(where: string) {
-  const path = where.endsWith(".safetensors") ? where : join(where, "checkpoint.safetensors");
-  const ckpt = await loadCheckpoint(path);
-  const run = ckpt.config as RunConfig | null;
-  if (!run?.model) throw new UsageError(`${path} holds no tensorgrad run configuration (was it written by "tensorgrad train"?)`);
+/**
+ * Rebuilds the model a checkpoint was trained as, with its weights, and reloads its dataset: every field checked first,
+ * the model built only once the file's weights are known to fit it, a CSV read only from `--dataset`.
+ */
+async function restore(where: string, dataset: string | undefined) {
+  const { path, checkpoint, run } = await openRun(where);
+  const name = datasetFor(run, dataset, path);
   const model = buildModel(run.model);
-  loadModelState(model, ckpt);
+  loadModelState(model, checkpoint);
   model.eval();
   // The same seed reproduces the same train/test split for the generated and CSV datasets.
-  manualSeed(run.seed);
-  const data = await loadDataset(run.dataset, { noise: run.noise, samples: run.samples, target: run.target });
+  const data = await loadRunData(run, name);
   return { model, run, data, path };
 }
 
 const CHECKPOINT: FlagSpec = { type: "string", description: "A run folder or its checkpoint.safetensors", default: "runs/mnist-mlp" };
-const EVAL_FLAGS: Record<string, FlagSpec> = { checkpoint: CHECKPOINT };
+const DATASET: FlagSpec = { type: "string", description: "The run's CSV file, as csv:<path>, for a run trained on one" };
+const EVAL_FLAGS: Record<string, FlagSpec> = { checkpoint: CHECKPOINT, dataset: DATASET };
 
 /** `tensorgrad eval`: loss, accuracy, per-class precision/recall and the confusion matrix on the test split. */
 export async function evalCommand(argv: readonly string[]): Promise<void> {
@@ -39,7 +36,7 @@ export async function evalCommand(argv: readonly string[]): Promise<void> {
     return;
   }
   const flags = parseFlags(argv, EVAL_FLAGS);
-  const { model, run, data, path } = await restore(String(flags.checkpoint));
+  const { model, run, data, path } = await restore(String(flags.checkpoint), flags.dataset as string | undefined);
   const m = evaluate(model, data.test, run.task);
   console.log(`${path}: ${run.model.kind} on ${run.dataset}, ${data.test.x.shape[0]} test examples`);
   if (run.task === "regression") {
@@ -73,6 +70,7 @@ export async function evalCommand(argv: readonly string[]): Promise<void> {
 
 const PREDICT_FLAGS: Record<string, FlagSpec> = {
   checkpoint: CHECKPOINT,
+  dataset: DATASET,
   indices: { type: "string", description: "Comma-separated indices into the test split", default: "0,1,2,3,4" },
   input: { type: "string", description: 'Inputs to predict instead, rows separated by ";" (e.g. "0.5,-1;1,2")' },
 };
@@ -100,7 +98,7 @@ export async function predictCommand(argv: readonly string[]): Promise<void> {
     return;
   }
   const flags = parseFlags(argv, PREDICT_FLAGS);
-  const { model, run, data } = await restore(String(flags.checkpoint));
+  const { model, run, data } = await restore(String(flags.checkpoint), flags.dataset as string | undefined);
   let x: Tensor;
   let truth: number[] | null = null;
   if (flags.input !== undefined) {

@@ -79,6 +79,33 @@ function cnn(cfg: ModelConfig): nn.Sequential {
   return new nn.Sequential(...layers);
 }
 
+/**
+ * The number of weights (parameters and buffers) `buildModel(cfg)` has, computed without building it: a checkpoint's
+ * config is checked against the weights it carries before anything is allocated.
+ */
+export function modelNumel(cfg: ModelConfig): number {
+  const norm = (h: number) => (cfg.norm === "batch" ? 4 * h + 1 : cfg.norm === "layer" && cfg.kind === "mlp" ? 2 * h : 0);
+  let total = 0;
+  let width: number;
+  if (cfg.kind === "cnn") {
+    const [c, h, w] = cfg.inputShape;
+    const bn = (ch: number) => (cfg.norm === "batch" ? 4 * ch + 1 : 0);
+    total += c * 8 * 25 + 8 + bn(8) + 8 * 16 * 25 + 16 + bn(16);
+    width = 16 * Math.floor(Math.floor(h / 2) / 2) * Math.floor(Math.floor(w / 2) / 2);
+    for (const hid of cfg.hidden) {
+      total += width * hid + hid;
+      width = hid;
+    }
+  } else {
+    width = cfg.inputShape.reduce((a, b) => a * b, 1);
+    for (const hid of cfg.hidden) {
+      total += width * hid + hid + norm(hid);
+      width = hid;
+    }
+  }
+  return total + width * cfg.outputs + cfg.outputs;
+}
+
 export function buildModel(cfg: ModelConfig): nn.Sequential {
   return cfg.kind === "cnn" ? cnn(cfg) : mlp(cfg);
 }

@@ -1,9 +1,9 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DataLoader } from "../data/dataloader.js";
 import { TensorDataset } from "../data/dataset.js";
 import { checkpointFromBytes, restoreCheckpoint, type TrainingState } from "../io/checkpoint.js";
-import { loadCheckpoint, saveCheckpoint } from "../node/checkpoint.js";
+import { saveCheckpoint } from "../node/checkpoint.js";
 import { manualSeed, randperm } from "../ops/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { EarlyStopping } from "../utils/early_stopping.js";
@@ -13,9 +13,12 @@ import { sparkline, svgChart } from "./charts.js";
 import { DATASETS, type LoadedData, loadDataset, type Split } from "./datasets.js";
 import { CommandFailed } from "./errors.js";
 import { evaluate, lossFor, type Metrics } from "./evaluate.js";
-import { ACTIVATIONS, type Activation, buildModel, type ModelConfig, type Norm } from "./models.js";
+import { ACTIVATIONS, type Activation, buildModel, type ModelConfig, modelNumel, type Norm } from "./models.js";
+import { prepareOutDir } from "./out_dir.js";
 import { ProgressBar } from "./progress.js";
+import { resumeRun } from "./resume.js";
 import { makeOptimizer, makeScheduler, OPTIMIZERS, type RunConfig, SCHEDULES } from "./run_config.js";
+import { checkTrainFlags, RUN_LIMITS } from "./run_schema.js";
 import { textTable } from "./table.js";
 
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
@@ -81,7 +84,7 @@ function runConfigFrom(flags: FlagValues, data: LoadedData): RunConfig {
   if (!(valFraction >= 0 && valFraction < 1)) throw new UsageError(`--val-fraction must be in [0, 1), got ${valFraction}`);
   if (str(flags.model) === "cnn" && data.inputShape.length !== 3)
     throw new UsageError(`--model cnn needs image data; ${data.name} has inputs of shape [${data.inputShape}]`);
-  return {
+  const cfg: RunConfig = {
     model: {
       kind: str(flags.model) as ModelConfig["kind"],
       inputShape: data.inputShape,
@@ -107,6 +110,13 @@ function runConfigFrom(flags: FlagValues, data: LoadedData): RunConfig {
     samples: num(flags.samples),
     noise: num(flags.noise),
   };
+  const weights = modelNumel(cfg.model);
+  if (weights > RUN_LIMITS.modelNumel) {
+    throw new UsageError(
+      `--hidden ${cfg.model.hidden.join(",")}: the model would have ${weights} weights, over the limit of ${RUN_LIMITS.modelNumel}`,
+    );
+  }
+  return cfg;
 }
 
 function holdOut(train: Split, fraction: number): { fit: Split; val: Split } {
@@ -131,7 +141,8 @@ export async function trainCommand(argv: readonly string[]): Promise<void> {
     console.log(helpText("tensorgrad train [options]", "Train a model (by default an MLP on the bundled MNIST digits).", TRAIN_FLAGS));
     return;
   }
-  const flags = parseFlags(argv, TRAIN_FLAGS);
+  const given = new Set<string>();
+  const flags = parseFlags(argv, TRAIN_FLAGS, given);
   const quiet = flags.quiet === true;
   const log = (s: string) => {
     if (!quiet) console.log(s);
@@ -141,17 +152,12 @@ export async function trainCommand(argv: readonly string[]): Promise<void> {
   let cfg: RunConfig;
   let data: LoadedData;
   if (flags.resume !== undefined) {
-    const path = str(flags.resume).endsWith(".safetensors") ? str(flags.resume) : join(str(flags.resume), "checkpoint.safetensors");
-    const ckpt = await loadCheckpoint(path);
-    const saved = ckpt.config as RunConfig | null;
-    if (!saved?.model) throw new UsageError(`${path} holds no tensorgrad run configuration; it can't be resumed`);
-    manualSeed(saved.seed);
-    data = await loadDataset(saved.dataset, { noise: saved.noise, samples: saved.samples, target: saved.target });
-    // A resumed run may train for more epochs than first asked.
-    cfg = { ...saved, epochs: argv.includes("--epochs") ? num(flags.epochs) : saved.epochs };
-    resumed = { state: null, ckptPath: path };
-    resumed.state = ckpt.trainingState;
+    // Checked field by field; more --epochs are honoured, other flags refused by name, a CSV named on the command line.
+    const r = await resumeRun(str(flags.resume), flags, given);
+    ({ run: cfg, data } = r);
+    resumed = { state: null, ckptPath: r.path };
   } else {
+    checkTrainFlags(flags);
     manualSeed(num(flags.seed));
     const dataset = str(flags.dataset);
     data = await loadDataset(dataset, {
@@ -167,7 +173,7 @@ export async function trainCommand(argv: readonly string[]): Promise<void> {
       : resumed
         ? join(resumed.ckptPath, "..")
         : join("runs", `${cfg.dataset.replace(/[^\w.-]+/g, "_")}-${cfg.model.kind}`);
-  await mkdir(outDir, { recursive: true });
+  await prepareOutDir(outDir);
 
   const { fit, val } = holdOut(data.train, cfg.valFraction);
   const model = buildModel(cfg.model);

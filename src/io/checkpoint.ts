@@ -285,6 +285,12 @@ export function restoreCheckpoint(checkpoint: Checkpoint, options: RestoreOption
   if (model) loadModelState(model, checkpoint, { strict });
   if (optimizer) loadOptimizerState(optimizer, checkpoint);
   const rng = checkpoint.trainingState?.rngState;
-  if (restoreRngState && Array.isArray(rng)) defaultGenerator.setState(rng as number[]);
+  if (restoreRngState && rng !== undefined) {
+    const words = Array.isArray(rng) && rng.length === 6 && rng.slice(0, 4).every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32);
+    if (!words || !rng.every((v) => typeof v === "number")) {
+      throw new ValueError("restoreCheckpoint: trainingState.rngState must be the generator's 6 numbers, the first four 32-bit words");
+    }
+    defaultGenerator.setState(rng);
+  }
   return checkpoint.trainingState;
 }

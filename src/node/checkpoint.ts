@@ -9,6 +9,7 @@ import { ValueError } from "../errors.js";
 import { type Checkpoint, type CheckpointInput, checkpointFromBytes, checkpointToBytes } from "../io/checkpoint.js";
 import { type DecodedSafetensors, decodeSafetensors, encodeSafetensors, type SafetensorsEncodeOptions } from "../io/safetensors.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { removeStaleTemps, tempName } from "./stale_temps.js";
 
 let counter = 0;
 
@@ -21,7 +22,8 @@ let counter = 0;
  */
 export async function writeFileAtomic(file: string, bytes: Uint8Array): Promise<void> {
   const dir = path.dirname(path.resolve(file));
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.${counter++}.tmp`);
+  await removeStaleTemps(dir, path.basename(file));
+  const tmp = path.join(dir, tempName(path.basename(file), process.pid, counter++));
   let handle: fs.promises.FileHandle | undefined;
   try {
     handle = await fs.promises.open(tmp, "wx");
