@@ -17,3 +17,4 @@ export * as lrScheduler from "./lr_scheduler/index.js";
 export { Optimizer, type OptimizerStateDict, type ParamGroup, type ParamState, type ParamsInput } from "./optimizer.js";
 export { RMSprop, type RMSpropOptions } from "./rmsprop.js";
 export { SGD, type SGDOptions } from "./sgd.js";
+export { SparseAdam, type SparseAdamOptions } from "./sparse_adam.js";
