@@ -8,6 +8,7 @@ import * as tg from "tensorgrad";
 import { exportOnnxFile, loadModel, saveCheckpoint, saveModel } from "tensorgrad/node";
 import { exportCommand } from "../src/cli/export.ts";
 import { buildModel, type ModelConfig } from "../src/cli/models.ts";
+import { encodeModel, GraphBuilder } from "../src/onnx/graph.ts";
 
 const { nn } = tg;
 ort.env.wasm.numThreads = 1; // no worker threads in the test process
@@ -33,6 +34,10 @@ async function checkModel(model: tg.nn.Module, x: tg.Tensor, options: tg.onnx.On
   const scale = Math.max(1, ...Array.from(w, Math.abs));
   const err = Math.max(...got.data.map((v, i) => Math.abs(v - w[i])));
   assert.ok(err <= 1e-5 * scale, `max abs error ${err} (scale ${scale})`);
+  // And back: tg.onnx.load runs the same graph with tensorgrad ops.
+  const back = tg.noGrad(() => tg.onnx.load(bytes)(x));
+  assert.deepEqual(back.shape, want.shape);
+  assert.ok(back.sub(want).abs().max().item() <= 1e-5 * scale, "tg.onnx.load gives our outputs");
   return bytes;
 }
 
@@ -147,6 +152,48 @@ describe("tg.onnx.export, checked in onnxruntime-web", () => {
     );
     const noStats = new nn.Sequential(new nn.BatchNorm1d(2, { trackRunningStats: false }));
     assert.throws(() => tg.onnx.export(noStats, tg.randn([3, 2])), /without running statistics/);
+  });
+});
+
+describe("tg.onnx.load", () => {
+  it("runs an exported model with gradients to the input; refuses what it can't run, naming it", () => {
+    tg.manualSeed(7);
+    const model = new nn.Sequential(new nn.Linear(3, 4), new nn.Tanh(), new nn.Linear(4, 1));
+    const loaded = tg.onnx.load(tg.onnx.export(model, tg.randn([2, 3])));
+    assert.match(loaded.toString(), /OnnxModule\(nodes=\d+, input=input, output=output\)/);
+    assert.deepEqual(Object.keys(loaded.stateDict()).length, 4);
+    const x = tg.randn([5, 3], { requiresGrad: true });
+    const y = loaded(x);
+    y.sum().backward();
+    const x2 = x.detach().requiresGrad_();
+    model(x2).sum().backward();
+    assert.ok(
+      (x.grad as tg.Tensor)
+        .sub(x2.grad as tg.Tensor)
+        .abs()
+        .max()
+        .item() <= 1e-6,
+    );
+    assert.throws(() => tg.onnx.load(new Uint8Array([1, 2, 3, 4, 5])), tg.ValueError);
+    const g = new GraphBuilder();
+    g.op("Hardmax", ["input"], {}, "output");
+    const io = { name: "g", opsetVersion: 17, inputs: [{ name: "input", dtype: "float32" as const, shape: [2] }] };
+    const unknown = encodeModel(g, { ...io, outputs: [{ name: "output", dtype: "float32", shape: [2] }] });
+    assert.throws(() => tg.onnx.load(unknown), /Hardmax \(node "Hardmax_0"\) is not an op tensorgrad runs/);
+    assert.throws(() => tg.onnx.load("model.onnx" as unknown as Uint8Array), /a Uint8Array/);
+  });
+});
+
+describe("a model exported by PyTorch", () => {
+  it("tg.onnx.load runs torch.onnx.export's CNN (PyTorch 1.13, opset 17) with PyTorch's outputs", async () => {
+    const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`fixtures/${name}`, import.meta.url)));
+    const bytes = fixture("pytorch_cnn.onnx");
+    const { tensors } = tg.io.decodeSafetensors(fixture("pytorch_cnn_io.safetensors"));
+    const y = tg.noGrad(() => tg.onnx.load(bytes)(tensors.input));
+    assert.ok(y.sub(tensors.output).abs().max().item() <= 1e-5);
+    const ort = await runOnnx(bytes, tensors.input);
+    const want = tensors.output.toArray();
+    assert.ok(Math.max(...ort.data.map((v, i) => Math.abs(v - want[i]))) <= 1e-5, "onnxruntime agrees with the fixture");
   });
 });
 

@@ -1,6 +1,7 @@
 """Writes test/fixtures/pytorch_models.safetensors: three small PyTorch models' state dicts (strict PyTorch keys),
 an input and PyTorch's output for each, so the tests can check without Python that tensorgrad loads PyTorch's
-weights with strict=True and gives PyTorch's numbers. Run: /usr/bin/python3 scripts/pytorch/make_fixture.py [OUT]
+weights with strict=True and gives PyTorch's numbers. Without an argument it also writes pytorch_cnn.onnx (a CNN
+from torch.onnx.export) and pytorch_cnn_io.safetensors (its input and output), for tg.onnx.load. Run: /usr/bin/python3 scripts/pytorch/make_fixture.py [OUT]
 """
 import json
 import os
@@ -46,6 +47,27 @@ def main():
     path = sys.argv[1] if len(sys.argv) > 1 else default
     save_file(out, path, {"torch": torch.__version__})
     print(f"wrote {os.path.normpath(path)} ({len(out)} tensors, torch {torch.__version__})")
+    if len(sys.argv) == 1:
+        onnx_model(os.path.dirname(default))
+
+
+def onnx_model(folder):
+    torch.manual_seed(1)
+    m = nn.Sequential(
+        nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+        nn.Linear(36, 5), nn.LayerNorm(5), nn.GELU(), nn.Linear(5, 3), nn.LogSoftmax(1),
+    )
+    with torch.no_grad():
+        for _ in range(3):
+            m(torch.randn(8, 1, 6, 6) * 2 + 0.5)
+    m.eval()
+    x = torch.randn(2, 1, 6, 6)
+    path = os.path.join(folder, "pytorch_cnn.onnx")
+    torch.onnx.export(m, x, path, opset_version=17, input_names=["input"], output_names=["output"],
+                      dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+    with torch.no_grad():
+        save_file({"input": x, "output": m(x)}, os.path.join(folder, "pytorch_cnn_io.safetensors"))
+    print(f"wrote {os.path.normpath(path)} and its input/output")
 
 
 if __name__ == "__main__":

@@ -4,3 +4,4 @@
  * `exportOnnxFile`.
  */
 export { exportOnnx as export, exportOnnx, type OnnxExportOptions } from "./export.js";
+export { loadOnnx as load, loadOnnx, OnnxModule } from "./import.js";
