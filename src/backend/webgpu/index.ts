@@ -2,11 +2,13 @@ import type { AnyTypedArray, DType } from "../../dtype.js";
 import { DeviceError, DTypeError } from "../../errors.js";
 import { isContiguous, numel } from "../../shape.js";
 import type { Backend, View } from "../backend.js";
+import { axpy } from "./axpy.js";
 import { binary, contiguousCopy, copy, fill, gpu, unary, where } from "./elementwise.js";
 import { gather, scatter } from "./indexing.js";
 import { addmm, matmul } from "./matmul.js";
 import { argReduce, cumsum, reduce } from "./reduce.js";
 import type { GpuBuffer, Runtime } from "./runtime.js";
+import { logSoftmax } from "./softmax.js";
 import { wgslType } from "./wgsl.js";
 
 /** An upload-ready copy of host data: 4 bytes an element (bools as u32). */
@@ -66,6 +68,8 @@ export function createWebgpuBackend(rt: Runtime): Backend {
     },
     copy: (dst, src) => copy(rt, dst, src),
     fill: (dst, value) => fill(rt, dst, value),
+    axpy: (dst, x, alpha) => axpy(rt, dst, x, alpha),
+    logSoftmax: (x) => logSoftmax(rt, x),
     unary: (op, x, outDType) => unary(rt, op, x, outDType),
     binary: (op, a, b, outDType) => binary(rt, op, a, b, outDType),
     where: (cond, a, b, outDType) => where(rt, cond, a, b, outDType),

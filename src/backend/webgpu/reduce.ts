@@ -1,152 +1,209 @@
 import type { DType } from "../../dtype.js";
 import { numel } from "../../shape.js";
-import type { ArgReduceOp, ReduceOp, View } from "../backend.js";
-import { coalesce } from "../cpu/strided.js";
-import { gpu } from "./elementwise.js";
-import type { GpuBuffer, Runtime } from "./runtime.js";
-import { groupsFor, kernelHead, stridedOffsets, wgslType } from "./wgsl.js";
+import type { ReduceOp, View } from "../backend.js";
+import { fill, gpu } from "./elementwise.js";
+import { afterKept, groupKernel, keptMeta, keptOffsetFn, reducedOffsetFn, splitAxes, treeReduce } from "./rowkernel.js";
+import { GpuBuffer, type Runtime } from "./runtime.js";
+import { convert, wgslType } from "./wgsl.js";
+
+export { argReduce } from "./argreduce.js";
+export { cumsum } from "./scan.js";
 
 /**
- * The kept dims (as a view of the output's shape) and the reduced dims (coalesced) of `x`: reductions walk the kept
- * dims with `stridedOffsets` and the reduced ones with a second odometer.
+ * Reductions take one of two layouts, each optionally split into chunks with a second pass over the partial results:
+ * - rows: a workgroup per output element (or per chunk of one), threads striding over its elements, then a tree in
+ *   workgroup memory. For reduced elements that lie in contiguous runs (a row sum, batch norm's [0, 2, 3], a full sum).
+ * - columns: a thread per output element (or per chunk of one), for reduced dims with a stride (a sum over dim 0 of
+ *   [128, 256]): neighbouring threads read neighbouring columns. Each thread adds blocks of `BLOCK` elements and then the
+ *   block sums, so float32 error grows with the block size and the block count, not with the whole length.
+ * A full sum of millions of elements runs as a few hundred chunks and one more workgroup over their partials.
  */
-function split(x: View, axes: readonly number[]): { kept: View; red: { shape: number[]; strides: number[] } } {
-  const keptShape: number[] = [];
-  const keptStrides: number[] = [];
-  const redShape: number[] = [];
-  const redStrides: number[] = [];
-  for (let d = 0; d < x.shape.length; d++) {
-    if (axes.includes(d)) {
-      redShape.push(x.shape[d]);
-      redStrides.push(x.strides[d]);
-    } else {
-      keptShape.push(x.shape[d]);
-      keptStrides.push(x.strides[d]);
-    }
-  }
-  return { kept: { ...x, shape: keptShape, strides: keptStrides }, red: coalesce(redShape, redStrides) };
-}
+const BLOCK = 64;
+/** Workgroups a chunked row reduction aims for, and threads a chunked column reduction aims for. */
+const ROW_GROUPS = 512;
+const COL_THREADS = 1 << 16;
 
-/** WGSL: `off` for reduced element `k` from the reduced dims' sizes and strides at `prm[at...]`. */
-function reducedOffset(rank: number, at: number): string {
-  const lines = ["var rem = k;", "var off = 0;"];
-  for (let d = rank - 1; d >= 0; d--) {
-    lines.push(`{ let s = prm[${at + d}]; off = off + (rem % s) * prm[${at + rank + d}]; rem = rem / s; }`);
-  }
-  return lines.join(" ");
-}
+type Acc = "f32" | "i32";
 
-const INIT: Record<ReduceOp, string> = { sum: "0", prod: "1", max: "", min: "" };
-
-/** Reduces over the sorted `axes`: one thread per output element walks its reduced elements. */
-export function reduce(rt: Runtime, op: ReduceOp, x: View, axes: readonly number[], outDType: DType): GpuBuffer {
-  const { kept, red } = split(x, axes);
-  const nOut = numel(kept.shape);
-  const out = rt.alloc(outDType, nOut);
-  if (nOut === 0) return out;
-  const K = numel(red.shape);
-  const tin = wgslType(x.dtype);
-  const tout = wgslType(outDType);
-  // Accumulate in the output type (bools sum as i32); max/min start from the first element.
-  const t = tout === "u32" ? "i32" : tout;
-  const rank = kept.shape.length;
-  const rrank = red.shape.length;
-  const meta = [nOut, ...kept.shape, kept.offset, ...kept.strides, K, ...red.shape, ...red.strides];
-  const at = 1 + rank + 1 + rank;
-  const load = (o: string): string => (tin === t ? `in0[${o}]` : `${t}(in0[${o}])`);
-  let step: string;
+/** The identity of `op` in the accumulator type, and its combining expression (max/min propagate NaN). */
+function algebra(op: ReduceOp, t: Acc): { id: string; comb: (a: string, b: string) => string } {
   switch (op) {
     case "sum":
-      step = `acc = acc + ${load("o0 + off")};`;
-      break;
+      return { id: `${t}(0)`, comb: (a, b) => `(${a} + ${b})` };
     case "prod":
-      step = `acc = acc * ${load("o0 + off")};`;
-      break;
+      return { id: `${t}(1)`, comb: (a, b) => `(${a} * ${b})` };
     case "max":
-    case "min": {
-      const better = op === "max" ? "v > acc" : "v < acc";
-      const nan = t === "f32" ? " || is_nan(v)" : "";
-      step = `let v = ${load("o0 + off")}; if (!(${t === "f32" ? "is_nan(acc)" : "false"}) && (${better}${nan})) { acc = v; }`;
-      break;
-    }
+      return t === "f32"
+        ? { id: "-inf_f32()", comb: (a, b) => `max_f32(${a}, ${b})` }
+        : { id: "i32(-2147483647 - 1)", comb: (a, b) => `max(${a}, ${b})` };
+    case "min":
+      return t === "f32"
+        ? { id: "inf_f32()", comb: (a, b) => `min_f32(${a}, ${b})` }
+        : { id: "i32(2147483647)", comb: (a, b) => `min(${a}, ${b})` };
   }
-  const init = op === "max" || op === "min" ? `${load("o0")}` : `${t}(${INIT[op]})`;
-  const code = kernelHead(
-    [`var<storage, read> in0: array<${tin}>`, `var<storage, read_write> out: array<${tout}>`],
-    `${stridedOffsets(rank, 1)}
-    let K = prm[${at}];
-    var acc: ${t} = ${init};
-    for (var k = 0; k < K; k = k + 1) {
-      ${reducedOffset(rrank, at + 1)}
-      ${step}
-    }
-    out[i] = ${tout === t ? "acc" : `${tout}(acc)`};`,
-  );
-  rt.dispatch(code, meta, [gpu(x), out.buffer], groupsFor(nOut));
-  return out;
 }
 
-/** Index of the first max/min along `axis` (NaN counts as both); one thread per output element. */
-export function argReduce(rt: Runtime, op: ArgReduceOp, x: View, axis: number): GpuBuffer {
-  const { kept } = split(x, [axis]);
+/** Reduces over the sorted `axes` into a new contiguous buffer of `outDType` (see the layouts above). */
+export function reduce(rt: Runtime, op: ReduceOp, x: View, axes: readonly number[], outDType: DType): GpuBuffer {
+  const { kept, red } = splitAxes(x, axes, true);
   const nOut = numel(kept.shape);
-  const out = rt.alloc("int32", nOut);
+  const K = numel(red.shape);
+  const tout = wgslType(outDType);
+  const out = rt.alloc(outDType, nOut);
   if (nOut === 0) return out;
-  const t = wgslType(x.dtype);
-  const rank = kept.shape.length;
-  const meta = [nOut, ...kept.shape, kept.offset, ...kept.strides, x.shape[axis], x.strides[axis]];
-  const at = 2 + 2 * rank;
-  const better = op === "argmax" ? "v > best" : "v < best";
-  const nan = t === "f32" ? "is_nan(v)" : "false";
-  const code = kernelHead(
-    [`var<storage, read> in0: array<${t}>`, "var<storage, read_write> out: array<i32>"],
-    `${stridedOffsets(rank, 1)}
-    let K = prm[${at}];
-    let s = prm[${at + 1}];
-    var best = in0[o0];
-    var arg = 0;
-    var found_nan = ${t === "f32" ? "is_nan(best)" : "false"};
-    for (var k = 1; k < K && !found_nan; k = k + 1) {
-      let v = in0[o0 + k * s];
-      if (${nan}) { best = v; arg = k; found_nan = true; }
-      else if (${better}) { best = v; arg = k; }
+  if (K === 0) {
+    // Empty reductions: 0 and 1 for sum and prod; max/min of nothing is ∓inf (as the CPU's, which integer outputs store as 0).
+    const inf = op === "max" ? -Infinity : Infinity;
+    const value = op === "sum" ? 0 : op === "prod" ? 1 : tout === "f32" ? inf : 0;
+    fill(rt, { buffer: out, dtype: outDType, shape: [nOut], strides: [1], offset: 0 }, value);
+    return out;
+  }
+  const t: Acc = tout === "f32" ? "f32" : "i32";
+  const partDType: DType = t === "f32" ? "float32" : "int32";
+  const rrank = red.shape.length;
+  const innerContiguous = rrank > 0 && red.strides[rrank - 1] === 1;
+  const layout = { kept, red };
+
+  if (innerContiguous && (K >= 256 || (K >= 32 && nOut < 4096))) {
+    const wg = K >= 2048 ? 256 : 64;
+    const parts = nOut >= ROW_GROUPS || K <= wg * 16 ? 1 : Math.min(Math.ceil(K / (wg * 8)), Math.ceil(ROW_GROUPS / nOut));
+    const chunk = Math.ceil(K / parts);
+    const p = Math.ceil(K / chunk);
+    if (p === 1) {
+      rowPass(rt, op, x, layout, 1, chunk, wg, t, out.buffer, tout);
+      return out;
     }
-    out[i] = arg;`,
+    const partial = rt.scratch(nOut * p * 4);
+    rowPass(rt, op, x, layout, p, chunk, wg, t, partial, t);
+    // The partials, [nOut, p], reduced along their rows.
+    const second = reduce(
+      rt,
+      op,
+      { buffer: new GpuBuffer(partial, partDType, nOut * p), dtype: partDType, shape: [nOut, p], strides: [p, 1], offset: 0 },
+      [1],
+      outDType,
+    );
+    rt.releaseScratch(partial);
+    return second;
+  }
+  const parts = nOut >= COL_THREADS / 4 || K <= 4 * BLOCK ? 1 : Math.min(Math.ceil(K / BLOCK), Math.ceil(COL_THREADS / nOut));
+  const chunk = Math.ceil(K / parts);
+  const p = Math.ceil(K / chunk);
+  if (p === 1) {
+    columnPass(rt, op, x, layout, 1, chunk, t, out.buffer, tout);
+    return out;
+  }
+  const partial = rt.scratch(nOut * p * 4);
+  columnPass(rt, op, x, layout, p, chunk, t, partial, t);
+  // The partials, [p, nOut], reduced down their columns.
+  const second = reduce(
+    rt,
+    op,
+    { buffer: new GpuBuffer(partial, partDType, nOut * p), dtype: partDType, shape: [p, nOut], strides: [nOut, 1], offset: 0 },
+    [0],
+    outDType,
   );
-  rt.dispatch(code, meta, [gpu(x), out.buffer], groupsFor(nOut));
-  return out;
+  rt.releaseScratch(partial);
+  return second;
 }
 
-/** Inclusive running sum along `axis`: one thread per row. */
-export function cumsum(rt: Runtime, x: View, axis: number, outDType: DType): GpuBuffer {
-  const n = numel(x.shape);
-  const out = rt.alloc(outDType, n);
-  if (n === 0) return out;
-  const { kept } = split(x, [axis]);
-  const nRows = numel(kept.shape);
-  // Output strides: contiguous in x's shape.
-  const outStrides = new Array<number>(x.shape.length);
-  for (let d = x.shape.length - 1, acc = 1; d >= 0; d--) {
-    outStrides[d] = acc;
-    acc *= x.shape[d];
+interface Layout {
+  kept: { shape: number[]; strides: number[]; offset: number };
+  red: { shape: number[]; strides: number[] };
+}
+
+/** [count, kept..., K, chunk, parts, reduced shape..., reduced strides...] and where the reduced dims start. */
+function meta(count: number, layout: Layout, K: number, chunk: number, parts: number): { meta: number[]; at: number } {
+  const rank = layout.kept.shape.length;
+  const m = [count, ...keptMeta(layout.kept), K, chunk, parts, ...layout.red.shape, ...layout.red.strides];
+  return { meta: m, at: afterKept(rank) + 3 };
+}
+
+/** Buffer bindings: the input (any dtype) and the output (`tout`). */
+const io = (x: View, tout: string): string[] => [
+  `var<storage, read> in0: array<${wgslType(x.dtype)}>`,
+  `var<storage, read_write> out: array<${tout}>`,
+];
+
+/** One workgroup per (output, chunk): out[g] for g = row·parts + chunk. */
+function rowPass(
+  rt: Runtime,
+  op: ReduceOp,
+  x: View,
+  layout: Layout,
+  parts: number,
+  chunk: number,
+  wg: number,
+  t: Acc,
+  dst: GPUBuffer,
+  tout: string,
+): void {
+  const nOut = numel(layout.kept.shape);
+  const K = numel(layout.red.shape);
+  const { meta: m, at } = meta(nOut * parts, layout, K, chunk, parts);
+  const rank = layout.kept.shape.length;
+  const { id, comb } = algebra(op, t);
+  const load = convert("in0[base + red_off(k)]", wgslType(x.dtype), t);
+  const code = groupKernel(
+    wg,
+    io(x, tout),
+    `if (g >= prm[0]) { return; }
+  let parts = prm[${at - 1}];
+  let row = g / parts;
+  let k0 = (g % parts) * prm[${at - 2}];
+  let k1 = min(prm[${at - 3}], k0 + prm[${at - 2}]);
+  let base = kept_off(row);
+  var acc: ${t} = ${id};
+  for (var k = k0 + lid; k < k1; k = k + ${wg}) {
+    acc = ${comb("acc", load)};
   }
-  const keptOut = outStrides.filter((_, d) => d !== axis);
-  const rank = kept.shape.length;
-  const meta = [nRows, ...kept.shape, kept.offset, ...kept.strides, 0, ...keptOut, x.shape[axis], x.strides[axis], outStrides[axis]];
-  const at = 1 + rank + 2 * (rank + 1);
-  const tin = wgslType(x.dtype);
-  const tout = wgslType(outDType);
-  const t = tout === "u32" ? "i32" : tout;
-  const code = kernelHead(
-    [`var<storage, read> in0: array<${tin}>`, `var<storage, read_write> out: array<${tout}>`],
-    `${stridedOffsets(rank, 2)}
-    let K = prm[${at}];
-    var acc: ${t} = ${t}(0);
-    for (var k = 0; k < K; k = k + 1) {
-      acc = acc + ${tin === t ? `in0[o0 + k * prm[${at + 1}]]` : `${t}(in0[o0 + k * prm[${at + 1}]])`};
-      out[o1 + k * prm[${at + 2}]] = ${tout === t ? "acc" : `${tout}(acc)`};
-    }`,
+  sh[lid] = acc;
+  ${treeReduce(wg, comb)}
+  if (lid == 0) { out[g] = ${convert("sh[0]", t, tout)}; }`,
+    `var<workgroup> sh: array<${t}, ${wg}>;\n${keptOffsetFn(rank)}\n${reducedOffsetFn(layout.red.shape.length, at)}`,
   );
-  rt.dispatch(code, meta, [gpu(x), out.buffer], groupsFor(nRows));
-  return out;
+  rt.dispatch(code, m, [gpu(x), dst], nOut * parts);
+}
+
+/** One thread per (chunk, output): out[t] for t = chunk·nOut + output, so neighbouring threads take neighbouring outputs. */
+function columnPass(
+  rt: Runtime,
+  op: ReduceOp,
+  x: View,
+  layout: Layout,
+  parts: number,
+  chunk: number,
+  t: Acc,
+  dst: GPUBuffer,
+  tout: string,
+): void {
+  const nOut = numel(layout.kept.shape);
+  const K = numel(layout.red.shape);
+  const threads = nOut * parts;
+  const { meta: m, at } = meta(threads, layout, K, chunk, parts);
+  const rank = layout.kept.shape.length;
+  const { id, comb } = algebra(op, t);
+  const load = convert("in0[base + red_off(k)]", wgslType(x.dtype), t);
+  const wg = 64;
+  const code = groupKernel(
+    wg,
+    io(x, tout),
+    `if (tid >= prm[0]) { return; }
+  let n_out = prm[0] / prm[${at - 1}];
+  let row = tid % n_out;
+  let k0 = (tid / n_out) * prm[${at - 2}];
+  let k1 = min(prm[${at - 3}], k0 + prm[${at - 2}]);
+  let base = kept_off(row);
+  var acc: ${t} = ${id};
+  var blk: ${t} = ${id};
+  var n = 0;
+  for (var k = k0; k < k1; k = k + 1) {
+    blk = ${comb("blk", load)};
+    n = n + 1;
+    if (n == ${BLOCK}) { acc = ${comb("acc", "blk")}; blk = ${id}; n = 0; }
+  }
+  out[tid] = ${convert(comb("acc", "blk"), t, tout)};`,
+    `${keptOffsetFn(rank)}\n${reducedOffsetFn(layout.red.shape.length, at)}`,
+  );
+  rt.dispatch(code, m, [gpu(x), dst], Math.ceil(threads / wg));
 }
