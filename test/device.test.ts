@@ -142,6 +142,11 @@ describe("random numbers on a device", () => {
     const onCpu = tg.bernoulli(tg.tensor(probs), undefined, { generator: new tg.Generator(3) });
     const onDevice = tg.bernoulli(tg.tensor(probs, { device: "webgpu" }), undefined, { generator: new tg.Generator(3) });
     assert.deepEqual(await values(onDevice), await values(onCpu));
+    const p64 = new Float64Array(draws.map((d, i) => [d, d + 2 ** -54, d - 2 ** -54, 0.5][i % 4]));
+    const cpu64 = tg.bernoulli(tg.tensor(p64), undefined, { generator: new tg.Generator(3) });
+    const device64 = tg.bernoulli(tg.tensor(p64, { device: "webgpu" }), undefined, { generator: new tg.Generator(3) });
+    assert.equal(device64.dtype, "float64");
+    assert.deepEqual(await values(device64), await values(cpu64));
   });
 
   it("samples like the input's device for dropout and in-place init", async () => {

@@ -268,11 +268,12 @@ export function bernoulli(p: Tensor | number, shape?: readonly number[], options
  * draw u is rounded down to float32, which keeps `u < q` for every float32 q (the probabilities' range is not checked).
  */
 function bernoulliOnDevice(p: Tensor, g: Generator, options: RandomOptions): Tensor {
-  if (p.dtype !== "float32") throw new DTypeError(`bernoulli: expected float32 probabilities on the ${p.device} device, got ${p.dtype}`);
-  const u = new Float32Array(p.numel());
-  for (let i = 0; i < u.length; i++) {
+  if (!isFloating(p.dtype)) throw new DTypeError(`bernoulli: expected floating point probabilities, got ${p.dtype}`);
+  const n = p.numel();
+  const u = p.dtype === "float64" ? new Float64Array(n) : new Float32Array(n);
+  for (let i = 0; i < n; i++) {
     const v = g.random();
-    const f = Math.fround(v);
+    const f = p.dtype === "float64" ? v : Math.fround(v);
     u[i] = f > v ? prevFloat32(f) : f;
   }
   const draws = fromTyped(u, p.shape, { device: options.device }, "bernoulli");
