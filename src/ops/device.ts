@@ -16,7 +16,7 @@ export function asyncOnlyError(x: Tensor, what: string, asyncForm: string): Devi
   return new DeviceError(`${what}: the tensor is on the ${x.device} device, which is read asynchronously; use \`${asyncForm}\``);
 }
 
-/** `x` on `target` (x itself when it is on that device already), from the values `data` read on x's backend. */
+/** A copy of `x` on `target`, from the values `data` read on x's backend; recorded as `ToCopyBackward0`. */
 function moved(x: Tensor, target: Backend, data: ReturnType<Backend["read"]>, recording = true): Tensor {
   const out = fromBuffer(target.fromArray(data), x.shape, x.dtype, target);
   if (!recording) return out;
