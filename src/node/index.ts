@@ -11,3 +11,4 @@ export { exportOnnxFile, loadModel, saveModel } from "./model.js";
 export { readBytes, readCsv, readIdx, readText } from "./files.js";
 export { loadMnist, type Mnist, type MnistOptions, type MnistSplit } from "./mnist.js";
 export { loadNames } from "./names.js";
+export { loadSotu, type SotuAddress, type SotuOptions } from "./sotu.js";
