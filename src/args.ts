@@ -1,5 +1,6 @@
 import { ArgumentError } from "./errors.js";
-import { Tensor } from "./tensor/tensor.js";
+import { hasTensorBrand } from "./tensor/brand.js";
+import type { Tensor } from "./tensor/tensor.js";
 
 // One way to read arguments, shared by every public signature: PyTorch's positional-or-keyword parameters become
 // positional parameters plus a trailing options object. A `Signature` knows the names, their order, the accepted
@@ -26,7 +27,7 @@ export const is = {
   posInt: type<number>("a positive integer", (v) => isInt(v) && v > 0),
   boolean: type<boolean>("true or false", (v) => typeof v === "boolean"),
   string: type<string>("a string", (v) => typeof v === "string"),
-  tensor: type<Tensor>("a Tensor", (v) => v instanceof Tensor),
+  tensor: type<Tensor>("a Tensor", hasTensorBrand),
   function: type<(...a: never[]) => unknown>("a function", (v) => typeof v === "function"),
   /** A list of integers (a shape, a list of dims). */
   ints: type<readonly number[]>("an array of integers", (v) => Array.isArray(v) && v.every(isInt)),
@@ -56,6 +57,8 @@ export const is = {
   floatDType: type<"float32" | "float64">('"float32" | "float64"', (v) => v === "float32" || v === "float64"),
   /** A PyTorch argument whose other values are not implemented: only `value` (its default) is accepted. */
   only: <const V>(value: V, why: string) => type<V>(`${JSON.stringify(value)} (${why})`, (v) => v === value),
+  /** A type of one's own: the accepted forms in words, and the test. */
+  where: <A>(accepts: string, test: (v: unknown) => boolean) => type<A>(accepts, test),
   /** Anything: the function checks it itself. */
   any: <A>(accepts: string) => type<A>(accepts, () => true),
 };
@@ -99,7 +102,7 @@ export function isOptionsObject(v: unknown): v is Record<string, unknown> {
 
 /** A value as an error message shows it. */
 export function describe(v: unknown): string {
-  if (v instanceof Tensor) return `a Tensor of shape [${v.shape.join(", ")}] (${v.dtype})`;
+  if (hasTensorBrand(v)) return `a Tensor of shape [${v.shape.join(", ")}] (${v.dtype})`;
   if (typeof v === "string") return JSON.stringify(v);
   if (typeof v === "function") return "a function";
   if (Array.isArray(v)) return v.length <= 8 && v.every((x) => typeof x !== "object") ? `[${v.map(describe).join(", ")}]` : "an array";

@@ -9,6 +9,7 @@ import * as C from "../ops/creation.js";
 import { asyncOnlyError } from "../ops/device.js";
 import * as V from "../ops/views.js";
 import { contiguousStrides, fmt, isContiguous, normalizeDim, numel } from "../shape.js";
+import { TENSOR_BRAND } from "./brand.js";
 import type { Storage } from "./storage.js";
 import type { Tensor } from "./tensor.js";
 
@@ -61,6 +62,11 @@ export class TensorCore {
   private _requiresGrad = false;
   /** An optional label, shown by graph views. */
   name: string | undefined;
+
+  /** @internal Marks tensors for code that cannot import the class (see brand.ts). */
+  get [TENSOR_BRAND](): true {
+    return true;
+  }
 
   /** @internal The strided window kernels read, made on first use (every field of it is immutable). */
   private _viewCache: View | null = null;
