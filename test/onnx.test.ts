@@ -6,6 +6,11 @@ import { describe, it } from "node:test";
 import * as ort from "onnxruntime-web";
 import * as tg from "tensorgrad";
 import { exportOnnxFile, loadModel, saveCheckpoint, saveModel } from "tensorgrad/node";
+import { makeData } from "../playground/src/datasets.ts";
+import { applyFeatures } from "../playground/src/features.ts";
+import { networkConfig } from "../playground/src/model.ts";
+import { defaultState } from "../playground/src/state.ts";
+import { Trainer } from "../playground/src/trainer.ts";
 import { exportCommand } from "../src/cli/export.ts";
 import { buildModel, type ModelConfig } from "../src/cli/models.ts";
 import { encodeModel, GraphBuilder } from "../src/onnx/graph.ts";
@@ -194,6 +199,26 @@ describe("a model exported by PyTorch", () => {
     const ort = await runOnnx(bytes, tensors.input);
     const want = tensors.output.toArray();
     assert.ok(Math.max(...ort.data.map((v, i) => Math.abs(v - want[i]))) <= 1e-5, "onnxruntime agrees with the fixture");
+  });
+});
+
+describe("the playground's Export ONNX", () => {
+  it("exports the trained network (batch norm, dropout) as ONNX that onnxruntime runs with the page's outputs", async () => {
+    const s = { ...defaultState(), features: ["x1", "x2", "x1x2", "sinx1"], layers: [5, 3], batchNorm: true, dropout: 0.1 } as ReturnType<
+      typeof defaultState
+    >;
+    const data = makeData(s);
+    const t = new Trainer(networkConfig(s, data.classes), data, s);
+    for (let e = 0; e < 3; e++) t.trainEpoch();
+    const { bytes, fileName } = t.exportOnnx();
+    assert.equal(fileName, "playground-model.onnx");
+    const points = new Float32Array([0, 0, 3, -2, -1, 4]);
+    const x = tg.tensor(Array.from(applyFeatures(points, s.features))).reshape([3, 4]);
+    const got = await runOnnx(bytes, x);
+    const want = t.predict(points); // the page's values: (2·sigmoid − 1) of the logit for two classes
+    assert.deepEqual(got.dims, [3, 1]);
+    const err = Math.max(...got.data.map((logit, i) => Math.abs(2 / (1 + Math.exp(-logit)) - 1 - want[i])));
+    assert.ok(err < 1e-5, `max abs error ${err}`);
   });
 });
 

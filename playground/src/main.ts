@@ -7,7 +7,7 @@ import { appendBounded, drawChart } from "./chart.ts";
 import { $, Controls } from "./controls.ts";
 import type { ParsedCsv } from "./csv.ts";
 import type { PlaygroundData } from "./datasets.ts";
-import { showExport } from "./export.ts";
+import { download, showExport } from "./export.ts";
 import { mountGraphView } from "./graph_view.ts";
 import { showDivergence } from "./guard.ts";
 import { drawOutput, paintClasses, paintGrid } from "./heatmap.ts";
@@ -150,6 +150,10 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       showExport(msg.bytes, msg.snippet, msg.fileName);
       status(`Exported ${msg.fileName} and predict.ts.`);
       break;
+    case "exportedOnnx":
+      download(msg.bytes, msg.fileName, "application/octet-stream");
+      status(`Exported ${msg.fileName} (ONNX: input "input" [batch, features], output "output").`);
+      break;
     case "error":
       setPlaying(false);
       status(`Error: ${msg.message}`);
@@ -272,6 +276,7 @@ $("pause").addEventListener("click", () => {
 $("step").addEventListener("click", () => send({ type: "step" }));
 $("reset").addEventListener("click", () => apply({}, true));
 $("export").addEventListener("click", () => send({ type: "export" }));
+$("export-onnx").addEventListener("click", () => send({ type: "exportOnnx" }));
 document.addEventListener("keydown", (e) => {
   const t = e.target as HTMLElement | null;
   if (t && (t.tagName === "INPUT" || t.tagName === "SELECT" || t.tagName === "TEXTAREA" || t.tagName === "BUTTON")) return;

@@ -15,11 +15,14 @@ export type ToWorker =
   | { type: "step" }
   /** Sets one weight (`from` = -1: the bias of neuron `to`) of Linear layer `layer`. */
   | { type: "setWeight"; layer: number; to: number; from: number; value: number }
-  | { type: "export" };
+  | { type: "export" }
+  /** The model as ONNX (onnxruntime runs it). */
+  | { type: "exportOnnx" };
 
 export type FromWorker =
   | { type: "data"; data: PlaygroundData }
   | { type: "snapshot"; snapshot: Snapshot; playing: boolean }
   | { type: "diverged"; divergence: Divergence }
   | { type: "exported"; bytes: Uint8Array; snippet: string; fileName: string }
+  | { type: "exportedOnnx"; bytes: Uint8Array; fileName: string }
   | { type: "error"; message: string };

@@ -308,6 +308,13 @@ export class Trainer {
     });
     return { bytes, snippet: modelSnippet(this.config, fileName), fileName };
   }
+
+  /** The model as ONNX in eval mode, input [batch, features] named "input", output "output". */
+  exportOnnx(fileName = "playground-model.onnx"): { bytes: Uint8Array; fileName: string } {
+    const example = tg.zeros([1, this.config.features.length]);
+    const bytes = tg.onnx.export(this.model, example, { dynamicAxes: { input: { 0: "batch" }, output: { 0: "batch" } } });
+    return { bytes, fileName };
+  }
 }
 
 /** The columns of a `[cells, k]` tensor as k arrays. */

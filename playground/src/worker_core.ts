@@ -71,6 +71,12 @@ export class WorkerCore {
         this.post({ type: "exported", bytes, snippet, fileName }, [bytes.buffer as ArrayBuffer]);
         return;
       }
+      case "exportOnnx": {
+        if (!this.trainer) return;
+        const { bytes, fileName } = this.trainer.exportOnnx();
+        this.post({ type: "exportedOnnx", bytes, fileName }, [bytes.buffer as ArrayBuffer]);
+        return;
+      }
     }
   }
 
