@@ -8,6 +8,7 @@ import { debugRequested, describeFailure } from "./errors.js";
 import { exportCommand } from "./export.js";
 import { evalCommand, predictCommand } from "./inspect.js";
 import { playgroundCommand } from "./playground.js";
+import { analogyCommand, similarCommand } from "./similar.js";
 import { trainCommand } from "./train.js";
 
 const USAGE = `Usage: tensorgrad <command> [options]
@@ -17,6 +18,8 @@ Commands:
   eval        Evaluate a checkpoint on its dataset's test split
   predict     Show a checkpoint's predictions for some test examples or given inputs
   playground  Serve the browser playground on localhost (train networks and watch them learn)
+  similar     The nearest words to a word in a word2vec checkpoint (cosine similarity)
+  analogy     "a is to b as c is to ?" with a word2vec checkpoint's vectors
   export      Export a checkpoint's model: PyTorch-keyed safetensors, a PyTorch model.py, or ONNX
   doctor      Show the devices tensorgrad can use here (CPU backend, WebGPU adapter) or what to install
 
@@ -42,6 +45,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         return 0;
       case "playground":
         await playgroundCommand(rest);
+        return 0;
+      case "similar":
+        await similarCommand(rest);
+        return 0;
+      case "analogy":
+        await analogyCommand(rest);
         return 0;
       case "export":
         await exportCommand(rest);

@@ -20,11 +20,12 @@ import { resumeRun } from "./resume.js";
 import { makeOptimizer, makeScheduler, OPTIMIZERS, type RunConfig, SCHEDULES } from "./run_config.js";
 import { checkTrainFlags, RUN_LIMITS } from "./run_schema.js";
 import { textTable } from "./table.js";
+import { isWord2vecRun, trainWord2vecCommand } from "./word2vec.js";
 
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   dataset: { type: "string", description: `Dataset: ${DATASETS.join(", ")}, or csv:<path>`, default: "mnist" },
   target: { type: "string", description: "Target column of a CSV dataset (default: the last column)" },
-  model: { type: "string", description: "Model", choices: ["mlp", "cnn"], default: "mlp" },
+  model: { type: "string", description: "Model (word2vec: word vectors, own flags)", choices: ["mlp", "cnn", "word2vec"], default: "mlp" },
   hidden: { type: "list", description: "Hidden layer sizes", default: [256, 128] },
   activation: { type: "string", description: "Activation", choices: ACTIVATIONS, default: "relu" },
   dropout: { type: "number", description: "Dropout probability after each hidden layer", default: 0.2 },
@@ -137,6 +138,7 @@ function writeMetricsCsv(rows: EpochRow[]): string {
 
 /** `tensorgrad train`: trains a model, shows progress, and writes the checkpoint, metrics.csv and a chart. */
 export async function trainCommand(argv: readonly string[]): Promise<void> {
+  if (isWord2vecRun(argv)) return trainWord2vecCommand(argv);
   if (argv.includes("--help")) {
     console.log(helpText("tensorgrad train [options]", "Train a model (by default an MLP on the bundled MNIST digits).", TRAIN_FLAGS));
     return;
