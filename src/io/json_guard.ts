@@ -20,20 +20,39 @@ export interface JsonLimits {
 const QUOTE = 34;
 const BACKSLASH = 92;
 
-/** Throws a `ValueError` where `text` breaks `limits`; otherwise returns, having allocated only the keys' sets. */
-export function guardJson(text: string, limits: JsonLimits): void {
+/**
+ * Throws a `ValueError` where `text` breaks `limits`; otherwise returns, having allocated only the keys' sets. `text` may
+ * be the UTF-8 bytes themselves (JSON's structure is ASCII, and no byte of a multi-byte character is), so a header can
+ * be checked before it is decoded.
+ */
+export function guardJson(text: string | Uint8Array, limits: JsonLimits): void {
   const { maxDepth, maxKeys, what } = limits;
+  const bytes = typeof text === "string" ? null : text;
+  const str = typeof text === "string" ? text : "";
+  const at = bytes ? (i: number) => bytes[i] : (i: number) => str.charCodeAt(i);
+  const decoder = new TextDecoder();
+  // Short ASCII keys (nearly all) without a decoder call.
+  const decode = (u8: Uint8Array, a: number, b: number): string => {
+    if (b - a > 64) return decoder.decode(u8.subarray(a, b));
+    let s = "";
+    for (let k = a; k < b; k++) {
+      if (u8[k] >= 0x80) return decoder.decode(u8.subarray(a, b));
+      s += String.fromCharCode(u8[k]);
+    }
+    return s;
+  };
+  const slice = bytes ? (a: number, b: number) => decode(bytes, a, b) : (a: number, b: number) => str.slice(a, b);
   // One frame per open object or array: the keys seen (null for an array) and whether the next string is a key.
   const keys: (Set<string> | null)[] = [];
   let expectKey = false;
   const n = text.length;
   for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
+    const c = at(i);
     if (c === QUOTE) {
       let j = i + 1;
       let escaped = false;
       while (j < n) {
-        const d = text.charCodeAt(j);
+        const d = at(j);
         if (d === BACKSLASH) {
           escaped = true;
           j += 2;
@@ -43,10 +62,10 @@ export function guardJson(text: string, limits: JsonLimits): void {
       if (j >= n) return; // unterminated: JSON.parse reports it
       const frame = keys.at(-1);
       if (expectKey && frame) {
-        let key = text.slice(i + 1, j);
+        let key = slice(i + 1, j);
         if (escaped) {
           try {
-            key = JSON.parse(text.slice(i, j + 1)) as string;
+            key = JSON.parse(slice(i, j + 1)) as string;
           } catch {
             return;
           }

@@ -345,18 +345,19 @@ export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
   if (8 + n > bytes.byteLength) {
     fail(`the header length ${n} runs past the end of the ${bytes.byteLength}-byte file (is the file truncated?)`);
   }
+  // Structure first, on the raw bytes: a hostile header is refused before it is decoded or parsed.
+  guardJson(bytes.subarray(8, 8 + n), {
+    maxDepth: MAX_HEADER_DEPTH,
+    maxKeys: MAX_SAFETENSORS_TENSORS,
+    what: "decodeSafetensors: the header",
+    keyName: (depth) => (depth === 1 ? "tensor name" : "key"),
+  });
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + n));
   } catch {
     fail("the header is not valid UTF-8");
   }
-  guardJson(text, {
-    maxDepth: MAX_HEADER_DEPTH,
-    maxKeys: MAX_SAFETENSORS_TENSORS,
-    what: "decodeSafetensors: the header",
-    keyName: (depth) => (depth === 1 ? "tensor name" : "key"),
-  });
   let header: unknown;
   try {
     header = JSON.parse(text);
