@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -125,6 +125,9 @@ describe("CSV parsing, hardened", () => {
     mkdirSync(join(dir, "folder"));
     await assert.rejects(readCsv(join(dir, "folder")), { name: "ValueError", message: /can't read .*folder: it is a folder/ });
     await assert.rejects(readCsv(join(dir, "none.csv")), { name: "ValueError", message: /can't read .*none\.csv: no such file/ });
+    // An endless file stops at the field cap, reading about 1 MiB.
+    if (existsSync("/dev/zero"))
+      await assert.rejects(readCsv("/dev/zero"), { name: "ValueError", message: /a field longer than 1048576 characters/ });
   });
 });
 
