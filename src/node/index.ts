@@ -7,8 +7,8 @@
  */
 
 export { loadCheckpoint, loadSafetensors, saveCheckpoint, saveSafetensors, writeFileAtomic } from "./checkpoint.js";
-export { exportOnnxFile, loadModel, saveModel } from "./model.js";
 export { readBytes, readCsv, readIdx, readText } from "./files.js";
 export { loadMnist, type Mnist, type MnistOptions, type MnistSplit } from "./mnist.js";
+export { exportOnnxFile, loadModel, saveModel } from "./model.js";
 export { loadNames } from "./names.js";
 export { loadSotu, type SotuAddress, type SotuOptions } from "./sotu.js";
