@@ -17,6 +17,7 @@ import { tensorgradRunner } from "./tensorgrad.ts";
 import { initTfjs, tfjsRunner, tfjsTensorCount } from "./tfjs.ts";
 import { gflops, time } from "./timing.ts";
 import { runTorch, torchAvailable } from "./torch.ts";
+import { readWebgpuSection, runWebgpuBench } from "./webgpu.ts";
 
 /** The figure (higher is better) for one run of `c` taking `ms` milliseconds. */
 function figure(c: Case, ms: number): number {
@@ -85,7 +86,8 @@ async function main(): Promise<void> {
   console.log(`\n${toText(report)}\n`);
   if (only) return;
   const out = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));
-  writeFileSync(out, toMarkdown(report));
+  // The WebGPU section (bench/webgpu.ts) is kept as it is.
+  writeFileSync(out, toMarkdown(report) + readWebgpuSection(out));
   console.log(`wrote ${out}`);
 }
 
@@ -162,4 +164,12 @@ async function memoryLine(): Promise<string> {
   );
 }
 
-await main();
+// `npm run bench -- --device webgpu` runs the WebGPU benchmark (bench/webgpu.ts) instead.
+const at = process.argv.indexOf("--device");
+const device = at < 0 ? "cpu" : process.argv[at + 1];
+if (device === "webgpu") await runWebgpuBench();
+else if (device === "cpu") await main();
+else {
+  console.error(`bench: unknown --device ${JSON.stringify(device ?? "")}; expected "cpu" or "webgpu"`);
+  process.exitCode = 1;
+}

@@ -79,6 +79,44 @@ def tiny(case, uniform):
     return run
 
 
+def cuda_workload(case):
+    """A case of `npm run bench -- --device webgpu` on CUDA: a run ends with a synchronize or a read of the loss."""
+    g = torch.Generator(device="cuda").manual_seed(0)
+    uniform = lambda *shape: torch.rand(*shape, generator=g, device="cuda") * 2 - 1
+    sync = torch.cuda.synchronize
+    if case["kind"] == "matmul":
+        a, b = uniform(case["m"], case["k"]), uniform(case["k"], case["n"])
+        return lambda: (a @ b, sync())
+    if case["kind"] == "elementwise":
+        a, b = uniform(case["size"]), uniform(case["size"])
+        return {"add": lambda: (a + b, sync()), "exp": lambda: (torch.exp(a), sync())}[case["op"]]
+    mlp = case["kind"] == "mlp"
+    sizes, batch = (case["sizes"] if mlp else [2, 8, 8, 1]), case["batch"]
+    x = uniform(batch, sizes[0])
+    y = torch.arange(batch, device="cuda") * 7 % sizes[-1] if mlp else x[:, 0:1] * x[:, 1:2]
+    params = []
+    for fan_in, fan_out in zip(sizes, sizes[1:]):
+        params += [(uniform(fan_in, fan_out) / fan_in**0.5).requires_grad_(), torch.zeros(fan_out, device="cuda", requires_grad=True)]
+    opt = torch.optim.SGD(params, lr=0.05)
+    F = torch.nn.functional
+
+    def run():
+        for s in range(case["steps"]):
+            opt.zero_grad()
+            h = x
+            for i in range(0, len(params), 2):
+                h = h @ params[i] + params[i + 1]
+                if i + 2 < len(params):
+                    h = torch.relu(h) if mlp else torch.tanh(h)
+            loss = F.cross_entropy(h, y) if mlp else F.mse_loss(h, y)
+            loss.backward()
+            opt.step()
+            if (s + 1) % case["readEvery"] == 0 or s == case["steps"] - 1:
+                loss.item()
+
+    return run
+
+
 def main():
     # Some builds (Debian's) start on one thread; use every core, as tensorgrad's wasm backend does.
     torch.set_num_threads(int(os.environ.get("BENCH_TORCH_THREADS", os.cpu_count() or 1)))
@@ -86,7 +124,8 @@ def main():
     out = {"threads": torch.get_num_threads(), "version": torch.__version__, "ms": {}}
     for case in cases:
         p = case["plan"]
-        out["ms"][case["label"]] = timed(workload(case), p["warmup"], p["reps"], p["budgetMs"])
+        fn = cuda_workload(case) if case.get("device") == "cuda" else workload(case)
+        out["ms"][case["label"]] = timed(fn, p["warmup"], p["reps"], p["budgetMs"])
     json.dump(out, sys.stdout)
 
 
