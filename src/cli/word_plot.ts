@@ -57,7 +57,7 @@ export function projectionSvg(kv: KeyedVectors, options: { skip: number; count: 
     }
     return [p, q] as const;
   });
-  const ext = (k: 0 | 1) => [Math.min(...pts.map((p) => p[k])), Math.max(...pts.map((p) => p[k]))];
+  const ext = (k: 0 | 1) => pts.reduce(([lo, hi], p) => [Math.min(lo, p[k]), Math.max(hi, p[k])], [Infinity, -Infinity]);
   const [x0, x1] = ext(0);
   const [y0, y1] = ext(1);
   const pad = 40;
