@@ -157,6 +157,8 @@ describeWebgpu("webgpu reductions", () => {
       (t) => t.T.abs().sum(0),
     );
     await same(tg.randint(-9, 10, [(1 << 20) + 1], { generator: gen(12) }), (t) => t.sum(), "int32 sum of 2^20 + 1");
+    // Many long rows: chunked so that no thread adds more than 64 values in a row (each element counted once).
+    await same(tg.ones([520, 17000]), (t) => t.sum(1), "many long rows");
   });
 
   it("max and min propagate NaN, in short and long rows and in full reductions", async () => {

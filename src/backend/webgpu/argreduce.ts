@@ -1,7 +1,7 @@
 import { numel } from "../../shape.js";
 import type { ArgReduceOp, View } from "../backend.js";
 import { fill, gpu } from "./elementwise.js";
-import { afterKept, groupKernel, keptMeta, keptOffsetFn, splitAxes } from "./rowkernel.js";
+import { afterKept, cachedSource, groupKernel, keptMeta, keptOffsetFn, splitAxes } from "./rowkernel.js";
 import type { GpuBuffer, Runtime } from "./runtime.js";
 import { wgslType } from "./wgsl.js";
 
@@ -48,10 +48,11 @@ export function argReduce(rt: Runtime, op: ArgReduceOp, x: View, axis: number): 
   const bindings = [`var<storage, read> in0: array<${t}>`, "var<storage, read_write> out: array<i32>"];
   if (K >= 64 && (x.strides[axis] === 1 || nOut < 1024)) {
     const wg = K >= 2048 ? 256 : 64;
-    const code = groupKernel(
-      wg,
-      bindings,
-      `if (g >= prm[0]) { return; }
+    const code = cachedSource(`arg|${op}|${t}|${wg}|${rank}`, () =>
+      groupKernel(
+        wg,
+        bindings,
+        `if (g >= prm[0]) { return; }
   let K = prm[${at}];
   let s = prm[${at + 1}];
   let base = kept_off(g);
@@ -72,16 +73,18 @@ export function argReduce(rt: Runtime, op: ArgReduceOp, x: View, axis: number): 
     workgroupBarrier();
   }
   if (lid == 0) { out[g] = shi[0]; }`,
-      `var<workgroup> shv: array<${t}, ${wg}>;\nvar<workgroup> shi: array<i32, ${wg}>;\n${fns}`,
+        `var<workgroup> shv: array<${t}, ${wg}>;\nvar<workgroup> shi: array<i32, ${wg}>;\n${fns}`,
+      ),
     );
     rt.dispatch(code, m, [gpu(x), out.buffer], nOut);
     return out;
   }
   const wg = 64;
-  const code = groupKernel(
-    wg,
-    bindings,
-    `if (tid >= prm[0]) { return; }
+  const code = cachedSource(`arg1|${op}|${t}|${rank}`, () =>
+    groupKernel(
+      wg,
+      bindings,
+      `if (tid >= prm[0]) { return; }
   let K = prm[${at}];
   let s = prm[${at + 1}];
   let base = kept_off(tid);
@@ -92,7 +95,8 @@ export function argReduce(rt: Runtime, op: ArgReduceOp, x: View, axis: number): 
     if (take(bv, bi, v, k)) { bv = v; bi = k; }
   }
   out[tid] = bi;`,
-    fns,
+      fns,
+    ),
   );
   rt.dispatch(code, m, [gpu(x), out.buffer], Math.ceil(nOut / wg));
   return out;

@@ -2,7 +2,7 @@ import type { DType } from "../../dtype.js";
 import { numel } from "../../shape.js";
 import type { ReduceOp, View } from "../backend.js";
 import { fill, gpu } from "./elementwise.js";
-import { afterKept, groupKernel, keptMeta, keptOffsetFn, reducedOffsetFn, splitAxes, treeReduce } from "./rowkernel.js";
+import { afterKept, cachedSource, groupKernel, keptMeta, keptOffsetFn, reducedOffsetFn, splitAxes, treeReduce } from "./rowkernel.js";
 import { GpuBuffer, type Runtime } from "./runtime.js";
 import { convert, wgslType } from "./wgsl.js";
 
@@ -16,7 +16,8 @@ export { cumsum } from "./scan.js";
  * - columns: a thread per output element (or per chunk of one), for reduced dims with a stride (a sum over dim 0 of
  *   [128, 256]): neighbouring threads read neighbouring columns. Each thread adds blocks of `BLOCK` elements and then the
  *   block sums, so float32 error grows with the block size and the block count, not with the whole length.
- * A full sum of millions of elements runs as a few hundred chunks and one more workgroup over their partials.
+ * A full sum of millions of elements runs as a few hundred chunks and one more workgroup over their partials; very long
+ * reductions take as many passes as it takes for no thread to add more than `BLOCK` values (or blocks) in a row.
  */
 const BLOCK = 64;
 /** Workgroups a chunked row reduction aims for, and threads a chunked column reduction aims for. */
@@ -66,7 +67,9 @@ export function reduce(rt: Runtime, op: ReduceOp, x: View, axes: readonly number
 
   if (innerContiguous && (K >= 256 || (K >= 32 && nOut < 4096))) {
     const wg = K >= 2048 ? 256 : 64;
-    const parts = nOut >= ROW_GROUPS || K <= wg * 16 ? 1 : Math.min(Math.ceil(K / (wg * 8)), Math.ceil(ROW_GROUPS / nOut));
+    // Chunks for parallelism where there are few outputs, and so that no thread adds more than `BLOCK` elements in a row.
+    const spread = nOut >= ROW_GROUPS || K <= wg * 16 ? 1 : Math.min(Math.ceil(K / (wg * 8)), Math.ceil(ROW_GROUPS / nOut));
+    const parts = Math.max(spread, Math.ceil(K / (wg * BLOCK)));
     const chunk = Math.ceil(K / parts);
     const p = Math.ceil(K / chunk);
     if (p === 1) {
@@ -86,7 +89,9 @@ export function reduce(rt: Runtime, op: ReduceOp, x: View, axes: readonly number
     rt.releaseScratch(partial);
     return second;
   }
-  const parts = nOut >= COL_THREADS / 4 || K <= 4 * BLOCK ? 1 : Math.min(Math.ceil(K / BLOCK), Math.ceil(COL_THREADS / nOut));
+  // Chunks for parallelism where there are few outputs, and so that no thread adds more than `BLOCK` blocks.
+  const spread = nOut >= COL_THREADS / 4 || K <= 4 * BLOCK ? 1 : Math.min(Math.ceil(K / BLOCK), Math.ceil(COL_THREADS / nOut));
+  const parts = Math.max(spread, Math.ceil(K / (BLOCK * BLOCK)));
   const chunk = Math.ceil(K / parts);
   const p = Math.ceil(K / chunk);
   if (p === 1) {
@@ -144,10 +149,11 @@ function rowPass(
   const rank = layout.kept.shape.length;
   const { id, comb } = algebra(op, t);
   const load = convert("in0[base + red_off(k)]", wgslType(x.dtype), t);
-  const code = groupKernel(
-    wg,
-    io(x, tout),
-    `if (g >= prm[0]) { return; }
+  const code = cachedSource(`rows|${op}|${x.dtype}|${t}|${tout}|${wg}|${rank}|${layout.red.shape.length}`, () =>
+    groupKernel(
+      wg,
+      io(x, tout),
+      `if (g >= prm[0]) { return; }
   let parts = prm[${at - 1}];
   let row = g / parts;
   let k0 = (g % parts) * prm[${at - 2}];
@@ -160,7 +166,8 @@ function rowPass(
   sh[lid] = acc;
   ${treeReduce(wg, comb)}
   if (lid == 0) { out[g] = ${convert("sh[0]", t, tout)}; }`,
-    `var<workgroup> sh: array<${t}, ${wg}>;\n${keptOffsetFn(rank)}\n${reducedOffsetFn(layout.red.shape.length, at)}`,
+      `var<workgroup> sh: array<${t}, ${wg}>;\n${keptOffsetFn(rank)}\n${reducedOffsetFn(layout.red.shape.length, at)}`,
+    ),
   );
   rt.dispatch(code, m, [gpu(x), dst], nOut * parts);
 }
@@ -185,10 +192,11 @@ function columnPass(
   const { id, comb } = algebra(op, t);
   const load = convert("in0[base + red_off(k)]", wgslType(x.dtype), t);
   const wg = 64;
-  const code = groupKernel(
-    wg,
-    io(x, tout),
-    `if (tid >= prm[0]) { return; }
+  const code = cachedSource(`cols|${op}|${x.dtype}|${t}|${tout}|${rank}|${layout.red.shape.length}`, () =>
+    groupKernel(
+      wg,
+      io(x, tout),
+      `if (tid >= prm[0]) { return; }
   let n_out = prm[0] / prm[${at - 1}];
   let row = tid % n_out;
   let k0 = (tid / n_out) * prm[${at - 2}];
@@ -203,7 +211,8 @@ function columnPass(
     if (n == ${BLOCK}) { acc = ${comb("acc", "blk")}; blk = ${id}; n = 0; }
   }
   out[tid] = ${convert(comb("acc", "blk"), t, tout)};`,
-    `${keptOffsetFn(rank)}\n${reducedOffsetFn(layout.red.shape.length, at)}`,
+      `${keptOffsetFn(rank)}\n${reducedOffsetFn(layout.red.shape.length, at)}`,
+    ),
   );
   rt.dispatch(code, m, [gpu(x), dst], Math.ceil(threads / wg));
 }

@@ -70,6 +70,17 @@ export function reducedOffsetFn(rank: number, at: number): string {
   return lines.join("\n");
 }
 
+const sources = new Map<string, string>();
+/** The WGSL of a kernel, built once per `key` (which names everything the source depends on). */
+export function cachedSource(key: string, build: () => string): string {
+  let s = sources.get(key);
+  if (s === undefined) {
+    s = build();
+    sources.set(key, s);
+  }
+  return s;
+}
+
 /**
  * A kernel of workgroups of `wg` threads: `g` is the workgroup's linear index (workgroups past `prm[0]` return at once,
  * uniformly, before any barrier), `lid` the thread's index in it, and `tid = g * wg + lid` the global thread index.

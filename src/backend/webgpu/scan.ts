@@ -3,7 +3,7 @@ import { numel } from "../../shape.js";
 import type { View } from "../backend.js";
 import { coalesceMany } from "../cpu/strided.js";
 import { contiguous, gpu } from "./elementwise.js";
-import { afterKept, groupKernel, keptOffsetFn } from "./rowkernel.js";
+import { afterKept, cachedSource, groupKernel, keptOffsetFn } from "./rowkernel.js";
 import type { GpuBuffer, Runtime } from "./runtime.js";
 import { convert, wgslType } from "./wgsl.js";
 
@@ -41,10 +41,11 @@ export function cumsum(rt: Runtime, x: View, axis: number, outDType: DType): Gpu
   let si = prm[${at + 1}];
   let so = prm[${at + 2}];`;
   if (K >= 128) {
-    const code = groupKernel(
-      SCAN_WG,
-      bindings,
-      `if (g >= prm[0]) { return; }
+    const code = cachedSource(`scan|${tin}|${tout}|${rank}`, () =>
+      groupKernel(
+        SCAN_WG,
+        bindings,
+        `if (g >= prm[0]) { return; }
   ${head}
   let ib = in_off(g);
   let ob = out_off(g);
@@ -73,16 +74,18 @@ export function cumsum(rt: Runtime, x: View, axis: number, outDType: DType): Gpu
     carry = carry + sh[${SCAN_WG - 1}];
     workgroupBarrier();
   }`,
-      `var<workgroup> sh: array<${t}, ${SCAN_WG}>;\n${fns}`,
+        `var<workgroup> sh: array<${t}, ${SCAN_WG}>;\n${fns}`,
+      ),
     );
     rt.dispatch(code, meta, [gpu(x), out.buffer], nRows);
     return out;
   }
   const wg = 64;
-  const code = groupKernel(
-    wg,
-    bindings,
-    `if (tid >= prm[0]) { return; }
+  const code = cachedSource(`scan1|${tin}|${tout}|${rank}`, () =>
+    groupKernel(
+      wg,
+      bindings,
+      `if (tid >= prm[0]) { return; }
   ${head}
   let ib = in_off(tid);
   let ob = out_off(tid);
@@ -91,7 +94,8 @@ export function cumsum(rt: Runtime, x: View, axis: number, outDType: DType): Gpu
     acc = acc + ${load("k")};
     out[ob + k * so] = ${convert("acc", t, tout)};
   }`,
-    fns,
+      fns,
+    ),
   );
   rt.dispatch(code, meta, [gpu(x), out.buffer], Math.ceil(nRows / wg));
   return out;

@@ -1,7 +1,7 @@
 import { numel } from "../../shape.js";
 import type { View } from "../backend.js";
 import { gpu } from "./elementwise.js";
-import { afterKept, groupKernel, keptMeta, keptOffsetFn, splitAxes, treeReduce } from "./rowkernel.js";
+import { afterKept, cachedSource, groupKernel, keptMeta, keptOffsetFn, splitAxes, treeReduce } from "./rowkernel.js";
 import type { GpuBuffer, Runtime } from "./runtime.js";
 
 /**
@@ -21,10 +21,11 @@ export function logSoftmax(rt: Runtime, x: View): GpuBuffer | null {
   const rank = kept.shape.length;
   const at = afterKept(rank);
   const wg = K <= 32 ? 32 : K < 1024 ? 64 : 256;
-  const code = groupKernel(
-    wg,
-    ["var<storage, read> in0: array<f32>", "var<storage, read_write> out: array<f32>"],
-    `if (g >= prm[0]) { return; }
+  const code = cachedSource(`lsm|${wg}|${rank}`, () =>
+    groupKernel(
+      wg,
+      ["var<storage, read> in0: array<f32>", "var<storage, read_write> out: array<f32>"],
+      `if (g >= prm[0]) { return; }
   let K = prm[${at}];
   let s = prm[${at + 1}];
   let base = kept_off(g);
@@ -44,7 +45,8 @@ export function logSoftmax(rt: Runtime, x: View): GpuBuffer | null {
   var lse = select(select(log(z), inf_f32(), is_inf(z)), -inf_f32(), z == 0.0) + shift;
   if (is_nan(top) || is_nan(z)) { lse = nan_f32(); }
   for (var k = lid; k < K; k = k + ${wg}) { out[g * K + k] = in0[base + k * s] - lse; }`,
-    `var<workgroup> sh: array<f32, ${wg}>;\n${keptOffsetFn(rank)}`,
+      `var<workgroup> sh: array<f32, ${wg}>;\n${keptOffsetFn(rank)}`,
+    ),
   );
   rt.dispatch(code, [nRows, ...keptMeta(kept), K, x.strides[last]], [gpu(x), out.buffer], nRows);
   return out;
