@@ -203,8 +203,8 @@ const cases: OpCase[] = [
     fn: (x, t) => [F.logSoftmax(x, 1), F.crossEntropy(x, t)],
   },
   {
-    name: "large: batchNorm of [64, 16, 16, 16]",
-    inputs: [randn([64, 16, 16, 16])],
+    name: "batchNorm of [8, 16, 6, 6] without running statistics",
+    inputs: [randn([8, 16, 6, 6])],
     fn: (x) => F.batchNorm(x, null, null, { training: true }),
   },
 ];
