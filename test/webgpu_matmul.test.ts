@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { chooseTile, TILE_LARGE, TILE_MEDIUM, TILE_SMALL, tilesFor } from "../src/backend/webgpu/gemm.js";
+import { tileLoad } from "../src/backend/webgpu/matmul.js";
 import { tg } from "./helpers.js";
 import { describeWebgpu, fromWebgpu, toWebgpu } from "./helpers_webgpu.js";
 
@@ -293,4 +294,17 @@ it("the tile follows the device's limits and the product's size", () => {
   assert.deepEqual(tilesFor(few), [TILE_SMALL]);
   assert.equal(chooseTile(tilesFor(few), 1, 4096, 4096), TILE_SMALL);
   assert.equal(chooseTile(tilesFor({ ...few, maxComputeWorkgroupStorageSize: 1024 }), 1, 64, 64), null);
+});
+
+it("vec4 loads where the operand is contiguous along the loaded dim and aligned, scalar loads elsewhere", () => {
+  // A of [m=8, k=12]: row-major (vec4 along k), its transpose's view (vec4 along m), then misaligned or odd forms.
+  assert.equal(tileLoad(8, 12, 12, 1, 0, []), "vecK");
+  assert.equal(tileLoad(8, 1, 12, 8, 0, []), "vecOther");
+  assert.equal(tileLoad(8, 12, 12, 1, 4, [96]), "vecK");
+  assert.equal(tileLoad(8, 12, 12, 1, 1, []), "k");
+  assert.equal(tileLoad(8, 12, 12, 1, 0, [98]), "k");
+  assert.equal(tileLoad(8, 13, 13, 1, 0, []), "k");
+  assert.equal(tileLoad(7, 1, 12, 7, 0, []), "other");
+  assert.equal(tileLoad(8, 24, 12, 2, 0, []), "k");
+  assert.equal(tileLoad(8, 2, 12, 24, 0, []), "other");
 });

@@ -31,7 +31,7 @@ function vec4Along(size: number, offset: number, unit: number, other: number, ba
 }
 
 /** How to load an operand whose tile rows are `other` (stride `sO`, count `dO`) and columns k (stride `sK`). */
-function tileLoad(dO: number, sO: number, k: number, sK: number, offset: number, batch: readonly number[]): TileLoad {
+export function tileLoad(dO: number, sO: number, k: number, sK: number, offset: number, batch: readonly number[]): TileLoad {
   if (vec4Along(k, offset, sK, sO, batch)) return "vecK";
   if (vec4Along(dO, offset, sO, sK, batch)) return "vecOther";
   return Math.abs(sK) <= Math.abs(sO) ? "k" : "other";
