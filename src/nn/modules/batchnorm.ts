@@ -1,4 +1,4 @@
-import { type Args, arg, is, kw, required, signature } from "../../args.js";
+import type { Args } from "../../args.js";
 import { noGrad } from "../../autograd/grad_mode.js";
 import { ones, tensor, zeros } from "../../ops/creation.js";
 import type { Tensor } from "../../tensor/tensor.js";
@@ -6,6 +6,7 @@ import { batchNorm } from "../functional/normalization.js";
 import { ones_, zeros_ } from "../init.js";
 import { badInput, Module } from "../module.js";
 import { Parameter } from "../parameter.js";
+import { type NormRest, parseNormArgs } from "./norm_args.js";
 
 export interface BatchNormModuleOptions {
   /** Added to the variance before the square root; default 1e-5. */
@@ -17,33 +18,6 @@ export interface BatchNormModuleOptions {
   /** Keep running statistics for eval mode; default true. Without them eval mode uses batch statistics. */
   trackRunningStats?: boolean;
   dtype?: "float32" | "float64";
-}
-
-/** BatchNorm's and InstanceNorm's positional parameters after numFeatures, as PyTorch orders them. */
-export type NormRest = [eps: number, momentum: number | null, affine: boolean, trackRunningStats: boolean];
-
-/**
- * Reads a BatchNorm/InstanceNorm constructor's arguments (PyTorch's `_NormBase` signature) with the layer's defaults.
- * @internal
- */
-export function parseNormArgs(
-  layer: string,
-  args: readonly unknown[],
-  defaults: { affine: boolean; trackRunningStats: boolean },
-): { numFeatures: number; options: Required<BatchNormModuleOptions> } {
-  const a = signature(layer, {
-    numFeatures: required(is.posInt),
-    eps: arg(
-      is.numberWhere("a non-negative number", (v) => v >= 0),
-      1e-5,
-    ),
-    momentum: arg(is.nullable(is.number), 0.1 as number | null),
-    affine: arg(is.boolean, defaults.affine),
-    trackRunningStats: arg(is.boolean, defaults.trackRunningStats),
-    dtype: kw(is.floatDType, "float32"),
-  }).parse(args);
-  const { numFeatures, ...options } = a;
-  return { numFeatures, options };
 }
 
 /**

@@ -1,6 +1,14 @@
-import { IndexError } from "../../errors.js";
+import { describe } from "../../args.js";
+import { ArgumentError, IndexError } from "../../errors.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { type AnyModule, Module } from "../module.js";
+
+/** Throws an ArgumentError unless `m` is a module (a container holds nothing else). */
+function checkModule(container: string, what: string, m: unknown): void {
+  if (!(m instanceof Module)) {
+    throw new ArgumentError(container, what, "a Module", `${container}: ${what} must be a Module, got ${describe(m)}`);
+  }
+}
 
 /**
  * Runs modules one after another, each on the previous output. Children are named "0", "1", ...
@@ -11,6 +19,7 @@ import { type AnyModule, Module } from "../module.js";
 export class Sequential extends Module {
   constructor(...layers: AnyModule[]) {
     super();
+    for (const [i, layer] of layers.entries()) checkModule("Sequential", `argument ${i}`, layer);
     layers.forEach((layer, i) => {
       (this as unknown as Record<string, AnyModule>)[String(i)] = layer;
     });
@@ -53,8 +62,18 @@ export class Sequential extends Module {
 
 /** A list of modules whose parameters are registered (named "0", "1", ...); it has no forward of its own. */
 export class ModuleList<M extends AnyModule = AnyModule> extends Module<never[], never> {
-  constructor(modules: readonly M[] = []) {
+  constructor(...args: [modules?: readonly M[]]) {
     super();
+    const [modules = [], ...extra] = args;
+    if (extra.length > 0 || !Array.isArray(modules)) {
+      throw new ArgumentError(
+        "ModuleList",
+        "modules",
+        "an array of modules",
+        `ModuleList: expected one array of modules, got ${args.map(describe).join(", ")}`,
+      );
+    }
+    for (const [i, m] of modules.entries()) checkModule("ModuleList", `modules[${i}]`, m);
     modules.forEach((m) => {
       this.append(m);
     });
@@ -89,8 +108,18 @@ export class ModuleDict<M extends AnyModule = AnyModule> extends Module<never[],
   // Insertion order: object fields list integer-like keys ("1") first whatever the order they were set in.
   declare private readonly order: string[];
 
-  constructor(modules: Record<string, M> = {}) {
+  constructor(...args: [modules?: Record<string, M>]) {
     super();
+    const [modules = {}, ...extra] = args;
+    if (extra.length > 0) {
+      throw new ArgumentError(
+        "ModuleDict",
+        "modules",
+        "one object of modules",
+        `ModuleDict: expected one object of modules, got ${args.length} arguments`,
+      );
+    }
+    for (const [k, m] of Object.entries(modules)) checkModule("ModuleDict", `modules.${k}`, m);
     Object.defineProperty(this, "order", { value: [], enumerable: false });
     for (const [k, m] of Object.entries(modules)) this.set(k, m);
   }

@@ -1,3 +1,4 @@
+import { type Args, arg, is, kw, required, signature } from "../../args.js";
 import { ValueError } from "../../errors.js";
 import { empty } from "../../ops/creation.js";
 import type { Tensor } from "../../tensor/tensor.js";
@@ -9,7 +10,10 @@ import { Parameter } from "../parameter.js";
 
 export interface EmbeddingOptions {
   /** A row that maps to zeros at initialization and never receives gradient (padding tokens). */
-  paddingIdx?: number;
+  paddingIdx?: number | null;
+  maxNorm?: null;
+  normType?: 2;
+  scaleGradByFreq?: false;
   dtype?: "float32" | "float64";
   /**
    * Row-sparse gradients, as PyTorch's `sparse=True`: backward costs O(rows used) and fills
@@ -17,6 +21,18 @@ export interface EmbeddingOptions {
    */
   sparse?: boolean;
 }
+
+const EMBEDDING = signature("Embedding", {
+  numEmbeddings: required(is.nonNegInt),
+  embeddingDim: required(is.nonNegInt),
+  paddingIdx: arg(is.nullable(is.int), null),
+  // PyTorch's maxNorm, normType and scaleGradByFreq are not implemented: only their defaults are accepted.
+  maxNorm: arg(is.only(null, "maxNorm is not implemented"), null),
+  normType: arg(is.only(2, "normType only matters with maxNorm"), 2),
+  scaleGradByFreq: arg(is.only(false, "scaleGradByFreq is not implemented"), false),
+  sparse: arg(is.boolean, false),
+  dtype: kw(is.floatDType, "float32"),
+});
 
 /**
  * A lookup table of `numEmbeddings` vectors of size `embeddingDim`, initialized from N(0, 1) like PyTorch.
@@ -27,25 +43,27 @@ export interface EmbeddingOptions {
  */
 export class Embedding extends Module {
   weight: Parameter;
+  readonly numEmbeddings: number;
+  readonly embeddingDim: number;
   readonly paddingIdx: number | null;
   readonly sparse: boolean;
 
   constructor(
-    readonly numEmbeddings: number,
-    readonly embeddingDim: number,
-    options: EmbeddingOptions = {},
+    numEmbeddings: number,
+    embeddingDim: number,
+    ...rest: Args<[paddingIdx: number | null, maxNorm: null, normType: 2, scaleGradByFreq: false, sparse: boolean], EmbeddingOptions>
   ) {
     super();
-    const p = options.paddingIdx;
-    if (p !== undefined && (p >= numEmbeddings || p < -numEmbeddings)) {
+    const a = EMBEDDING.parse([numEmbeddings, embeddingDim, ...rest]);
+    this.numEmbeddings = a.numEmbeddings;
+    this.embeddingDim = a.embeddingDim;
+    const p = a.paddingIdx;
+    if (p !== null && (p >= numEmbeddings || p < -numEmbeddings)) {
       throw new ValueError(`Embedding: paddingIdx ${p} must be within [${-numEmbeddings}, ${numEmbeddings})`);
     }
-    this.paddingIdx = p === undefined ? null : p < 0 ? p + numEmbeddings : p;
-    if (options.sparse !== undefined && typeof options.sparse !== "boolean") {
-      throw new ValueError(`Embedding: sparse must be a boolean, got ${typeof options.sparse}`);
-    }
-    this.sparse = options.sparse ?? false;
-    this.weight = new Parameter(empty([numEmbeddings, embeddingDim], { dtype: options.dtype ?? "float32" }));
+    this.paddingIdx = p === null ? null : p < 0 ? p + numEmbeddings : p;
+    this.sparse = a.sparse;
+    this.weight = new Parameter(empty([numEmbeddings, embeddingDim], { dtype: a.dtype }));
     this.resetParameters();
   }
 

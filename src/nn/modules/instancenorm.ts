@@ -2,7 +2,8 @@ import type { Args } from "../../args.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { instanceNorm } from "../functional/normalization.js";
 import { badInput } from "../module.js";
-import { type BatchNormModuleOptions, NormBase, type NormRest, parseNormArgs } from "./batchnorm.js";
+import { type BatchNormModuleOptions, NormBase } from "./batchnorm.js";
+import { type NormRest, parseNormArgs } from "./norm_args.js";
 
 /** InstanceNorm options: as BatchNorm's, but affine and trackRunningStats default to false. */
 export type InstanceNormModuleOptions = BatchNormModuleOptions;
