@@ -33,9 +33,10 @@ export interface Metrics {
   accuracy: number;
 }
 
-export function evaluate(model: Module, split: Split, task: Task): Metrics {
+/** Loss and accuracy on a split, on whatever device the model and the split are (read asynchronously). */
+export async function evaluate(model: Module, split: Split, task: Task): Promise<Metrics> {
   const out = predictAll(model, split.x);
-  const loss = noGrad(() => lossFor(task, out, split.y).item());
-  const accuracy = task === "classification" ? out.argmax(1).eq(split.y).float().mean().item() : Number.NaN;
-  return { loss, accuracy };
+  const loss = noGrad(() => lossFor(task, out, split.y));
+  const accuracy = task === "classification" ? await out.argmax(1).eq(split.y).float().mean().itemAsync() : Number.NaN;
+  return { loss: await loss.itemAsync(), accuracy };
 }

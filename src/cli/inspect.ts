@@ -37,7 +37,7 @@ export async function evalCommand(argv: readonly string[]): Promise<void> {
   }
   const flags = parseFlags(argv, EVAL_FLAGS);
   const { model, run, data, path } = await restore(String(flags.checkpoint), flags.dataset as string | undefined);
-  const m = evaluate(model, data.test, run.task);
+  const m = await evaluate(model, data.test, run.task);
   console.log(`${path}: ${run.model.kind} on ${run.dataset}, ${data.test.x.shape[0]} test examples`);
   if (run.task === "regression") {
     console.log(`test loss (MSE) ${m.loss.toFixed(4)}`);

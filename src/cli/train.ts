@@ -2,15 +2,16 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DataLoader } from "../data/dataloader.js";
 import { TensorDataset } from "../data/dataset.js";
-import { checkpointFromBytes, restoreCheckpoint, type TrainingState } from "../io/checkpoint.js";
+import { checkpointFromBytes, loadOptimizerState, restoreCheckpoint, type TrainingState } from "../io/checkpoint.js";
 import { saveCheckpoint } from "../node/checkpoint.js";
 import { manualSeed, randperm } from "../ops/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { EarlyStopping } from "../utils/early_stopping.js";
-import { checkGradients } from "../utils/gradients.js";
+import { checkGradients, checkGradientsAsync } from "../utils/gradients.js";
 import { type FlagSpec, type FlagValues, helpText, parseFlags, UsageError } from "./args.js";
 import { sparkline, svgChart } from "./charts.js";
 import { DATASETS, type LoadedData, loadDataset, type Split } from "./datasets.js";
+import { DEVICE_FLAG, EpochMeter, openDevice, optimizerStateToHost, stateDictToHost } from "./device.js";
 import { CommandFailed } from "./errors.js";
 import { evaluate, lossFor, type Metrics } from "./evaluate.js";
 import { ACTIVATIONS, type Activation, buildModel, type ModelConfig, modelNumel, type Norm } from "./models.js";
@@ -50,6 +51,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   out: { type: "string", description: "Output folder (default: runs/<dataset>-<model>)" },
   resume: { type: "string", description: "Continue the run whose output folder or checkpoint file this is" },
   quiet: { type: "boolean", description: "Print only the summary", default: false },
+  device: DEVICE_FLAG,
 };
 
 /** Training cannot go on (NaN or Inf gradients...): the CLI prints the message and exits with status 1. */
@@ -177,25 +179,45 @@ export async function trainCommand(argv: readonly string[]): Promise<void> {
         : join("runs", `${cfg.dataset.replace(/[^\w.-]+/g, "_")}-${cfg.model.kind}`);
   await prepareOutDir(outDir);
 
-  const { fit, val } = holdOut(data.train, cfg.valFraction);
-  const model = buildModel(cfg.model);
+  const { device, note: deviceNote } = await openDevice(str(flags.device));
+  const held = holdOut(data.train, cfg.valFraction);
+  // The data moves to the device once; batches are then gathered there.
+  const onDevice = (s: Split): Split => (device === "cpu" ? s : { x: s.x.to(device), y: s.y.to(device) });
+  const fit = onDevice(held.fit);
+  const val = onDevice(held.val);
+  const test = onDevice(data.test);
+  let model = buildModel(cfg.model);
   const batchesPerEpoch = Math.ceil(fit.x.shape[0] / cfg.batchSize);
-  const optimizer = makeOptimizer(cfg, model);
-  const scheduler = makeScheduler(cfg, optimizer, batchesPerEpoch);
   const history: EpochRow[] = [];
   let startEpoch = 1;
-  if (resumed) {
-    const ckpt = checkpointFromBytes(await (await import("node:fs/promises")).readFile(resumed.ckptPath));
-    const state = restoreCheckpoint(ckpt, { model, optimizer });
+  // A resumed model is restored on the CPU, then moved; its optimizer state follows the parameters' device on load.
+  const ckpt = resumed ? checkpointFromBytes(await (await import("node:fs/promises")).readFile(resumed.ckptPath)) : null;
+  if (ckpt) {
+    const state = restoreCheckpoint(ckpt, { model });
     startEpoch = Number(state?.epoch ?? 0) + 1;
     history.push(...((state?.history as EpochRow[] | undefined) ?? []));
   }
+  if (device !== "cpu") model = model.to(device);
+  const optimizer = makeOptimizer(cfg, model);
+  if (ckpt) loadOptimizerState(optimizer, ckpt);
+  const scheduler = makeScheduler(cfg, optimizer, batchesPerEpoch);
+  // What is saved: the model itself on the CPU; a CPU copy, refreshed at each save, when it trains on another device.
+  const hostModel = device === "cpu" ? model : buildModel(cfg.model);
+  const hostOptimizer = device === "cpu" ? optimizer : makeOptimizer(cfg, hostModel);
+  const forSaving = async () => {
+    if (device !== "cpu") {
+      hostModel.loadStateDict(await stateDictToHost(model.stateDict()));
+      hostOptimizer.loadStateDict(await optimizerStateToHost(optimizer.stateDict()));
+    }
+    return { model: hostModel, optimizer: hostOptimizer };
+  };
   const stopper = cfg.earlyStopping > 0 ? new EarlyStopping({ patience: cfg.earlyStopping, restoreBestWeights: true }) : null;
 
   log(
     `tensorgrad train: ${cfg.model.kind.toUpperCase()} on ${cfg.dataset} (${fit.x.shape[0]} train, ${val.x.shape[0]} validation, ${data.test.x.shape[0]} test examples)`,
   );
   if (data.note) log(`task: ${data.note}`);
+  if (deviceNote) log(deviceNote);
   log(`${model.toString()}\n`);
   log(`optimizer ${cfg.optimizer} lr=${cfg.lr}, batch size ${cfg.batchSize}, ${cfg.epochs} epochs, seed ${cfg.seed}, output ${outDir}\n`);
   const started = performance.now();
@@ -205,37 +227,39 @@ export async function trainCommand(argv: readonly string[]): Promise<void> {
     model.train();
     const loader = new DataLoader(new TensorDataset(fit.x, fit.y), { batchSize: cfg.batchSize, shuffle: true });
     const bar = quiet ? null : new ProgressBar(loader.length, `epoch ${String(epoch).padStart(String(cfg.epochs).length)}/${cfg.epochs}`);
-    let seen = 0;
-    let lossSum = 0;
-    let correct = 0;
+    const meter = new EpochMeter(device, cfg.task === "classification");
     let batch = 0;
     for (const [x, y] of loader) {
       optimizer.zeroGrad();
       const out = model(x);
       const loss = lossFor(cfg.task, out, y);
       loss.backward();
+      // On the CPU every step's gradients are checked; on a device, those of the step before each progress update.
+      const due = meter.due(batch + 1, loader.length);
       try {
-        checkGradients(model);
+        if (device === "cpu") checkGradients(model);
+        else if (due) await checkGradientsAsync(model);
       } catch (e) {
         throw new TrainingStopped(`training stopped at epoch ${epoch}, batch ${batch + 1}: ${(e as Error).message}`);
       }
       optimizer.step();
       if (scheduler?.perBatch) scheduler.step(Number.NaN);
-      const n = x.shape[0];
-      seen += n;
-      lossSum += loss.item() * n;
-      if (cfg.task === "classification") correct += out.argmax(1).eq(y).int().sum().item();
+      meter.add(loss, out, y, x.shape[0]);
       batch++;
-      bar?.update(batch, { loss: lossSum / seen, accuracy: cfg.task === "classification" ? correct / seen : undefined, examples: seen });
+      if (due) {
+        const m = await meter.read();
+        bar?.update(batch, { loss: m.loss, accuracy: m.accuracy, examples: meter.seen });
+      }
     }
-    const valM: Metrics = evaluate(model, val, cfg.task);
-    const testM: Metrics = evaluate(model, data.test, cfg.task);
+    const trainM = await meter.read();
+    const valM: Metrics = await evaluate(model, val, cfg.task);
+    const testM: Metrics = await evaluate(model, test, cfg.task);
     const lr = optimizer.paramGroups[0].lr;
     if (scheduler && !scheduler.perBatch) scheduler.step(valM.loss);
     history.push({
       epoch,
-      trainLoss: lossSum / seen,
-      trainAccuracy: cfg.task === "classification" ? correct / seen : Number.NaN,
+      trainLoss: trainM.loss,
+      trainAccuracy: trainM.accuracy ?? Number.NaN,
       valLoss: valM.loss,
       valAccuracy: valM.accuracy,
       testLoss: testM.loss,
@@ -245,7 +269,7 @@ export async function trainCommand(argv: readonly string[]): Promise<void> {
     });
     log(`           validation loss ${valM.loss.toFixed(4)}  accuracy ${fmtPct(valM.accuracy)}   test accuracy ${fmtPct(testM.accuracy)}`);
     const stop = stopper?.step(valM.loss, model) ?? false;
-    await saveCheckpoint(ckptPath, { model, optimizer, config: cfg, trainingState: { epoch, history } });
+    await saveCheckpoint(ckptPath, { ...(await forSaving()), config: cfg, trainingState: { epoch, history } });
     await writeFile(join(outDir, "metrics.csv"), writeMetricsCsv(history));
     if (stop) {
       log(
@@ -255,8 +279,8 @@ export async function trainCommand(argv: readonly string[]): Promise<void> {
     }
   }
   if (stopper?.stopped)
-    await saveCheckpoint(ckptPath, { model, optimizer, config: cfg, trainingState: { epoch: history.at(-1)?.epoch ?? 0, history } });
-  const final = evaluate(model, data.test, cfg.task);
+    await saveCheckpoint(ckptPath, { ...(await forSaving()), config: cfg, trainingState: { epoch: history.at(-1)?.epoch ?? 0, history } });
+  const final = await evaluate(model, test, cfg.task);
   const seconds = (performance.now() - started) / 1000;
   await writeFile(
     join(outDir, "chart.svg"),

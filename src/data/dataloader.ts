@@ -102,7 +102,8 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
       if (source) {
         const rows = source.rows ? batch.map((i) => source.rows![i]) : batch;
         const index = tensor(new Int32Array(rows));
-        yield source.tensors.map((t) => indexSelect(t, 0, index)) as B;
+        // Tensors on another device (a dataset moved to webgpu) take the index there: one upload per batch.
+        yield source.tensors.map((t) => indexSelect(t, 0, t.device === index.device ? index : index.to(t.device))) as B;
       } else {
         const items = batch.map((i) => this.dataset.get(i));
         yield this.collateFn ? this.collateFn(items) : (defaultCollate(items) as B);

@@ -150,13 +150,17 @@ export abstract class Optimizer<O extends { lr: number }> {
     for (const [id, s] of Object.entries(sd.state)) {
       const p = byIndex.get(Number(id));
       if (!p) continue;
-      // State tensors follow the parameter's dtype, as PyTorch casts them on load.
-      const restored = Object.fromEntries(
-        Object.entries(s).map(([k, v]) => [k, v instanceof Tensor ? (v.dtype === p.dtype || v.ndim === 0 ? v.clone() : v.to(p.dtype)) : v]),
-      );
+      // State tensors follow the parameter's dtype and device, as PyTorch casts and moves them on load.
+      const restored = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v instanceof Tensor ? stateLike(v, p) : v]));
       this.state.set(p, restored);
     }
   }
+}
+
+/** A copy of a saved state tensor in the parameter's dtype (0-dim ones keep theirs) and on its device. */
+function stateLike(v: Tensor, p: Tensor): Tensor {
+  const cast = v.dtype === p.dtype || v.ndim === 0 ? v.clone() : v.to(p.dtype);
+  return cast.device === p.device ? cast : cast.to(p.device);
 }
 
 /** A copy of a group's options whose arrays (`betas`...) are not shared with the original. */

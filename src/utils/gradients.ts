@@ -1,5 +1,6 @@
 import { AutogradError, ValueError } from "../errors.js";
 import type { AnyModule } from "../nn/module.js";
+import type { Tensor } from "../tensor/tensor.js";
 
 /** What the gradient tools need from a model: `nn.Module` has it. */
 export type GradModel = Pick<AnyModule, "namedParameters" | "namedModules">;
@@ -56,18 +57,46 @@ function layerOf(model: GradModel, param: string): string {
  * for (const w of report.warnings) console.warn(w);
  */
 export function checkGradients(model: GradModel, options: CheckGradientsOptions = {}): GradientReport {
+  const threshold = vanishThreshold(options);
+  return reportGradients(model, threshold, (p) => p.grad?.toArray() ?? null);
+}
+
+/**
+ * `checkGradients` for a model on any device: the gradients are read with `toArrayAsync`, so it works on webgpu too
+ * (one read of every gradient: call it every N steps there, not every step).
+ *
+ * @example
+ * if (step % 100 === 0) await tg.utils.checkGradientsAsync(model);
+ */
+export async function checkGradientsAsync(model: GradModel, options: CheckGradientsOptions = {}): Promise<GradientReport> {
+  const threshold = vanishThreshold(options);
+  const values = new Map<Tensor, ArrayLike<number>>();
+  await Promise.all(
+    model.namedParameters().map(async ([, p]) => {
+      if (p.requiresGrad && p.grad) values.set(p, await p.grad.toArrayAsync());
+    }),
+  );
+  return reportGradients(model, threshold, (p) => values.get(p) ?? null);
+}
+
+function vanishThreshold(options: CheckGradientsOptions): number {
   const { vanishThreshold = 1e-7 } = options;
   if (!(vanishThreshold >= 0)) throw new ValueError(`checkGradients: vanishThreshold must be >= 0, got ${vanishThreshold}`);
+  return vanishThreshold;
+}
+
+/** The report on each parameter's gradient values (`read` gives them, null where there is no gradient). */
+function reportGradients(model: GradModel, vanishThreshold: number, read: (p: Tensor) => ArrayLike<number> | null): GradientReport {
   const norms: Record<string, number> = {};
   const missing: string[] = [];
   const vanishing: string[] = [];
   for (const [name, p] of model.namedParameters()) {
     if (!p.requiresGrad) continue;
-    if (!p.grad) {
+    const values = p.grad ? read(p) : null;
+    if (!values) {
       missing.push(name);
       continue;
     }
-    const values = p.grad.toArray();
     let nan = 0;
     let inf = 0;
     let sq = 0;
