@@ -156,6 +156,17 @@ cases.push(
   { name: "float division by zero", inputs: [values([1, -1, 0, Number.NaN]), values([0, 0, 0, 0])], fn: (a, b) => a.div(b), grad: false },
   { name: "int32 plus float promotes", inputs: [ints([3, 4], 5), randn([4])], fn: (a, b) => [a.add(b), a.mul(2.5), a.add(true)] },
   {
+    name: "bools mixed with int32 and float operands",
+    inputs: [bools([3, 5]), bools([5]), ints([3, 5], 4, -4), randn([5])],
+    fn: (p, q, i, x) => [p.add(i), q.mul(x), p.sub(x), p.eq(q), p.lt(i), p.ne(x), tg.where(p, q, false), p.sum(1)],
+  },
+  {
+    name: "float to int32 casts truncate toward zero",
+    inputs: [uniform([12], -100, 100)],
+    grad: false,
+    fn: (x) => [x.int(), x.neg().int(), x.div(7).int()],
+  },
+  {
     name: "scalars on both sides",
     inputs: [randn([3, 5])],
     fn: (x) => [x.add(1.5), x.sub(2), x.mul(-3), x.div(4), tg.sub(1, x), tg.div(2, x.abs().add(1)), tg.pow(2, x)],
@@ -182,6 +193,22 @@ cases.push(
     name: "chained elementwise on one view",
     inputs: [randn([6, 9]), randn([9])],
     fn: (x, b) => x.get(":, 1:8").mul(b.get("1:8")).tanh().add(1).sigmoid().mul(x.get(":, ::4").sum(1, true)),
+  },
+  {
+    name: "0-dim tensors",
+    inputs: [randn([]), randn([]), randn([3])],
+    fn: (a, b, c) => [a.exp(), a.mul(b), a.add(c), tg.where(a.gt(b), a, b), a.reshape([1, 1]).expand([2, 3])],
+  },
+  {
+    name: "rank 6 with size-1 dims, broadcast both ways",
+    inputs: [randn([2, 1, 3, 1, 2, 3]), randn([1, 4, 1, 2, 1, 3])],
+    fn: (a, b) => [
+      a.mul(b),
+      a
+        .permute([5, 4, 3, 2, 1, 0])
+        .sub(b.permute([5, 4, 3, 2, 1, 0]))
+        .tanh(),
+    ],
   },
   // Empty tensors: every kernel must accept zero elements (and zero-size broadcasts).
   { name: "unary and binary on [0, 5]", inputs: [randn([0, 5]), randn([5])], fn: (a, b) => [a.exp(), a.add(b), a.gt(b), a.relu().mul(2)] },
