@@ -205,7 +205,7 @@ export class CsvReader {
   /** One cell of a data row: checked and stored (cells past the width are only counted, for the error). */
   private cell(cell: string, c: number, line: number): void {
     if (c >= this.width) return;
-    if (cell.length <= 4 && MISSING.has(cell.trim().toLowerCase())) {
+    if (cell.length <= 16 && MISSING.has(cell.trim().toLowerCase())) {
       throw new ValueError(`parseCsv: missing value at ${this.where(line, c)}${cell.trim() ? `: ${shown(cell)}` : ""}`);
     }
     const r = this.rows;
