@@ -208,6 +208,18 @@ describeWebgpu("webgpu reductions", () => {
     }
     const long = tg.randn([2, 70000], { generator: gen(16) });
     await same(long, (t) => t.argmax(1), "argmax of rows of 70000");
+    // One long row split into chunks: a tie between chunks goes to the first, a NaN in a late chunk wins.
+    const row = tg.rand([20000], { generator: gen(34) }).toArray() as Float32Array;
+    row[15000] = 7;
+    row[5000] = 7;
+    row[12000] = -7;
+    row[3000] = -7;
+    await same(tg.tensor(row), (t) => t.argmax(), "argmax with a tie across chunks");
+    await same(tg.tensor(row), (t) => t.argmin(), "argmin with a tie across chunks");
+    row[19000] = Number.NaN;
+    row[17000] = Number.NaN;
+    await same(tg.tensor(row), (t) => t.argmax(), "argmax with NaN in late chunks");
+    await same(tg.tensor(row), (t) => t.argmin(), "argmin with NaN in late chunks");
   });
 
   it("cumsum of short and long rows along any dim, int32 and bool", async () => {

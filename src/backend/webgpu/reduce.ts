@@ -50,66 +50,48 @@ export function reduce(rt: Runtime, op: ReduceOp, x: View, axes: readonly number
   const nOut = numel(kept.shape);
   const K = numel(red.shape);
   const tout = wgslType(outDType);
-  const out = rt.alloc(outDType, nOut);
-  if (nOut === 0) return out;
-  if (K === 0) {
+  if (nOut === 0 || K === 0) {
     // Empty reductions: 0 and 1 for sum and prod; max/min of nothing is ∓inf (as the CPU's, which integer outputs store as 0).
+    const out = rt.alloc(outDType, nOut);
     const inf = op === "max" ? -Infinity : Infinity;
     const value = op === "sum" ? 0 : op === "prod" ? 1 : tout === "f32" ? inf : 0;
     fill(rt, { buffer: out, dtype: outDType, shape: [nOut], strides: [1], offset: 0 }, value);
     return out;
   }
   const t: Acc = tout === "f32" ? "f32" : "i32";
-  const partDType: DType = t === "f32" ? "float32" : "int32";
   const rrank = red.shape.length;
-  const innerContiguous = rrank > 0 && red.strides[rrank - 1] === 1;
   const layout = { kept, red };
-
-  if (innerContiguous && (K >= 256 || (K >= 32 && nOut < 4096))) {
-    const wg = K >= 2048 ? 256 : 64;
-    // Chunks for parallelism where there are few outputs, and so that no thread adds more than `BLOCK` elements in a row.
-    const spread = nOut >= ROW_GROUPS || K <= wg * 16 ? 1 : Math.min(Math.ceil(K / (wg * 8)), Math.ceil(ROW_GROUPS / nOut));
-    const parts = Math.max(spread, Math.ceil(K / (wg * BLOCK)));
-    const chunk = Math.ceil(K / parts);
-    const p = Math.ceil(K / chunk);
-    if (p === 1) {
-      rowPass(rt, op, x, layout, 1, chunk, wg, t, out.buffer, tout);
-      return out;
-    }
-    const partial = rt.scratch(nOut * p * 4);
-    rowPass(rt, op, x, layout, p, chunk, wg, t, partial, t);
-    // The partials, [nOut, p], reduced along their rows.
-    const second = reduce(
-      rt,
-      op,
-      { buffer: new GpuBuffer(partial, partDType, nOut * p), dtype: partDType, shape: [nOut, p], strides: [p, 1], offset: 0 },
-      [1],
-      outDType,
-    );
-    rt.releaseScratch(partial);
-    return second;
-  }
-  // Chunks for parallelism where there are few outputs, and so that no thread adds more than `BLOCK` blocks.
-  const spread = nOut >= COL_THREADS / 4 || K <= 4 * BLOCK ? 1 : Math.min(Math.ceil(K / BLOCK), Math.ceil(COL_THREADS / nOut));
-  const parts = Math.max(spread, Math.ceil(K / (BLOCK * BLOCK)));
-  const chunk = Math.ceil(K / parts);
+  const rows = rrank > 0 && red.strides[rrank - 1] === 1 && (K >= 256 || (K >= 32 && nOut < 4096));
+  const wg = K >= 2048 ? 256 : 64;
+  // Chunks for parallelism where there are few outputs, and so that no thread adds more than `BLOCK` values (rows) or
+  // blocks (columns) in a row.
+  const spread = rows
+    ? nOut >= ROW_GROUPS || K <= wg * 16
+      ? 1
+      : Math.min(Math.ceil(K / (wg * 8)), Math.ceil(ROW_GROUPS / nOut))
+    : nOut >= COL_THREADS / 4 || K <= 4 * BLOCK
+      ? 1
+      : Math.min(Math.ceil(K / BLOCK), Math.ceil(COL_THREADS / nOut));
+  const chunk = Math.ceil(K / Math.max(spread, Math.ceil(K / ((rows ? wg : BLOCK) * BLOCK))));
   const p = Math.ceil(K / chunk);
+  const pass = (dst: GPUBuffer, type: string): void =>
+    rows ? rowPass(rt, op, x, layout, p, chunk, wg, t, dst, type) : columnPass(rt, op, x, layout, p, chunk, t, dst, type);
   if (p === 1) {
-    columnPass(rt, op, x, layout, 1, chunk, t, out.buffer, tout);
+    const out = rt.alloc(outDType, nOut);
+    pass(out.buffer, tout);
     return out;
   }
+  // The partials, [nOut, p] from rows or [p, nOut] from columns, reduced over p in a second pass.
   const partial = rt.scratch(nOut * p * 4);
-  columnPass(rt, op, x, layout, p, chunk, t, partial, t);
-  // The partials, [p, nOut], reduced down their columns.
-  const second = reduce(
-    rt,
-    op,
-    { buffer: new GpuBuffer(partial, partDType, nOut * p), dtype: partDType, shape: [p, nOut], strides: [nOut, 1], offset: 0 },
-    [0],
-    outDType,
-  );
+  pass(partial, t);
+  const partDType: DType = t === "f32" ? "float32" : "int32";
+  const buffer = new GpuBuffer(partial, partDType, nOut * p);
+  const view = rows
+    ? { buffer, dtype: partDType, shape: [nOut, p], strides: [p, 1], offset: 0 }
+    : { buffer, dtype: partDType, shape: [p, nOut], strides: [nOut, 1], offset: 0 };
+  const out = reduce(rt, op, view, [rows ? 1 : 0], outDType);
   rt.releaseScratch(partial);
-  return second;
+  return out;
 }
 
 interface Layout {
