@@ -5,6 +5,7 @@ import { tensor } from "../ops/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { confusionMatrix, precisionRecallF1 } from "../utils/metrics.js";
 import { type FlagSpec, helpText, parseFlags, UsageError } from "./args.js";
+import { DEVICE_FLAG, openDevice } from "./device.js";
 import { evaluate, predictAll } from "./evaluate.js";
 import { buildModel } from "./models.js";
 import { datasetFor, loadRunData, openRun } from "./resume.js";
@@ -14,20 +15,23 @@ import { textTable } from "./table.js";
  * Rebuilds the model a checkpoint was trained as, with its weights, and reloads its dataset: every field checked first,
  * the model built only once the file's weights are known to fit it, a CSV read only from `--dataset`.
  */
-async function restore(where: string, dataset: string | undefined) {
+async function restore(where: string, dataset: string | undefined, deviceFlag: string) {
   const { path, checkpoint, run } = await openRun(where);
   const name = datasetFor(run, dataset, path);
+  const { device } = await openDevice(deviceFlag);
+  // Weights load on the CPU, then the model moves to the device the command asked for.
   const model = buildModel(run.model);
   loadModelState(model, checkpoint);
+  if (device !== "cpu") model.to(device);
   model.eval();
   // The same seed reproduces the same train/test split for the generated and CSV datasets.
   const data = await loadRunData(run, name);
-  return { model, run, data, path };
+  return { model, run, data, path, device };
 }
 
 const CHECKPOINT: FlagSpec = { type: "string", description: "A run folder or its checkpoint.safetensors", default: "runs/mnist-mlp" };
 const DATASET: FlagSpec = { type: "string", description: "The run's CSV file, as csv:<path>, for a run trained on one" };
-const EVAL_FLAGS: Record<string, FlagSpec> = { checkpoint: CHECKPOINT, dataset: DATASET };
+const EVAL_FLAGS: Record<string, FlagSpec> = { checkpoint: CHECKPOINT, dataset: DATASET, device: DEVICE_FLAG };
 
 /** `tensorgrad eval`: loss, accuracy, per-class precision/recall and the confusion matrix on the test split. */
 export async function evalCommand(argv: readonly string[]): Promise<void> {
@@ -36,15 +40,21 @@ export async function evalCommand(argv: readonly string[]): Promise<void> {
     return;
   }
   const flags = parseFlags(argv, EVAL_FLAGS);
-  const { model, run, data, path } = await restore(String(flags.checkpoint), flags.dataset as string | undefined);
-  const m = await evaluate(model, data.test, run.task);
+  const { model, run, data, path, device } = await restore(
+    String(flags.checkpoint),
+    flags.dataset as string | undefined,
+    String(flags.device),
+  );
+  const test = device === "cpu" ? data.test : { x: data.test.x.to(device), y: data.test.y.to(device) };
+  const m = await evaluate(model, test, run.task);
   console.log(`${path}: ${run.model.kind} on ${run.dataset}, ${data.test.x.shape[0]} test examples`);
   if (run.task === "regression") {
     console.log(`test loss (MSE) ${m.loss.toFixed(4)}`);
     return;
   }
   console.log(`test loss ${m.loss.toFixed(4)}, accuracy ${(m.accuracy * 100).toFixed(2)}%\n`);
-  const preds = predictAll(model, data.test.x).argmax(1);
+  // The per-class tables are computed on the CPU from the predicted classes.
+  const preds = await predictAll(model, test.x).argmax(1).toAsync("cpu");
   const k = run.model.outputs;
   const prf = precisionRecallF1(preds, data.test.y, k);
   const cm = confusionMatrix(preds, data.test.y, k).tolist() as number[][];
@@ -73,6 +83,7 @@ const PREDICT_FLAGS: Record<string, FlagSpec> = {
   dataset: DATASET,
   indices: { type: "string", description: "Comma-separated indices into the test split", default: "0,1,2,3,4" },
   input: { type: "string", description: 'Inputs to predict instead, rows separated by ";" (e.g. "0.5,-1;1,2")' },
+  device: DEVICE_FLAG,
 };
 
 const SHADES = " .:-=+*#%@";
@@ -98,7 +109,7 @@ export async function predictCommand(argv: readonly string[]): Promise<void> {
     return;
   }
   const flags = parseFlags(argv, PREDICT_FLAGS);
-  const { model, run, data } = await restore(String(flags.checkpoint), flags.dataset as string | undefined);
+  const { model, run, data, device } = await restore(String(flags.checkpoint), flags.dataset as string | undefined, String(flags.device));
   let x: Tensor;
   let truth: number[] | null = null;
   if (flags.input !== undefined) {
@@ -121,7 +132,8 @@ export async function predictCommand(argv: readonly string[]): Promise<void> {
     x = data.test.x.indexSelect(0, sel);
     truth = Array.from(data.test.y.indexSelect(0, sel).toArray());
   }
-  const out = noGrad(() => model(x));
+  // Computed on the command's device, shown from the CPU.
+  const out = await noGrad(() => model(device === "cpu" ? x : x.to(device))).toAsync("cpu");
   if (run.task === "regression") {
     const ys = out.reshape([-1]).toArray();
     ys.forEach((y, i) => {
