@@ -135,6 +135,16 @@ const cases: OpCase[] = [
       F.instanceNorm(x.permute([0, 1, 3, 2]), { weight: w, bias: b }),
     ],
   },
+  {
+    name: "instanceNorm with running statistics, then in eval",
+    inputs: [randn([3, 4, 5])],
+    fn: (x) => {
+      const rm = tg.zeros([4], { device: x.device });
+      const rv = tg.ones([4], { device: x.device });
+      const y = F.instanceNorm(x, { runningMean: rm, runningVar: rv, momentum: 0.5 });
+      return [y, rm, rv, F.instanceNorm(x, { runningMean: rm, runningVar: rv, useInputStats: false })];
+    },
+  },
   // Convolution and pooling.
   {
     name: "conv2d with stride, padding and bias",

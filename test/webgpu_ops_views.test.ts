@@ -117,6 +117,15 @@ const cases: OpCase[] = [
     inputs: [randn([2, 3, 4])],
     fn: (x) => [tg.nn.functional.pad(x, [1, 2]), tg.nn.functional.pad(x, [0, 1, 2, 0], "constant", 1.5)],
   },
+  {
+    name: "pad with reflect, replicate and circular",
+    inputs: [randn([2, 3, 5])],
+    fn: (x) => [
+      tg.nn.functional.pad(x, [2, 1], "reflect"),
+      tg.nn.functional.pad(x, [1, 3, 2, 0], "replicate"),
+      tg.nn.functional.pad(x.mT, [1, 1], "circular"),
+    ],
+  },
   { name: "tril and triu", inputs: [randn([5, 6])], fn: (x) => [x.tril(), x.triu(1), x.tril(-2), x.T.triu()] },
   { name: "oneHot", inputs: [ints([7], 4)], fn: (i) => [tg.oneHot(i, 5), tg.oneHot(i.reshape([7, 1]), 4)] },
   {
