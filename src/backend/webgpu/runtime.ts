@@ -72,6 +72,12 @@ export class Runtime {
   /** A new tensor buffer of `size` elements (contents undefined until a kernel writes it). */
   alloc(dtype: DType, size: number): GpuBuffer {
     this.check();
+    const limit = this.device.limits.maxStorageBufferBindingSize;
+    if (size * 4 > limit) {
+      throw new DeviceError(
+        `webgpu: a tensor of ${size} elements (${size * 4} bytes) is larger than this adapter lets a kernel bind (maxStorageBufferBindingSize = ${limit} bytes); split it, or keep it on the cpu`,
+      );
+    }
     const buf = this.pool.acquire(Math.max(size, 1) * 4);
     const handle = new GpuBuffer(buf, dtype, size);
     this.release.register(handle, buf);
