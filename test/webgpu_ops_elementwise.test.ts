@@ -133,6 +133,11 @@ cases.push(
     fn: (x) => [x.pow(2), x.pow(3), x.abs().add(0.1).pow(0.5), x.abs().add(0.1).pow(-1.5)],
   },
   {
+    name: "pow with large exponents",
+    inputs: [uniform([40], 0.5, 3), uniform([40], -20, 20)],
+    fn: (a, b) => [a.pow(b), a.neg().pow(b.round()), tg.pow(2, b.round())],
+  },
+  {
     name: "int32 arithmetic",
     inputs: [ints([4, 6], 10, -10), ints([6], 5, 1)],
     fn: (a, b) => [a.add(b), a.sub(b), a.mul(b), a.maximum(b), a.minimum(b), a.pow(ints([6], 3)(new tg.Generator(1)).to(a.device))],
