@@ -240,6 +240,21 @@ describeWebgpu("webgpu reductions", () => {
     await same(i, (t) => t.cumsum(1), "int32 long rows");
     await same(i.gt(0), (t) => t.cumsum(1), "bool long rows");
     await same(i.gt(0), (t) => t.cumsum(0), "bool short columns");
+    // A few very long rows are scanned in chunks, each starting from the sum of the chunks before it.
+    const long = tg.randn([50000], { generator: gen(35) });
+    await same(
+      long,
+      (t) => t.cumsum(0),
+      "one row of 50000",
+      (t) => t.abs().cumsum(0),
+    );
+    await same(
+      long,
+      (t) => t.reshape([2, 25000]).T.cumsum(0),
+      "two strided rows of 25000",
+      (t) => t.abs().reshape([2, 25000]).T.cumsum(0),
+    );
+    await same(tg.randint(-5, 6, [2, 30001], { generator: gen(36) }), (t) => t.cumsum(1), "int32 rows of 30001");
   });
 
   it("logSoftmax's fused kernel matches the composed form and the CPU, values and gradients", async () => {

@@ -94,7 +94,7 @@ export function reduce(rt: Runtime, op: ReduceOp, x: View, axes: readonly number
   return out;
 }
 
-interface Layout {
+export interface Layout {
   kept: { shape: number[]; strides: number[]; offset: number };
   red: { shape: number[]; strides: number[] };
 }
@@ -112,8 +112,8 @@ const io = (x: View, tout: string): string[] => [
   `var<storage, read_write> out: array<${tout}>`,
 ];
 
-/** One workgroup per (output, chunk): out[g] for g = row·parts + chunk. */
-function rowPass(
+/** One workgroup per (output, chunk): out[g] for g = row·parts + chunk (also the chunk sums of a long scan). */
+export function rowPass(
   rt: Runtime,
   op: ReduceOp,
   x: View,
