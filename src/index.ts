@@ -67,7 +67,10 @@ export {
 } from "./ops/creation.js";
 export { gather, indexSelect, maskedFill, scatter, scatterAdd } from "./ops/indexing.js";
 export { cat, chunk, flip, oneHot, repeat, split, stack, tile, tril, triu, unbind } from "./ops/join.js";
+export { acos, asin, atan, atan2, clip, cosh, exp2, lerp, log2, log10, logaddexp, sinh, tan } from "./ops/math.js";
 export { type PadMode, type PadOptions, pad } from "./ops/pad.js";
+export { multinomial } from "./ops/sampling.js";
+export { argsort, kthvalue, median, sort, topk } from "./ops/sort.js";
 export { bmm, dot, matmul, mm, outer } from "./ops/linalg.js";
 export {
   bernoulli,

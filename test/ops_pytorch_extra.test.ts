@@ -1,0 +1,159 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { assertClose, checkGrads, tg } from "./helpers.ts";
+
+// Ops added for PyTorch fidelity (issue 11, part 2): forward values are PyTorch 2's (float32), gradients go
+// through gradcheck in float64.
+
+const x = () => tg.tensor([-0.9, -0.3, 0, 0.5, 0.8]);
+
+describe("elementwise math PyTorch has", () => {
+  it("forward values match PyTorch", () => {
+    assertClose(tg.tan(x()), [-1.2601581811904907, -0.30933627486228943, 0.0, 0.5463024973869324, 1.0296385288238525]);
+    assertClose(tg.asin(x()), [-1.1197694540023804, -0.30469265580177307, 0.0, 0.5235987901687622, 0.9272952079772949]);
+    assertClose(tg.acos(x()), [2.690565824508667, 1.8754889965057373, 1.5707963705062866, 1.0471975803375244, 0.6435011029243469]);
+    assertClose(tg.atan(x()), [-0.7328150868415833, -0.29145681858062744, 0.0, 0.46364760398864746, 0.6747409701347351]);
+    assertClose(tg.sinh(x()), [-1.0265166759490967, -0.30452030897140503, 0.0, 0.5210952758789062, 0.8881060481071472]);
+    assertClose(tg.cosh(x()), [1.4330863952636719, 1.04533851146698, 1.0, 1.1276259422302246, 1.3374348878860474]);
+    assertClose(tg.exp2(x()), [0.5358867645263672, 0.812252402305603, 1.0, 1.4142135381698608, 1.7411011457443237]);
+    const p = tg.tensor([0.5, 1, 2, 10]);
+    assertClose(tg.log2(p), [-1.0, 0.0, 1.0, 3.321928024291992]);
+    assertClose(tg.log10(p), [-0.3010300099849701, 0.0, 0.3010300099849701, 1.0]);
+    assertClose(
+      tg.atan2(tg.tensor([1, -1, 0, 2]), tg.tensor([1, -1, -1, 0])),
+      [0.7853981852531433, -2.356194496154785, 3.1415927410125732, 1.5707963705062866],
+    );
+    assertClose(tg.lerp(tg.tensor([1, 2]), tg.tensor([3, 6]), 0.25), [1.5, 3.0]);
+    const inf = Number.POSITIVE_INFINITY;
+    assert.deepEqual(
+      tg
+        .logaddexp(tg.tensor([1, 100, -inf, inf]), tg.tensor([2, 100, -inf, inf]))
+        .toArray()
+        .slice(2),
+      new Float32Array([-inf, inf]),
+    );
+    assertClose(tg.logaddexp(tg.tensor([1, 100]), tg.tensor([2, 100])), [2.3132617473602295, 100.69314575195312]);
+    assert.deepEqual(tg.clip(tg.tensor([-2, 0.5, 3]), 0, 1).tolist(), [0, 0.5, 1]);
+    assert.equal(
+      tg
+        .asin(tg.tensor([2]))
+        .isnan()
+        .item(),
+      1,
+      "NaN outside the domain, as PyTorch",
+    );
+  });
+
+  it("logaddexp's gradient is sigma(a - b), 1/2 each at a tie (PyTorch's)", () => {
+    const a = tg.tensor([1, 2], { requiresGrad: true });
+    const b = tg.tensor([1, 3], { requiresGrad: true });
+    tg.logaddexp(a, b).sum().backward();
+    assertClose(a.grad!, [0.5, 0.2689414322376251]);
+    assertClose(b.grad!, [0.5, 0.7310585975646973]);
+  });
+
+  it("gradcheck", () => {
+    for (const f of [tg.tan, tg.sinh, tg.cosh, tg.exp2, tg.atan]) checkGrads((t) => f(t), [[2, 3]], { gradgrad: true });
+    // asin/acos on (-1, 1): scale the inputs in.
+    checkGrads((t) => tg.asin(t.tanh().mul(0.9)), [[2, 3]]);
+    checkGrads((t) => tg.acos(t.tanh().mul(0.9)), [[2, 3]]);
+    checkGrads((t) => tg.log2(t), [[2, 3]], { positive: true });
+    checkGrads((t) => tg.log10(t), [[2, 3]], { positive: true });
+    checkGrads((y, x) => tg.atan2(y, x), [[2, 3], [3]]);
+    checkGrads((a, b, w) => tg.lerp(a, b, w), [[2, 3], [2, 3], [3]]);
+    checkGrads(
+      (a, b) => tg.logaddexp(a, b),
+      [
+        [2, 3],
+        [2, 3],
+      ],
+      { gradgrad: true },
+    );
+  });
+});
+
+describe("sort, argsort, topk, kthvalue, median", () => {
+  const y = () =>
+    tg.tensor([
+      [3, 1, 2, 1],
+      [Number.NaN, 0, 5, -1],
+    ]);
+  it("match PyTorch (stable order for ties, NaN as the largest value)", () => {
+    const s = tg.sort(y(), 1);
+    assert.deepEqual(s.indices.tolist(), [
+      [1, 3, 2, 0],
+      [3, 1, 2, 0],
+    ]);
+    const values = s.values.tolist() as number[][];
+    assert.deepEqual(values[0], [1, 1, 2, 3]);
+    assert.deepEqual(values[1].slice(0, 3), [-1, 0, 5]);
+    assert.ok(Number.isNaN(values[1][3]));
+    const d = tg.sort(y(), 1, true);
+    assert.deepEqual(d.indices.tolist(), [
+      [0, 2, 1, 3],
+      [0, 2, 1, 3],
+    ]);
+    assert.deepEqual(tg.argsort(y(), { dim: 1, descending: true }).tolist(), d.indices.tolist());
+    const t = tg.tensor([[1, 5, 3, 4]]);
+    assert.deepEqual(tg.topk(t, 2).values.tolist(), [[5, 4]]);
+    assert.deepEqual(tg.topk(t, 2).indices.tolist(), [[1, 3]]);
+    assert.deepEqual(tg.topk(t, 2, -1, false).indices.tolist(), [[0, 2]]);
+    const k = tg.kthvalue(tg.tensor([5, 1, 4]), 2);
+    assert.equal(k.values.item(), 4);
+    assert.equal(k.indices.item(), 2);
+    assert.equal(tg.median(tg.tensor([1, 4, 2, 3])).item(), 2);
+    const m = tg.median(
+      tg.tensor([
+        [1, 4, 2, 3],
+        [9, 8, 7, 6],
+      ]),
+      1,
+    );
+    assert.deepEqual(m.values.tolist(), [2, 7]);
+    assert.deepEqual(m.indices.tolist(), [2, 2]);
+    assert.deepEqual(tg.sort(tg.randn([3, 4, 5]), 0).values.shape, [3, 4, 5]);
+  });
+
+  it("gradients flow to where each value came from (gradcheck)", () => {
+    checkGrads((t) => tg.sort(t, 0).values, [[4, 3]]);
+    checkGrads((t) => tg.topk(t, 2, 1).values, [[3, 4]]);
+    checkGrads((t) => tg.kthvalue(t, 2, 0, true).values, [[3, 2]]);
+    checkGrads((t) => tg.median(t), [[5]]);
+  });
+
+  it("bad k and unknown options throw", () => {
+    assert.throws(() => tg.topk(tg.ones([3]), 4), /k \(4\) is larger/);
+    assert.throws(() => tg.sort(tg.ones([3]), { bogus: 1 } as never), tg.ArgumentError);
+  });
+});
+
+describe("multinomial", () => {
+  it("samples with the weights' frequencies, reproducibly from a generator", () => {
+    const probs = tg.tensor([0.1, 0, 0.6, 0.3]);
+    const s = tg.multinomial(probs, 20000, true, { generator: new tg.Generator(3) });
+    assert.equal(s.dtype, "int32");
+    const counts = [0, 0, 0, 0];
+    for (const v of s.toArray()) counts[v]++;
+    assert.equal(counts[1], 0, "a zero weight is never drawn");
+    for (const [i, p] of [0.1, 0, 0.6, 0.3].entries()) assert.ok(Math.abs(counts[i] / 20000 - p) < 0.015, `category ${i}: ${counts[i]}`);
+    assert.deepEqual(
+      tg.multinomial(probs, 5, true, { generator: new tg.Generator(1) }).tolist(),
+      tg.multinomial(probs, 5, true, { generator: new tg.Generator(1) }).tolist(),
+    );
+  });
+
+  it("without replacement the samples of a row are distinct; rows sample independently", () => {
+    tg.manualSeed(0);
+    const w = tg.tensor([
+      [1, 1, 1, 1, 0],
+      [0, 0, 5, 1, 1],
+    ]);
+    const s = tg.multinomial(w, 3);
+    assert.deepEqual(s.shape, [2, 3]);
+    for (const row of s.tolist() as number[][]) assert.equal(new Set(row).size, 3);
+    assert.ok((s.tolist() as number[][])[1].every((v) => v >= 2));
+    assert.throws(() => tg.multinomial(w, 5), /without replacement/);
+    assert.throws(() => tg.multinomial(tg.tensor([0, 0]), 1), /sum to zero/);
+    assert.throws(() => tg.multinomial(tg.tensor([-1, 2]), 1), /non-negative/);
+  });
+});
