@@ -235,9 +235,33 @@ describe("get: errors", () => {
     assert.throws(() => a.get(""), tg.ValueError);
   });
 
-  it("bool tensors and non-integer tensors are not valid indices", () => {
-    assert.throws(() => tg.arange(3).get(tg.tensor([true, false, true])), tg.IndexError);
+  it("bool masks select (x[mask], as PyTorch) and must match the indexed dims; float tensors are not indices", () => {
+    assert.deepEqual(
+      tg
+        .arange(3)
+        .get(tg.tensor([true, false, true]))
+        .tolist(),
+      [0, 2],
+    );
+    const x = tg.arange(12).reshape([3, 4]);
+    assert.deepEqual(x.get(x.gt(8)).tolist(), [9, 10, 11]);
+    assert.deepEqual(x.get(":", tg.tensor([true, false, false, true])).tolist(), [
+      [0, 3],
+      [4, 7],
+      [8, 11],
+    ]);
+    assert.throws(() => tg.arange(3).get(tg.tensor([true, false])), tg.IndexError);
     assert.throws(() => tg.arange(3).get(tg.tensor([0, 1])), tg.DTypeError);
+    checkGrads(
+      (t) =>
+        t.get(
+          tg.tensor([
+            [true, false, true],
+            [false, true, true],
+          ]),
+        ),
+      [[2, 3]],
+    );
   });
 });
 

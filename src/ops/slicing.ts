@@ -1,5 +1,6 @@
 import { IndexError, ValueError } from "../errors.js";
 import { Tensor } from "../tensor/tensor.js";
+import { fromTyped } from "./creation.js";
 import { indexSelect } from "./indexing.js";
 import { select, sliceDim, unsqueeze } from "./views.js";
 
@@ -77,6 +78,24 @@ function parse(items: readonly IndexItem[]): Part[] {
   return parts;
 }
 
+/**
+ * x[mask] for a bool mask over dims dim .. dim + mask.ndim: those dims become one, holding the entries where the mask
+ * is true, in row-major order (PyTorch's boolean indexing). The positions are read on the host.
+ */
+function maskSelect(x: Tensor, dim: number, mask: Tensor): Tensor {
+  const covered = x.shape.slice(dim, dim + mask.ndim);
+  if (covered.length !== mask.ndim || covered.some((s, i) => s !== mask.shape[i])) {
+    throw new IndexError(
+      `index: the shape of the mask [${mask.shape.join(", ")}] does not match the shape of the indexed tensor [${x.shape.join(", ")}] at dim ${dim}`,
+    );
+  }
+  const values = mask.contiguous().toArray();
+  const picked: number[] = [];
+  for (let i = 0; i < values.length; i++) if (values[i]) picked.push(i);
+  const flat = mask.ndim === 0 ? x.unsqueeze(dim) : x.flatten(dim, dim + mask.ndim - 1);
+  return indexSelect(flat, dim, fromTyped(Int32Array.from(picked), [picked.length], { device: x._backend.device }));
+}
+
 /** Python's slice.indices: clamps start/stop into range for a dim of `size`. */
 function resolveSlice(s: Slice, size: number): { start: number; count: number; step: number } {
   const step = s.step ?? 1;
@@ -91,7 +110,17 @@ function resolveSlice(s: Slice, size: number): { start: number; count: number; s
 /** Applies an index to `x`: `x.get(...)`. Every basic part is a view; a tensor index copies. */
 export function getIndex(x: Tensor, items: readonly IndexItem[]): Tensor {
   const parts = parse(items);
-  const consumed = parts.filter((p) => p.kind === "index" || p.kind === "slice" || p.kind === "tensor").length;
+  // A boolean mask consumes as many dims as it has; every other index part one.
+  const consumed = parts.reduce(
+    (n, p) =>
+      n +
+      (p.kind === "tensor" && p.tensor.dtype === "bool"
+        ? p.tensor.ndim
+        : p.kind === "index" || p.kind === "slice" || p.kind === "tensor"
+          ? 1
+          : 0),
+    0,
+  );
   if (consumed > x.ndim) {
     throw new IndexError(`index: too many indices for tensor of dimension ${x.ndim} (got ${consumed})`);
   }
@@ -117,7 +146,11 @@ export function getIndex(x: Tensor, items: readonly IndexItem[]): Tensor {
       }
       case "tensor": {
         const t = p.tensor;
-        if (t.dtype === "bool") throw new IndexError("index: boolean mask indexing is not supported; use where() or maskedFill()");
+        if (t.dtype === "bool") {
+          out = maskSelect(out, dim, t);
+          dim++;
+          break;
+        }
         // Negative entries count from the end, as in PyTorch; anything outside [-size, size) is an IndexError (checked on
         // the host; a device read only asynchronously reports it at the next read).
         const size = out.shape[dim];
