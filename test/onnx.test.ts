@@ -12,6 +12,7 @@ import { networkConfig } from "../playground/src/model.ts";
 import { defaultState } from "../playground/src/state.ts";
 import { Trainer } from "../playground/src/trainer.ts";
 import { exportCommand } from "../src/cli/export.ts";
+import { main } from "../src/cli/main.ts";
 import { buildModel, type ModelConfig } from "../src/cli/models.ts";
 import { encodeModel, GraphBuilder } from "../src/onnx/graph.ts";
 
@@ -242,6 +243,22 @@ describe("model files in Node", () => {
 });
 
 describe("tensorgrad export", () => {
+  it("a bad command line or a missing checkpoint gets one line and exit status 2 or 1", async () => {
+    const errors: string[] = [];
+    const error = console.error;
+    console.error = (m: string) => errors.push(m);
+    try {
+      assert.equal(await main(["export"]), 2);
+      assert.match(errors.at(-1) ?? "", /--format is required: safetensors, pytorch or onnx/);
+      assert.equal(await main(["export", "--format", "keras"]), 2);
+      assert.match(errors.at(-1) ?? "", /--format must be one of safetensors, pytorch, onnx/);
+      assert.equal(await main(["export", "--format", "onnx", "--checkpoint", join(tmpdir(), "tg-no-such-run")]), 1);
+      assert.doesNotMatch(errors.at(-1) ?? "", /\n\s+at /, "no stack trace");
+    } finally {
+      console.error = error;
+    }
+  });
+
   const base: Omit<ModelConfig, "kind" | "inputShape"> = { outputs: 10, hidden: [32], activation: "relu", dropout: 0.2, norm: "batch" };
   const cases: [string, ModelConfig][] = [
     ["the CLI's MLP", { ...base, kind: "mlp", inputShape: [1, 28, 28], hidden: [64, 32] }],
