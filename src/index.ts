@@ -143,3 +143,4 @@ export {
   type ValuesIndices,
 } from "./tensor/tensor.js";
 export * as utils from "./utils/index.js";
+export * as webgpu from "./webgpu.js";
