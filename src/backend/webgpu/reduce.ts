@@ -2,7 +2,17 @@ import type { DType } from "../../dtype.js";
 import { numel } from "../../shape.js";
 import type { ReduceOp, View } from "../backend.js";
 import { fill, gpu } from "./elementwise.js";
-import { afterKept, cachedSource, groupKernel, keptMeta, keptOffsetFn, reducedOffsetFn, splitAxes, treeReduce } from "./rowkernel.js";
+import {
+  afterKept,
+  cachedSource,
+  groupKernel,
+  keptMeta,
+  keptOffsetFn,
+  type RowLayout as Layout,
+  reducedOffsetFn,
+  splitAxes,
+  treeReduce,
+} from "./rowkernel.js";
 import { GpuBuffer, type Runtime } from "./runtime.js";
 import { convert, wgslType } from "./wgsl.js";
 
@@ -92,11 +102,6 @@ export function reduce(rt: Runtime, op: ReduceOp, x: View, axes: readonly number
   const out = reduce(rt, op, view, [rows ? 1 : 0], outDType);
   rt.releaseScratch(partial);
   return out;
-}
-
-export interface Layout {
-  kept: { shape: number[]; strides: number[]; offset: number };
-  red: { shape: number[]; strides: number[] };
 }
 
 /** [count, kept..., K, chunk, parts, reduced shape..., reduced strides...] and where the reduced dims start. */
