@@ -21,7 +21,6 @@ export {
   setDefaultDevice,
   setNumThreads,
 } from "./backend/registry.js";
-export type { ToOptions, ToTarget } from "./ops/device.js";
 export * as data from "./data/index.js";
 export { type AnyTypedArray, type DType, MAX_NUMEL, promoteTypes, resultType, type Scalar } from "./dtype.js";
 export * from "./errors.js";
@@ -29,6 +28,7 @@ export { max, min, permute, reshape, transpose } from "./functional.js";
 export * as io from "./io/index.js";
 export * as nn from "./nn/index.js";
 export * as onnx from "./onnx/index.js";
+export { addcdiv, addcmul, addmm, baddbmm } from "./ops/addmm.js";
 export {
   add,
   clamp,
@@ -49,6 +49,7 @@ export {
   sub,
   where,
 } from "./ops/binary.js";
+export { allclose, equal, isclose } from "./ops/closeness.js";
 export {
   arange,
   type CreationOptions,
@@ -65,13 +66,12 @@ export {
   zeros,
   zerosLike,
 } from "./ops/creation.js";
+export type { ToOptions, ToTarget } from "./ops/device.js";
 export { gather, indexSelect, maskedFill, scatter, scatterAdd } from "./ops/indexing.js";
 export { cat, chunk, flip, oneHot, repeat, split, stack, tile, tril, triu, unbind } from "./ops/join.js";
+export { bmm, dot, matmul, mm, outer } from "./ops/linalg.js";
 export { acos, asin, atan, atan2, clip, cosh, exp2, lerp, log2, log10, logaddexp, sinh, tan } from "./ops/math.js";
 export { type PadMode, type PadOptions, pad } from "./ops/pad.js";
-export { multinomial } from "./ops/sampling.js";
-export { argsort, kthvalue, median, sort, topk } from "./ops/sort.js";
-export { bmm, dot, matmul, mm, outer } from "./ops/linalg.js";
 export {
   bernoulli,
   defaultGenerator,
@@ -105,7 +105,9 @@ export {
   type VarOptions,
   variance as var,
 } from "./ops/reduce.js";
+export { multinomial } from "./ops/sampling.js";
 export { type IndexItem, type Slice, slice } from "./ops/slicing.js";
+export { argsort, kthvalue, median, sort, topk } from "./ops/sort.js";
 export {
   abs,
   ceil,

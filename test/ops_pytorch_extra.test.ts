@@ -157,3 +157,85 @@ describe("multinomial", () => {
     assert.throws(() => tg.multinomial(tg.tensor([-1, 2]), 1), /non-negative/);
   });
 });
+
+describe("addmm, baddbmm, addcmul, addcdiv", () => {
+  const m1 = () =>
+    tg.tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+  const m2 = () =>
+    tg.tensor([
+      [0.5, -1],
+      [2, 0],
+    ]);
+  it("match PyTorch, beta = 0 ignoring the input (NaN included)", () => {
+    assertClose(tg.addmm(tg.tensor([1, 2]), m1(), m2(), { beta: 0.5, alpha: 2 }), [
+      [9.5, -1.0],
+      [19.5, -5.0],
+    ]);
+    assertClose(tg.addmm(tg.tensor([Number.NaN, 0]), m1(), m2(), { beta: 0 }), [
+      [4.5, -1.0],
+      [9.5, -3.0],
+    ]);
+    const b = tg.ones([2, 2, 2]);
+    assertClose(tg.baddbmm(tg.ones([2, 2]), b, b, { alpha: 0.5 }), tg.full([2, 2, 2], 2));
+    assertClose(tg.addcmul(tg.tensor([1, 2]), tg.tensor([3, 4]), tg.tensor([5, 6]), { value: 0.1 }), [2.5, 4.400000095367432]);
+    assertClose(tg.addcdiv(tg.tensor([1, 2]), tg.tensor([3, 4]), tg.tensor([5, 8]), { value: 2 }), [2.200000047683716, 3.0]);
+    assert.throws(
+      () => tg.addmm(tg.zeros([2]), m1(), m2(), 0.5 as never),
+      tg.ArgumentError,
+      "beta and alpha are keyword-only, as in PyTorch",
+    );
+  });
+
+  it("gradcheck", () => {
+    checkGrads((i, a, b) => tg.addmm(i, a, b, { beta: 0.5, alpha: -2 }), [[3], [2, 4], [4, 3]], { gradgrad: true });
+    checkGrads(
+      (i, a, b) => tg.baddbmm(i, a, b, { beta: 2 }),
+      [
+        [2, 3],
+        [2, 2, 4],
+        [2, 4, 3],
+      ],
+    );
+    checkGrads((i, a, b) => tg.addcmul(i, a, b, { value: 0.3 }), [[2, 3], [2, 3], [3]]);
+    checkGrads((i, a, b) => tg.addcdiv(i, a, b, { value: 0.3 }), [[2, 3], [2, 3], [3]], { positive: true });
+  });
+});
+
+describe("isclose, allclose, equal", () => {
+  it("match PyTorch", () => {
+    const inf = Number.POSITIVE_INFINITY;
+    const a = tg.tensor([1, 1e-9, inf, Number.NaN, 100]);
+    const b = tg.tensor([1.00001, 0, inf, Number.NaN, 100.01]);
+    assert.deepEqual(tg.isclose(a, b).tolist(), [0, 1, 1, 0, 0]);
+    assert.deepEqual(tg.isclose(a, b, { equalNan: true }).tolist(), [0, 1, 1, 1, 0]);
+    assert.deepEqual(tg.isclose(a, b, 1e-3).tolist(), [1, 1, 1, 0, 1]);
+    assert.equal(tg.allclose(tg.tensor([1, 2]), tg.tensor([1, 2.000001])), true);
+    assert.equal(tg.allclose(tg.tensor([1, 2]), tg.tensor([1, 2.1])), false);
+    assert.equal(tg.equal(tg.tensor([1, 2]), tg.tensor([1, 2])), true);
+    assert.equal(tg.equal(tg.tensor([1, 2]), tg.tensor([[1, 2]])), false, "no broadcasting");
+  });
+});
+
+describe("tensor methods PyTorch users reach for", () => {
+  it(".t(), .softmax(), .logSoftmax(), .sort(), .topk()", () => {
+    const m = tg.tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    assert.deepEqual(m.t().tolist(), [
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
+    assert.deepEqual(tg.tensor([1, 2]).t().tolist(), [1, 2]);
+    assert.throws(() => tg.zeros([2, 2, 2]).t(), tg.ShapeError);
+    assertClose(m.softmax(1), tg.nn.functional.softmax(m, 1));
+    assertClose(m.logSoftmax(0), tg.nn.functional.logSoftmax(m, 0));
+    assert.deepEqual(tg.tensor([3, 1, 2]).sort().indices.tolist(), [1, 2, 0]);
+    assert.deepEqual(tg.tensor([3, 1, 2]).argsort({ descending: true }).tolist(), [0, 2, 1]);
+    assert.deepEqual(tg.tensor([3, 1, 2]).topk(1).values.tolist(), [3]);
+  });
+});

@@ -12,6 +12,7 @@ import * as L from "../ops/linalg.js";
 import * as Rn from "../ops/random.js";
 import * as R from "../ops/reduce.js";
 import * as S from "../ops/slicing.js";
+import * as So from "../ops/sort.js";
 import * as U from "../ops/unary.js";
 import * as V from "../ops/views.js";
 import { fmt } from "../shape.js";
@@ -284,6 +285,26 @@ export class Tensor extends TensorCore {
   cumsum(dim: number): Tensor {
     return R.cumsum(this, dim);
   }
+  /** Softmax along `dim` (exp of the stable log-softmax). @example logits.softmax(-1) */
+  softmax(dim: number): Tensor {
+    return R.logSoftmax(this, dim).exp();
+  }
+  /** Log-softmax along `dim`, stable for large logits. */
+  logSoftmax(dim: number): Tensor {
+    return R.logSoftmax(this, dim);
+  }
+  /** Sorted values and their indices along `dim`, as `tg.sort`. */
+  sort(...args: Parameters<typeof So.sort> extends [Tensor, ...infer A] ? A : never): ValuesIndices {
+    return So.sort(this, ...args);
+  }
+  /** The indices that sort along `dim`, as `tg.argsort`. */
+  argsort(...args: Parameters<typeof So.argsort> extends [Tensor, ...infer A] ? A : never): Tensor {
+    return So.argsort(this, ...args);
+  }
+  /** The k largest (or smallest) entries along `dim`, as `tg.topk`. */
+  topk(k: number, ...args: Parameters<typeof So.topk> extends [Tensor, number, ...infer A] ? A : never): ValuesIndices {
+    return So.topk(this, k, ...args);
+  }
 
   // ---- linear algebra ---------------------------------------------------------------------------
 
@@ -301,6 +322,12 @@ export class Tensor extends TensorCore {
   }
   outer(other: Tensor): Tensor {
     return L.outer(this, other);
+  }
+  /** The transpose of a matrix (a 0-D or 1-D tensor is returned as is), as PyTorch's `t()`. */
+  t(): Tensor {
+    if (this.ndim > 2)
+      throw new ShapeError(`t: expects a tensor with at most 2 dimensions, got shape ${fmt(this.shape)}; use .mT or transpose()`);
+    return this.ndim < 2 ? V.view(this, this.shape) : V.transpose(this, 0, 1);
   }
 
   // ---- views and shape --------------------------------------------------------------------------
