@@ -67,6 +67,7 @@ export {
   zerosLike,
 } from "./ops/creation.js";
 export type { ToOptions, ToTarget } from "./ops/device.js";
+export { cumprod, diag, diagonal, roll, trace } from "./ops/diagonal.js";
 export { gather, indexSelect, maskedFill, scatter, scatterAdd } from "./ops/indexing.js";
 export { cat, chunk, flip, oneHot, repeat, split, stack, tile, tril, triu, unbind } from "./ops/join.js";
 export { bmm, dot, matmul, mm, outer } from "./ops/linalg.js";

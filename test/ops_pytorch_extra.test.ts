@@ -239,3 +239,61 @@ describe("tensor methods PyTorch users reach for", () => {
     assert.deepEqual(tg.tensor([3, 1, 2]).topk(1).values.tolist(), [3]);
   });
 });
+
+describe("diagonal, diag, trace, roll, cumprod", () => {
+  const x = () => tg.arange(12).reshape([3, 4]).float();
+  it("match PyTorch", () => {
+    assert.deepEqual(tg.diagonal(x()).tolist(), [0, 5, 10]);
+    assert.deepEqual(tg.diagonal(x(), 1).tolist(), [1, 6, 11]);
+    assert.deepEqual(tg.diagonal(x(), -1).tolist(), [4, 9]);
+    assert.deepEqual(tg.diagonal(tg.arange(24).reshape([2, 3, 4]), 0, 1, 2).tolist(), [
+      [0, 5, 10],
+      [12, 17, 22],
+    ]);
+    assert.deepEqual(tg.diag(tg.tensor([1, 2]), 1).tolist(), [
+      [0, 1, 0],
+      [0, 0, 2],
+      [0, 0, 0],
+    ]);
+    assert.deepEqual(tg.diag(tg.tensor([1, 2]), -1).tolist(), [
+      [0, 0, 0],
+      [1, 0, 0],
+      [0, 2, 0],
+    ]);
+    assert.equal(tg.trace(x()).item(), 15);
+    assert.deepEqual(tg.roll(tg.tensor([1, 2, 3, 4]), 1).tolist(), [4, 1, 2, 3]);
+    assert.deepEqual(tg.roll(x(), [1, -1], [0, 1]).tolist(), [
+      [9, 10, 11, 8],
+      [1, 2, 3, 0],
+      [5, 6, 7, 4],
+    ]);
+    assert.deepEqual(tg.roll(x(), 5).tolist(), [
+      [7, 8, 9, 10],
+      [11, 0, 1, 2],
+      [3, 4, 5, 6],
+    ]);
+    assert.deepEqual(
+      tg
+        .cumprod(
+          tg.tensor([
+            [1, 2, 0, -3],
+            [2, 2, 2, 2],
+          ]),
+          1,
+        )
+        .tolist(),
+      [
+        [1, 2, 0, -0],
+        [2, 4, 8, 16],
+      ],
+    );
+  });
+
+  it("gradcheck", () => {
+    checkGrads((t) => tg.diagonal(t, 1), [[3, 4]], { gradgrad: true });
+    checkGrads((t) => tg.diag(t, -1), [[3]]);
+    checkGrads((t) => tg.trace(t), [[3, 3]]);
+    checkGrads((t) => tg.roll(t, [2, -1], [0, 1]), [[3, 4]]);
+    checkGrads((t) => tg.cumprod(t, 1), [[2, 4]], { gradgrad: true });
+  });
+});
