@@ -5,16 +5,20 @@
  *
  * Without /usr/bin/chromium the file is skipped with a message, so `npm test` works on a fresh machine; under CI
  * (CI=true) a missing browser is a failure instead, since .ci/run installs it.
+ *
+ * The WebGPU switch is tested in a second browser launched with WebGPU on (`--enable-unsafe-webgpu`; the adapter is
+ * SwiftShader without a GPU). Where that browser offers no adapter, the test fails under CI and skips elsewhere.
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, it, type TestContext } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
 import type { PlaygroundData } from "../playground/src/datasets.ts";
+import type { DeviceReport } from "../playground/src/device.ts";
 import { gridPoints } from "../playground/src/features.ts";
 import type { PlaygroundState } from "../playground/src/state.ts";
 import { GRID_RES, type LossPoint, type Snapshot } from "../playground/src/trainer.ts";
@@ -33,6 +37,8 @@ const CHROMIUM_ARGS = [
   "--disable-component-update",
   "--disable-sync",
 ];
+/** The WebGPU browser: the flags above, with the GPU process on (no `--disable-gpu`) and WebGPU enabled. */
+const WEBGPU_ARGS = [...CHROMIUM_ARGS.filter((a) => a !== "--disable-gpu"), "--enable-unsafe-webgpu", "--disable-gpu-sandbox"];
 
 /** What `window.tensorgradPlayground` exposes (see playground/src/main.ts). */
 interface PlaygroundApi {
@@ -41,6 +47,7 @@ interface PlaygroundApi {
   history(): LossPoint[];
   playing(): boolean;
   data(): PlaygroundData | null;
+  devices(): DeviceReport | null;
 }
 type PlaygroundWindow = Window & { tensorgradPlayground: PlaygroundApi };
 
@@ -89,9 +96,9 @@ async function startServer(dir: string): Promise<string> {
 }
 
 /** A new tab on the playground, with every page error, console error and off-site request collected. */
-async function openPage(hash = ""): Promise<{ page: Page; problems: string[] }> {
-  assert.ok(context);
-  const page = await context.newPage();
+async function openPage(hash = "", browser: BrowserContext | null = context): Promise<{ page: Page; problems: string[] }> {
+  assert.ok(browser);
+  const page = await browser.newPage();
   const problems: string[] = [];
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("console", (m) => {
@@ -437,5 +444,79 @@ describe("playground end to end (headless Chromium)", { skip }, () => {
     await shot(page, "playground-exported.png");
     assert.deepEqual(problems, []);
     await page.close();
+  });
+
+  describe("on WebGPU (a second browser with --enable-unsafe-webgpu)", () => {
+    let gpuContext: BrowserContext | null = null;
+    let gpuProfile = "";
+
+    before(async () => {
+      // The outer suite built the playground and started the server; this one only needs its own browser.
+      const { chromium } = await import("playwright-core");
+      gpuProfile = mkdtempSync(join(tmpdir(), "tg-chromium-webgpu-"));
+      gpuContext = await chromium.launchPersistentContext(gpuProfile, {
+        executablePath: CHROMIUM,
+        headless: true,
+        chromiumSandbox: false,
+        args: WEBGPU_ARGS,
+        viewport: { width: 1400, height: 1000 },
+      });
+    });
+
+    after(async () => {
+      await gpuContext?.close();
+      if (gpuProfile) rmSync(gpuProfile, { recursive: true, force: true });
+    });
+
+    it("switches to WebGPU, names the adapter, and trains in the worker until the test loss falls below 0.1", async (t: TestContext) => {
+      assert.ok(base, "the server was started by the outer suite");
+      // The circle with squared features: a few epochs suffice, which keeps a software adapter quick.
+      const { page, problems } = await openPage("#features=x1,x2,x1sq,x2sq&lr=0.3&batchSize=30", gpuContext);
+      const report = await api(page, (a) => a.devices());
+      assert.ok(report, "the worker answered the device probe");
+      if (!report.webgpu) {
+        const why = `Chromium (${WEBGPU_ARGS.join(" ")}) offers no WebGPU adapter: ${report.reason}`;
+        if (process.env.CI) assert.fail(`CI is set but ${why}; .ci/run installs chromium and libvulkan1 (SwiftShader)`);
+        await page.close();
+        t.skip(`${why}; install Debian's chromium and libvulkan1 to run it`);
+        return;
+      }
+      assert.equal(await page.isDisabled("#device"), false);
+      assert.equal(await page.isDisabled('#device option[value="webgpu"]'), false);
+      const label = (await page.textContent("#device-info")) ?? "";
+      assert.equal(label, report.adapter);
+      assert.ok(label.length > 0);
+      if (report.software) assert.match(label, /, software \(slow\)$/);
+      if (/swiftshader/i.test(label)) assert.ok(report.software, `SwiftShader is labelled as software: ${label}`);
+      console.log(`# WebGPU adapter in Chromium: ${label}`);
+      assert.equal(await api(page, (a) => a.snapshot()?.device), "cpu");
+
+      const started = Date.now();
+      await page.selectOption("#device", "webgpu");
+      // Switching rebuilds the trainer on the device (a reset): wait for its first snapshot.
+      await page.waitForFunction(() => (window as unknown as PlaygroundWindow).tensorgradPlayground.snapshot()?.device === "webgpu", null, {
+        timeout: 120_000,
+      });
+      assert.match(page.url(), /&device=webgpu/);
+      const first = await api(page, (a) => a.snapshot());
+      assert.ok(first && first.epoch === 0 && first.testLoss > 0.3, `a fresh network: ${first?.testLoss}`);
+      const r = await trainUntil(page, 0.1, 60, 240_000);
+      console.log(
+        `# WebGPU (${label}): circle test loss ${first.testLoss.toFixed(3)} → ${r.testLoss.toFixed(4)} at epoch ${r.epoch}, ${Date.now() - started} ms`,
+      );
+      assert.ok(r.testLoss < 0.1, `test loss ${r.testLoss} after ${r.epoch} epochs`);
+      const s = await api(page, (a) => a.snapshot());
+      assert.equal(s?.device, "webgpu");
+      assert.ok(s?.history.every((p) => p.gradNorms.every(Number.isFinite)));
+      await page.waitForFunction((e) => document.getElementById("epoch")?.textContent === String(e), r.finalEpoch);
+      await shot(page, "playground-webgpu-trained.png");
+
+      // And back to the CPU: a new network there.
+      await page.selectOption("#device", "cpu");
+      await page.waitForFunction(() => (window as unknown as PlaygroundWindow).tensorgradPlayground.snapshot()?.device === "cpu");
+      assert.equal(await api(page, (a) => a.snapshot()?.epoch), 0);
+      assert.deepEqual(problems, []);
+      await page.close();
+    });
   });
 });

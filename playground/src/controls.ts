@@ -3,10 +3,12 @@
  * readouts, dataset buttons, and the classroom "hide" checkboxes. Each change calls `change` with a patch.
  */
 import { CLASS_COLORS, css } from "./colors.ts";
+import type { DeviceReport } from "./device.ts";
 import {
   ACTIVATIONS,
   DATASETS_BY_PROBLEM,
   type DatasetName,
+  DEVICES,
   HIDEABLE,
   INITS,
   LEARNING_RATES,
@@ -79,6 +81,10 @@ export class Controls {
           String(v)
         ] ?? String(v),
     ).addEventListener("change", (e) => change({ init: (e.target as HTMLSelectElement).value as PlaygroundState["init"] }));
+    fillSelect("device", DEVICES, (v) => (v === "cpu" ? "CPU" : "WebGPU")).addEventListener("change", (e) =>
+      change({ device: (e.target as HTMLSelectElement).value as PlaygroundState["device"] }),
+    );
+    this.showDevices({ webgpu: false, adapter: "", software: false, reason: "checking for WebGPU…" });
     $<HTMLInputElement>("batch-norm").addEventListener("change", (e) => change({ batchNorm: (e.target as HTMLInputElement).checked }));
     $<HTMLInputElement>("show-test").addEventListener("change", (e) => change({ showTest: (e.target as HTMLInputElement).checked }));
     $<HTMLInputElement>("discretize").addEventListener("change", (e) => change({ discretize: (e.target as HTMLInputElement).checked }));
@@ -116,6 +122,17 @@ export class Controls {
 
   private state!: PlaygroundState;
 
+  /** Enables the WebGPU choice only where the worker opened an adapter, and names the adapter (or why there is none). */
+  showDevices(r: DeviceReport): void {
+    const select = $<HTMLSelectElement>("device");
+    const webgpu = Array.from(select.options).find((o) => o.value === "webgpu");
+    if (webgpu) webgpu.disabled = !r.webgpu;
+    select.disabled = !r.webgpu;
+    const info = $("device-info");
+    info.textContent = r.webgpu ? r.adapter : "CPU only";
+    info.title = r.webgpu ? `WebGPU adapter: ${r.adapter}` : `WebGPU is unavailable: ${r.reason}`;
+  }
+
   /** Shows a state in the controls (without firing changes). */
   render(s: PlaygroundState): void {
     this.state = s;
@@ -134,6 +151,7 @@ export class Controls {
     setSel("optimizer", s.optimizer);
     setSel("dropout", s.dropout);
     setSel("init", s.init);
+    setSel("device", s.device);
     $<HTMLInputElement>("batch-norm").checked = s.batchNorm;
     $<HTMLInputElement>("show-test").checked = s.showTest;
     $<HTMLInputElement>("discretize").checked = s.discretize;

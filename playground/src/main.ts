@@ -7,6 +7,7 @@ import { appendBounded, drawChart } from "./chart.ts";
 import { $, Controls } from "./controls.ts";
 import type { ParsedCsv } from "./csv.ts";
 import type { PlaygroundData } from "./datasets.ts";
+import type { DeviceReport } from "./device.ts";
 import { download, showExport } from "./export.ts";
 import { mountGraphView } from "./graph_view.ts";
 import { showDivergence } from "./guard.ts";
@@ -29,6 +30,8 @@ let frame = 0;
 let lastModelKey = "";
 let lastDataKey = "";
 let hashWritten = "";
+/** What the worker can train on; null until it answered the probe (the first init waits for it). */
+let devices: DeviceReport | null = null;
 
 const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
 const send = (msg: ToWorker) => worker.postMessage(msg);
@@ -82,6 +85,10 @@ const graphView = mountGraphView($("graph-view-root"), {
 /** Applies a settings change: URL, controls, and the worker (a reset when the network's shape or data changed). */
 function apply(patch: Partial<PlaygroundState>, force = false): void {
   let next = normalizeState({ ...state, ...patch });
+  if (next.device === "webgpu" && devices && !devices.webgpu) {
+    status(`WebGPU is unavailable here (${devices.reason}); training on the CPU.`);
+    next = { ...next, device: "cpu" };
+  }
   if (next.dataset === "csv") {
     if (!csv) {
       status("The link asks for uploaded CSV data, which links can't carry: upload the file again. Showing a built-in dataset.");
@@ -133,6 +140,13 @@ function setPlaying(p: boolean): void {
 worker.onmessage = (e: MessageEvent<FromWorker>) => {
   const msg = e.data;
   switch (msg.type) {
+    case "devices": {
+      const first = devices === null;
+      devices = msg.report;
+      controls.showDevices(msg.report);
+      if (first) apply({}, true);
+      break;
+    }
     case "data":
       data = msg.data;
       break;
@@ -307,7 +321,9 @@ const api = {
   history: () => history.slice(),
   playing: () => playing,
   data: () => data,
+  devices: () => devices,
 };
 (window as unknown as { tensorgradPlayground: typeof api }).tensorgradPlayground = api;
 
-apply({}, true);
+// The first network is built once the worker said which devices it has (a link may ask for WebGPU).
+send({ type: "probe" });

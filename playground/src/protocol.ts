@@ -1,11 +1,14 @@
 /** The messages between the page and the training worker. */
 import type { ParsedCsv } from "./csv.ts";
 import type { PlaygroundData } from "./datasets.ts";
+import type { DeviceReport } from "./device.ts";
 import type { PlaygroundState } from "./state.ts";
 import type { Divergence, Hyper, Snapshot } from "./trainer.ts";
 
 export type ToWorker =
-  /** (Re)builds the data and the network from the state; training pauses. */
+  /** Which devices the worker can train on: answered with "devices" (WebGPU's adapter opens here, once). */
+  | { type: "probe" }
+  /** (Re)builds the data and the network from the state, on `state.device`; training pauses. */
   | { type: "init"; state: PlaygroundState; csv: ParsedCsv | null }
   /** Learning rate, optimizer, regularization or batch size changed: applied without a reset. */
   | { type: "hyper"; hyper: Hyper }
@@ -20,6 +23,7 @@ export type ToWorker =
   | { type: "exportOnnx" };
 
 export type FromWorker =
+  | { type: "devices"; report: DeviceReport }
   | { type: "data"; data: PlaygroundData }
   | { type: "snapshot"; snapshot: Snapshot; playing: boolean }
   | { type: "diverged"; divergence: Divergence }

@@ -28,6 +28,10 @@ export type OptimizerName = (typeof OPTIMIZERS)[number];
 export const REGULARIZATIONS = ["none", "l1", "l2"] as const;
 export type Regularization = (typeof REGULARIZATIONS)[number];
 
+/** Where the worker trains: the CPU, or the GPU through WebGPU where the browser has it. */
+export const DEVICES = ["cpu", "webgpu"] as const;
+export type PlaygroundDevice = (typeof DEVICES)[number];
+
 export const INITS = ["default", "xavier", "kaiming", "normal", "zeros"] as const;
 export type InitName = (typeof INITS)[number];
 
@@ -88,6 +92,8 @@ export interface PlaygroundState {
   showTest: boolean;
   discretize: boolean;
   hide: Hideable[];
+  /** Where the worker trains ("webgpu" falls back to "cpu" on the page where no adapter opens). */
+  device: PlaygroundDevice;
 }
 
 export const DEFAULT_STATE: Readonly<PlaygroundState> = Object.freeze({
@@ -111,6 +117,7 @@ export const DEFAULT_STATE: Readonly<PlaygroundState> = Object.freeze({
   showTest: false,
   discretize: false,
   hide: [],
+  device: "cpu",
 } satisfies PlaygroundState);
 
 export function defaultState(): PlaygroundState {
@@ -175,6 +182,7 @@ export function encodeState(s: Readonly<PlaygroundState>): string {
   p.set("showTest", s.showTest ? "1" : "0");
   p.set("discretize", s.discretize ? "1" : "0");
   if (s.hide.length > 0) p.set("hide", s.hide.join(","));
+  p.set("device", s.device);
   return p.toString().replace(/%2C/gi, ",");
 }
 
@@ -215,6 +223,7 @@ export function decodeState(hash: string): PlaygroundState {
     showTest: bool(p.get("showTest"), d.showTest),
     discretize: bool(p.get("discretize"), d.discretize),
     hide: hide ?? [],
+    device: oneOf(DEVICES, p.get("device"), d.device),
   });
 }
 
@@ -225,5 +234,5 @@ export function dataKey(s: Readonly<PlaygroundState>): string {
 
 /** The settings that change the network's shape or start (a change resets it); the others apply while training. */
 export function modelKey(s: Readonly<PlaygroundState>): string {
-  return JSON.stringify([s.problem, s.classes, s.features, s.layers, s.activations, s.dropout, s.batchNorm, s.init, s.seed]);
+  return JSON.stringify([s.problem, s.classes, s.features, s.layers, s.activations, s.dropout, s.batchNorm, s.init, s.seed, s.device]);
 }

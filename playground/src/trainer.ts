@@ -2,12 +2,17 @@
  * The training loop behind the page, with no DOM and no worker API in it: the worker (worker.ts) drives it, and the
  * tests run it in Node. It trains with tensorgrad's nn and optim, computes the per-neuron heatmap grids, the losses and
  * the per-layer gradient norms, and stops with a reason (the NaN guard) when training diverges.
+ *
+ * On the CPU everything is read synchronously (`trainEpoch`, `snapshot`). On "webgpu" the data and the model live on
+ * the GPU and the async forms read back: `trainEpochsAsync` queues several epochs and reads their losses and gradient
+ * norms with one await, `snapshotAsync` reads all weights and grids with one await.
  */
 import * as tg from "tensorgrad";
 import type { PlaygroundData } from "./datasets.ts";
+import { openDevice, readAll } from "./device.ts";
 import { applyFeatures, FEATURE_DEFS, gridPoints } from "./features.ts";
 import { type BuiltModel, buildModel, modelSnippet, type NetworkConfig } from "./model.ts";
-import type { OptimizerName, Regularization } from "./state.ts";
+import type { OptimizerName, PlaygroundDevice, Regularization } from "./state.ts";
 
 const { nn, optim } = tg;
 
@@ -41,6 +46,8 @@ export interface LayerWeights {
 }
 
 export interface Snapshot {
+  /** The device that trained and computed this snapshot. */
+  device: PlaygroundDevice;
   epoch: number;
   trainLoss: number;
   testLoss: number;
@@ -88,25 +95,41 @@ export class Trainer {
   private pending: LossPoint[] = [];
   private last: { trainLoss: number; testLoss: number };
 
-  constructor(config: NetworkConfig, data: PlaygroundData, hyper: Hyper) {
+  /** Where the data and the model live; "webgpu" needs `tg.webgpu.init()` first (`Trainer.create` does it). */
+  readonly device: PlaygroundDevice;
+
+  /** A trainer on `device`, with the initial losses read (on webgpu asynchronously). */
+  static async create(config: NetworkConfig, data: PlaygroundData, hyper: Hyper, device: PlaygroundDevice = "cpu"): Promise<Trainer> {
+    await openDevice(device);
+    const t = new Trainer(config, data, hyper, device);
+    if (device !== "cpu") {
+      const [losses] = await readAll([t.evalLosses()]);
+      t.last = { trainLoss: losses[0], testLoss: losses[1] };
+    }
+    return t;
+  }
+
+  constructor(config: NetworkConfig, data: PlaygroundData, hyper: Hyper, device: PlaygroundDevice = "cpu") {
     this.config = config;
     this.data = data;
     this.hyper = { ...hyper };
+    this.device = device;
     this.built = buildModel(config);
+    if (device !== "cpu") this.built.model.to(device);
     const f = config.features.length;
     const all = applyFeatures(data.points, config.features);
     const n = data.labels.length;
-    const x = tg.tensor(Array.from(all)).reshape([n, f]);
+    const x = tg.tensor(Array.from(all), { device }).reshape([n, f]);
     const y =
       data.problem === "multiclass"
-        ? tg.tensor(Array.from(data.labels), { dtype: "int32" })
-        : tg.tensor(Array.from(data.labels)).reshape([n, 1]);
+        ? tg.tensor(Array.from(data.labels), { dtype: "int32", device })
+        : tg.tensor(Array.from(data.labels), { device }).reshape([n, 1]);
     this.xTrain = x.narrow(0, 0, data.nTrain).contiguous();
     this.yTrain = y.narrow(0, 0, data.nTrain).contiguous();
     this.xTest = x.narrow(0, data.nTrain, n - data.nTrain).contiguous();
     this.yTest = y.narrow(0, data.nTrain, n - data.nTrain).contiguous();
     const grid = gridPoints(GRID_RES, data.domain);
-    this.gridX = tg.tensor(Array.from(applyFeatures(grid, config.features))).reshape([GRID_RES * GRID_RES, f]);
+    this.gridX = tg.tensor(Array.from(applyFeatures(grid, config.features)), { device }).reshape([GRID_RES * GRID_RES, f]);
     this.featureGrids = config.features.map((name) => {
       const out = new Float32Array(GRID_RES * GRID_RES);
       const fn = FEATURE_DEFS[name].fn;
@@ -115,8 +138,10 @@ export class Trainer {
     });
     this.order = new tg.Generator(config.seed + 1);
     this.opt = this.makeOptimizer();
-    const [trainLoss, testLoss] = [this.evalLoss(this.xTrain, this.yTrain), this.evalLoss(this.xTest, this.yTest)];
-    this.last = { trainLoss, testLoss };
+    if (device === "cpu") {
+      const [trainLoss, testLoss] = [this.evalLoss(this.xTrain, this.yTrain), this.evalLoss(this.xTest, this.yTest)];
+      this.last = { trainLoss, testLoss };
+    } else this.last = { trainLoss: Number.NaN, testLoss: Number.NaN };
   }
 
   get model(): tg.nn.Sequential {
@@ -168,6 +193,16 @@ export class Trainer {
     return loss;
   }
 
+  /** The train and test data losses as a `[2]` tensor on the device (nothing read). */
+  private evalLosses(): tg.Tensor {
+    const one = (x: tg.Tensor, y: tg.Tensor) =>
+      x.shape[0] === 0 ? tg.zeros([], { device: this.device }) : this.dataLoss(this.model(x), y);
+    this.model.eval();
+    const losses = tg.noGrad(() => tg.stack([one(this.xTrain, this.yTrain), one(this.xTest, this.yTest)]));
+    this.model.train();
+    return losses;
+  }
+
   private backup(): tg.nn.StateDict {
     return Object.fromEntries(Object.entries(this.model.stateDict()).map(([k, v]) => [k, v.clone()]));
   }
@@ -192,9 +227,7 @@ export class Trainer {
       const size = Math.min(bs, n - start);
       if (size < 2 && this.config.batchNorm) continue;
       this.opt.zeroGrad();
-      let loss = this.dataLoss(this.model(xs.narrow(0, start, size)), ys.narrow(0, start, size));
-      const pen = this.penalty();
-      if (pen) loss = loss.add(pen);
+      const loss = this.batchLoss(xs, ys, start, size);
       const value = loss.item();
       loss.backward();
       const norms = linears.map((l) => normOf(l.weight.grad));
@@ -222,6 +255,78 @@ export class Trainer {
     this.last = { trainLoss, testLoss };
     this.pending.push({ epoch: this.epoch, trainLoss, testLoss, gradNorms: sums.map((s) => s / Math.max(1, batches)) });
     return true;
+  }
+
+  /** The loss of one mini-batch, penalty included (gradients zeroed first). */
+  private batchLoss(xs: tg.Tensor, ys: tg.Tensor, start: number, size: number): tg.Tensor {
+    const loss = this.dataLoss(this.model(xs.narrow(0, start, size)), ys.narrow(0, start, size));
+    const pen = this.penalty();
+    return pen ? loss.add(pen) : loss;
+  }
+
+  /**
+   * Trains up to `count` epochs, as `trainEpoch` does, on any device: on webgpu the epochs are queued without a read,
+   * then their losses and gradient norms come back with one await and are checked epoch by epoch. Returns false when
+   * an epoch diverged (the weights are those from before it, `diverged` says why).
+   */
+  async trainEpochsAsync(count: number): Promise<boolean> {
+    if (this.device === "cpu") {
+      for (let e = 0; e < count; e++) if (!this.trainEpoch()) return false;
+      return true;
+    }
+    if (this.diverged) return false;
+    const n = this.xTrain.shape[0];
+    const bs = Math.max(this.config.batchNorm ? 2 : 1, this.hyper.batchSize);
+    const linears = this.linears();
+    const zero = tg.zeros([], { device: this.device });
+    const queued: { before: tg.nn.StateDict; batches: number; stats: tg.Tensor }[] = [];
+    this.model.train();
+    for (let e = 0; e < count; e++) {
+      const perm = tg.randperm(n, { generator: this.order, device: this.device });
+      const xs = this.xTrain.indexSelect(0, perm);
+      const ys = this.yTrain.indexSelect(0, perm);
+      const before = this.backup();
+      const rows: tg.Tensor[] = [];
+      for (let start = 0; start < n; start += bs) {
+        const size = Math.min(bs, n - start);
+        if (size < 2 && this.config.batchNorm) continue;
+        this.opt.zeroGrad();
+        const loss = this.batchLoss(xs, ys, start, size);
+        loss.backward();
+        // The loss and each layer's squared gradient norm, read later.
+        rows.push(tg.noGrad(() => tg.stack([loss.detach(), ...linears.map((l) => (l.weight.grad ? l.weight.grad.square().sum() : zero))])));
+        this.opt.step();
+      }
+      rows.push(tg.cat([this.evalLosses(), tg.zeros([linears.length - 1], { device: this.device })]));
+      queued.push({ before, batches: rows.length - 1, stats: tg.stack(rows) });
+    }
+    const read = await readAll(queued.map((q) => q.stats));
+    const width = linears.length + 1;
+    for (const [k, q] of queued.entries()) {
+      const a = read[k];
+      const sums = linears.map(() => 0);
+      for (let b = 0; b < q.batches; b++) {
+        const value = a[b * width];
+        const norms = linears.map((_, i) => Math.sqrt(a[b * width + 1 + i]));
+        const bad = norms.findIndex((g) => !Number.isFinite(g) || g > EXPLODING_NORM);
+        if (bad >= 0 || !Number.isFinite(value)) return this.rollBack(q.before, this.explain(bad, norms, value));
+        norms.forEach((g, i) => {
+          sums[i] += g;
+        });
+      }
+      const [trainLoss, testLoss] = [a[q.batches * width], a[q.batches * width + 1]];
+      if (!Number.isFinite(trainLoss) || trainLoss > 1e12) return this.rollBack(q.before, this.explain(-1, [], trainLoss));
+      this.epoch++;
+      this.last = { trainLoss, testLoss };
+      this.pending.push({ epoch: this.epoch, trainLoss, testLoss, gradNorms: sums.map((s) => s / Math.max(1, q.batches)) });
+    }
+    return true;
+  }
+
+  private rollBack(before: tg.nn.StateDict, why: Divergence): false {
+    this.model.loadStateDict(before);
+    this.diverged = why;
+    return false;
   }
 
   private explain(layer: number, norms: number[], loss: number): Divergence {
@@ -264,13 +369,15 @@ export class Trainer {
   }
 
   private outputValues(out: tg.Tensor): Float32Array {
-    const t =
-      this.data.problem === "multiclass"
-        ? nn.functional.softmax(out, 1)
-        : this.data.problem === "classification"
-          ? out.sigmoid().mul(2).sub(1)
-          : out;
-    return Float32Array.from(t.toArray() as ArrayLike<number>);
+    return Float32Array.from(this.outputTensor(out).toArray() as ArrayLike<number>);
+  }
+
+  private outputTensor(out: tg.Tensor): tg.Tensor {
+    return this.data.problem === "multiclass"
+      ? nn.functional.softmax(out, 1)
+      : this.data.problem === "classification"
+        ? out.sigmoid().mul(2).sub(1)
+        : out;
   }
 
   /** Weights, grids and losses for the page; `history` holds the epochs since the previous snapshot. */
@@ -297,12 +404,76 @@ export class Trainer {
     }));
     const history = this.pending;
     this.pending = [];
-    return { epoch: this.epoch, ...this.last, history, weights, grids };
+    return { device: this.device, epoch: this.epoch, ...this.last, history, weights, grids };
+  }
+
+  /** `snapshot()` on any device: on webgpu every weight and grid is read back with one await. */
+  async snapshotAsync(): Promise<Snapshot> {
+    if (this.device === "cpu") return this.snapshot();
+    const model = this.model;
+    const cells = GRID_RES * GRID_RES;
+    const taps: tg.Tensor[] = [];
+    model.eval();
+    tg.noGrad(() => {
+      let h: tg.Tensor = this.gridX;
+      const tapped = new Set(this.built.activationIndices);
+      model.children().forEach((layer, i) => {
+        h = (layer as unknown as tg.nn.Module)(h);
+        if (tapped.has(i)) taps.push(h);
+      });
+      taps.push(this.outputTensor(h));
+    });
+    model.train();
+    const linears = this.linears();
+    const params = linears.flatMap((l) => [l.weight, l.bias ?? tg.zeros([l.outFeatures], { device: this.device })]);
+    const read = await readAll([...taps, ...params]);
+    const grids: Float32Array[][] = [
+      this.featureGrids.map((g) => g.slice()),
+      ...taps.map((t, i) => columnsOf(read[i], t.shape[1] ?? 1, cells)),
+    ];
+    const weights = linears.map((l, i) => ({
+      weight: read[taps.length + 2 * i].slice(),
+      bias: read[taps.length + 2 * i + 1].slice(),
+      inFeatures: l.inFeatures,
+      outFeatures: l.outFeatures,
+    }));
+    const history = this.pending;
+    this.pending = [];
+    return { device: this.device, epoch: this.epoch, ...this.last, history, weights, grids };
+  }
+
+  /** The state dict on the CPU (read from the device with one await per tensor, all at once). */
+  private async cpuState(): Promise<tg.nn.StateDict> {
+    const entries = Object.entries(this.model.stateDict());
+    return Object.fromEntries(await Promise.all(entries.map(async ([k, v]) => [k, await v.toAsync("cpu")] as const)));
+  }
+
+  /** `exportModel` on any device (the weights are read back first on webgpu). */
+  async exportModelAsync(fileName?: string): Promise<{ bytes: Uint8Array; snippet: string; fileName: string }> {
+    return this.device === "cpu" ? this.exportModel(fileName) : this.encodeModel(await this.cpuState(), fileName);
+  }
+
+  /** `exportOnnx` on any device: on webgpu a CPU copy of the model (same weights) is exported. */
+  async exportOnnxAsync(fileName?: string): Promise<{ bytes: Uint8Array; fileName: string }> {
+    if (this.device === "cpu") return this.exportOnnx(fileName);
+    const state = await this.cpuState();
+    const rng = tg.defaultGenerator.getState();
+    const copy = buildModel(this.config).model; // (buildModel seeds the global generator: restored below)
+    tg.defaultGenerator.setState(rng);
+    copy.loadStateDict(state);
+    return onnxOf(copy, this.config.features.length, fileName);
   }
 
   /** The safetensors bytes of the model (with the config as metadata) and the TypeScript that loads them. */
-  exportModel(fileName = "playground-model.safetensors"): { bytes: Uint8Array; snippet: string; fileName: string } {
-    const bytes = tg.io.encodeSafetensors(this.model.stateDict(), {
+  exportModel(fileName?: string): { bytes: Uint8Array; snippet: string; fileName: string } {
+    return this.encodeModel(this.model.stateDict(), fileName);
+  }
+
+  private encodeModel(
+    state: tg.nn.StateDict,
+    fileName = "playground-model.safetensors",
+  ): { bytes: Uint8Array; snippet: string; fileName: string } {
+    const bytes = tg.io.encodeSafetensors(state, {
       format: "pt",
       "tensorgrad.playground": JSON.stringify({ ...this.config, epoch: this.epoch }),
     });
@@ -310,17 +481,24 @@ export class Trainer {
   }
 
   /** The model as ONNX in eval mode, input [batch, features] named "input", output "output". */
-  exportOnnx(fileName = "playground-model.onnx"): { bytes: Uint8Array; fileName: string } {
-    const example = tg.zeros([1, this.config.features.length]);
-    const bytes = tg.onnx.export(this.model, example, { dynamicAxes: { input: { 0: "batch" }, output: { 0: "batch" } } });
-    return { bytes, fileName };
+  exportOnnx(fileName?: string): { bytes: Uint8Array; fileName: string } {
+    return onnxOf(this.model, this.config.features.length, fileName);
   }
+}
+
+function onnxOf(model: tg.nn.Sequential, features: number, fileName = "playground-model.onnx"): { bytes: Uint8Array; fileName: string } {
+  const example = tg.zeros([1, features]);
+  const bytes = tg.onnx.export(model, example, { dynamicAxes: { input: { 0: "batch" }, output: { 0: "batch" } } });
+  return { bytes, fileName };
 }
 
 /** The columns of a `[cells, k]` tensor as k arrays. */
 function columns(t: tg.Tensor, cells: number): Float32Array[] {
-  const a = t.toArray() as ArrayLike<number>;
-  const k = t.shape[1] ?? 1;
+  return columnsOf(t.toArray() as ArrayLike<number>, t.shape[1] ?? 1, cells);
+}
+
+/** The k columns of a `[cells, k]` row-major array. */
+function columnsOf(a: ArrayLike<number>, k: number, cells: number): Float32Array[] {
   const out: Float32Array[] = [];
   for (let j = 0; j < k; j++) {
     const col = new Float32Array(cells);
