@@ -10,6 +10,7 @@
  *   opt.step();
  * }
  */
+export { Adadelta, type AdadeltaOptions } from "./adadelta.js";
 export { Adagrad, type AdagradOptions } from "./adagrad.js";
 export { Adam, type AdamOptions } from "./adam.js";
 export { AdamW } from "./adamw.js";
