@@ -32,6 +32,10 @@ let lastDataKey = "";
 let hashWritten = "";
 /** What the worker can train on; null until it answered the probe (the first init waits for it). */
 let devices: DeviceReport | null = null;
+/** The status line shown while the worker opens WebGPU and builds the first network there ("" otherwise). */
+let startingGpu = "";
+/** Pause was pressed and Play not since. */
+let pausedSince = false;
 
 const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
 const send = (msg: ToWorker) => worker.postMessage(msg);
@@ -126,6 +130,10 @@ function reset(): void {
   showDivergence(null);
   setPlaying(false);
   network.build(state, outputsOf(state));
+  if (state.device === "webgpu") {
+    startingGpu = `Building the network on WebGPU (${devices?.adapter ?? "adapter"}); the first shaders take a few seconds to compile…`;
+    status(startingGpu);
+  }
   send({ type: "init", state: cloneState(state), csv: state.dataset === "csv" ? (csv?.parsed ?? null) : null });
 }
 
@@ -151,9 +159,12 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       data = msg.data;
       break;
     case "snapshot":
+      if (startingGpu && $("status").textContent === startingGpu) status("");
+      startingGpu = "";
       latest = msg.snapshot;
       history = appendBounded(history, msg.snapshot.history);
-      setPlaying(msg.playing);
+      // A snapshot posted before the worker saw "pause" (a chunk on WebGPU takes a while) doesn't turn Play back on.
+      setPlaying(msg.playing && !pausedSince);
       schedule();
       break;
     case "diverged":
@@ -280,10 +291,12 @@ $("weight-input").addEventListener("keydown", (e) => {
 
 // Transport.
 $("play").addEventListener("click", () => {
+  pausedSince = false;
   setPlaying(true);
   send({ type: "play" });
 });
 $("pause").addEventListener("click", () => {
+  pausedSince = true;
   setPlaying(false);
   send({ type: "pause" });
 });

@@ -358,7 +358,10 @@ export class Trainer {
     });
   }
 
-  /** The network's output for points `[n, 2]`, as `Snapshot.grids`' output layer describes, `[n, outputs]` row-major. */
+  /**
+   * The network's output for points `[n, 2]`, as `Snapshot.grids`' output layer describes, `[n, outputs]` row-major.
+   * CPU only (it reads synchronously; on webgpu it throws tensorgrad's DeviceError).
+   */
   predict(points: Float32Array): Float32Array {
     const n = points.length / 2;
     const x = tg.tensor(Array.from(applyFeatures(points, this.config.features))).reshape([n, this.config.features.length]);
