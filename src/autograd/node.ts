@@ -9,7 +9,7 @@ import { isAnomalyEnabled, isGradEnabled } from "./grad_mode.js";
 export interface TensorMeta {
   readonly shape: readonly number[];
   readonly dtype: DType;
-  /** Kept for the outputs of multi-output ops, whose missing gradients the engine fills with zeros on this device. */
+  /** The output's device: a missing gradient is filled with zeros there. */
   readonly device?: DeviceType;
 }
 
@@ -134,7 +134,7 @@ export class AccumulateGrad extends Node {
   constructor(variable: Tensor) {
     super("AccumulateGrad", [], null, []);
     this.variable = variable;
-    this.outputMeta.push({ shape: variable.shape, dtype: variable.dtype });
+    this.outputMeta.push({ shape: variable.shape, dtype: variable.dtype, device: variable._backend.device });
   }
 }
 
@@ -200,6 +200,6 @@ export function record1(
   if (!needsGrad(inputs)) return out;
   const node = new Node(name, inputs, backward as unknown as BackwardFn, saved, true);
   out._setGradFn(node, 0);
-  node.outputMeta.push({ shape: out.shape, dtype: out.dtype });
+  node.outputMeta.push({ shape: out.shape, dtype: out.dtype, device: out._backend.device });
   return out;
 }
