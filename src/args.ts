@@ -50,7 +50,7 @@ export const is = {
   /** `t` or null. */
   nullable: <A>(a: ArgType<A>) => type<A | null>(`${a.accepts} or null`, (v) => v === null || a.test(v)),
   /** An instance of `cls` (a Generator...). */
-  instance: <C>(cls: abstract new (...a: never[]) => C, name: string) => type<C>(`a ${name}`, (v) => v instanceof cls),
+  instance: <C>(cls: Function & { prototype: C }, name: string) => type<C>(`a ${name}`, (v) => v instanceof cls),
   /** A number satisfying `ok` ("a positive number"...). */
   numberWhere: (accepts: string, ok: (v: number) => boolean) => type<number>(accepts, (v) => typeof v === "number" && ok(v)),
   /** A floating dtype for parameters: "float32" or "float64". */

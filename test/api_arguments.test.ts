@@ -19,7 +19,30 @@ const labels = () => tg.tensor([0, 2], { dtype: "int32" });
 const params = () => [tg.zeros([2], { requiresGrad: true })];
 
 /** Valid constructor arguments of every tg.nn class (those that take none get []). */
+/** A tg.nn layer made by name (undefined while a class is still being written in this tree; its entry is then skipped). */
+const layer = (name: string, ...args: unknown[]): unknown => {
+  const C = (nn as unknown as Record<string, Ctor | undefined>)[name];
+  return C ? new C(...(args as never[])) : undefined;
+};
+
 const MODULES: Record<string, () => unknown[]> = {
+  Transformer: () => [8, 2, 1, 1, 16],
+  TransformerEncoderLayer: () => [8, 2, 16],
+  TransformerDecoderLayer: () => [8, 2, 16],
+  TransformerEncoder: () => [layer("TransformerEncoderLayer", 8, 2, 16), 1],
+  TransformerDecoder: () => [layer("TransformerDecoderLayer", 8, 2, 16), 1],
+  CELU: () => [],
+  GLU: () => [],
+  Hardshrink: () => [],
+  Hardsigmoid: () => [],
+  Hardswish: () => [],
+  LogSigmoid: () => [],
+  ReLU6: () => [],
+  SELU: () => [],
+  Softmin: () => [1],
+  Softshrink: () => [],
+  Softsign: () => [],
+  Tanhshrink: () => [],
   AdaptiveAvgPool2d: () => [2],
   AvgPool2d: () => [2],
   BCELoss: () => [],
@@ -79,6 +102,18 @@ const NOT_CONSTRUCTED = new Set(["Module", "NormBase"]);
 
 /** Valid arguments of every tg.nn.functional function. */
 const FUNCTIONAL: Record<string, () => unknown[]> = {
+  relu6: () => [x3()],
+  selu: () => [x3()],
+  celu: () => [x3()],
+  hardsigmoid: () => [x3()],
+  hardswish: () => [x3()],
+  hardshrink: () => [x3()],
+  softshrink: () => [x3()],
+  tanhshrink: () => [x3()],
+  logsigmoid: () => [x3()],
+  softsign: () => [x3()],
+  softmin: () => [x3(), 1],
+  glu: () => [x3()],
   adaptiveAvgPool2d: () => [x4(), 2],
   avgPool2d: () => [x4(), 2],
   batchNorm: () => [x3(), tg.zeros([3]), tg.ones([3])],

@@ -3,6 +3,7 @@
 export { oneHot } from "../../ops/join.js";
 export { type PadMode, type PadOptions, pad } from "../../ops/pad.js";
 export * from "./activation.js";
+export * from "./activation_extra.js";
 export { type ScaledDotProductAttentionOptions, scaledDotProductAttention } from "./attention.js";
 export * from "./conv.js";
 export * from "./dropout.js";
