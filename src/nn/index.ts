@@ -23,5 +23,7 @@ export * from "./modules/normalization.js";
 export * from "./modules/pooling.js";
 export * from "./modules/rnn.js";
 export * from "./modules/rnn_cell.js";
+export * from "./modules/transformer.js";
+export * from "./modules/transformer_layer.js";
 export { Parameter } from "./parameter.js";
 export * as utils from "./utils/index.js";
