@@ -24,6 +24,13 @@ export * from "./modules/pooling.js";
 export * from "./modules/rnn.js";
 export * from "./modules/rnn_cell.js";
 export * from "./modules/transformer.js";
-export * from "./modules/transformer_layer.js";
+export {
+  type DecoderLayerForwardOptions,
+  type EncoderLayerForwardOptions,
+  type TransformerActivation,
+  TransformerDecoderLayer,
+  TransformerEncoderLayer,
+  type TransformerLayerOptions,
+} from "./modules/transformer_layer.js";
 export { Parameter } from "./parameter.js";
 export * as utils from "./utils/index.js";
