@@ -4,24 +4,24 @@ import type { Tensor } from "../../tensor/tensor.js";
 // device come for free). `xp` is the input already projected for all gates at once (x·W_ihᵀ + b_ih, one matmul
 // over the whole sequence); each step adds h·W_hhᵀ + b_hh in one more matmul and splits the gates by narrowing.
 
-/** The recurrent part of the gates: h·W_hhᵀ (+ b_hh). */
-export function hiddenGates(h: Tensor, wHH: Tensor, bHH: Tensor | null): Tensor {
-  const g = h.matmul(wHH.transpose(0, 1));
+/** The recurrent part of the gates: h·W_hhᵀ (+ b_hh). `wHHt` is W_hhᵀ, transposed once per sequence by the caller. */
+export function hiddenGates(h: Tensor, wHHt: Tensor, bHH: Tensor | null): Tensor {
+  const g = h.matmul(wHHt);
   return bHH ? g.add(bHH) : g;
 }
 
 /** h' = act(xp + h·W_hhᵀ + b_hh). */
-export function rnnStep(xp: Tensor, h: Tensor, wHH: Tensor, bHH: Tensor | null, nonlinearity: "tanh" | "relu"): Tensor {
-  const pre = xp.add(hiddenGates(h, wHH, bHH));
+export function rnnStep(xp: Tensor, h: Tensor, wHHt: Tensor, bHH: Tensor | null, nonlinearity: "tanh" | "relu"): Tensor {
+  const pre = xp.add(hiddenGates(h, wHHt, bHH));
   return nonlinearity === "tanh" ? pre.tanh() : pre.relu();
 }
 
 /**
- * LSTM, gates in PyTorch's order i, f, g, o: c' = σ(f)·c + σ(i)·tanh(g), h' = σ(o)·tanh(c'). `wHR` is the
- * projection of projSize (h' ·= W_hrᵀ) or null.
+ * LSTM, gates in PyTorch's order i, f, g, o: c' = σ(f)·c + σ(i)·tanh(g), h' = σ(o)·tanh(c'). `wHRt` is the
+ * projection of projSize (W_hrᵀ: h' ·= W_hrᵀ) or null. Weights come transposed (W_hhᵀ), once per sequence.
  */
-export function lstmStep(xp: Tensor, h: Tensor, c: Tensor, wHH: Tensor, bHH: Tensor | null, wHR: Tensor | null): [Tensor, Tensor] {
-  const gates = xp.add(hiddenGates(h, wHH, bHH));
+export function lstmStep(xp: Tensor, h: Tensor, c: Tensor, wHHt: Tensor, bHH: Tensor | null, wHRt: Tensor | null): [Tensor, Tensor] {
+  const gates = xp.add(hiddenGates(h, wHHt, bHH));
   const H = c.shape[c.ndim - 1];
   const d = gates.ndim - 1;
   const i = gates.narrow(d, 0, H).sigmoid();
@@ -30,13 +30,13 @@ export function lstmStep(xp: Tensor, h: Tensor, c: Tensor, wHH: Tensor, bHH: Ten
   const o = gates.narrow(d, 3 * H, H).sigmoid();
   const c2 = f.mul(c).add(i.mul(g));
   let h2 = o.mul(c2.tanh());
-  if (wHR) h2 = h2.matmul(wHR.transpose(0, 1));
+  if (wHRt) h2 = h2.matmul(wHRt);
   return [h2, c2];
 }
 
 /** GRU, gates in PyTorch's order r, z, n: n = tanh(x_n + r·(h·W_hnᵀ + b_hn)), h' = (1 − z)·n + z·h. */
-export function gruStep(xp: Tensor, h: Tensor, wHH: Tensor, bHH: Tensor | null): Tensor {
-  const hg = hiddenGates(h, wHH, bHH);
+export function gruStep(xp: Tensor, h: Tensor, wHHt: Tensor, bHH: Tensor | null): Tensor {
+  const hg = hiddenGates(h, wHHt, bHH);
   const H = h.shape[h.ndim - 1];
   const d = xp.ndim - 1;
   const rz = xp
