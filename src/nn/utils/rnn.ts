@@ -86,7 +86,7 @@ export function padSequence(
       throw new ShapeError(`padSequence: every sequence must be [L, ${trailing.join(", ")}] like the first, got [${s.shape.join(", ")}]`);
     }
   }
-  const T = Math.max(...a.sequences.map((s) => s.shape[0]));
+  const T = a.sequences.reduce((m, s) => Math.max(m, s.shape[0]), 0);
   const padded = a.sequences.map((s) => {
     const n = T - s.shape[0];
     if (n === 0) return s;
