@@ -152,16 +152,16 @@ export function packPaddedSequence(
   }
   const flat = xs.reshape([T * B, ...xs.shape.slice(2)]);
   const data = flat.indexSelect(0, tensor(idx, { dtype: "int32", device: x.device }));
-  if (a.enforceSorted) return new PackedSequence(data, tensor(batchSizes, { dtype: "int32" }));
+  if (a.enforceSorted) return new PackedSequence(data, tensor(batchSizes, { dtype: "int32", device: "cpu" }));
   const unsorted = new Array<number>(B);
   order.forEach((o, i) => {
     unsorted[o] = i;
   });
   return new PackedSequence(
     data,
-    tensor(batchSizes, { dtype: "int32" }),
-    tensor(order, { dtype: "int32" }),
-    tensor(unsorted, { dtype: "int32" }),
+    tensor(batchSizes, { dtype: "int32", device: "cpu" }),
+    tensor(order, { dtype: "int32", device: "cpu" }),
+    tensor(unsorted, { dtype: "int32", device: "cpu" }),
   );
 }
 
@@ -225,7 +225,7 @@ export function padPackedSequence(
     padded,
     tensor(
       unsorted.map((s) => lens[s]),
-      { dtype: "int32" },
+      { dtype: "int32", device: "cpu" },
     ),
   ];
 }
