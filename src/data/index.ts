@@ -4,7 +4,7 @@
  * in the browser; file loaders and the bundled datasets live in tensorgrad/node.
  */
 export { type Collated, type CollateFn, defaultCollate } from "./collate.js";
-export { type CsvData, CsvReader, type CsvOptions, parseCsv } from "./csv.js";
+export { type CsvData, type CsvOptions, CsvReader, parseCsv } from "./csv.js";
 export { DataLoader, type DataLoaderOptions } from "./dataloader.js";
 export { ArrayDataset, Dataset, TensorDataset } from "./dataset.js";
 export { parseIdx } from "./idx.js";
