@@ -11,5 +11,6 @@ export * from "./linear.js";
 export * from "./loss.js";
 export * from "./normalization.js";
 export * from "./pooling.js";
+export * from "./pooling1d.js";
 export { embeddingSparse } from "./sparse_embedding.js";
 export { type Size2, unfold } from "./unfold.js";
