@@ -57,6 +57,8 @@ const MODULES: Record<string, () => unknown[]> = {
   Bilinear: () => [2, 3, 4],
   Conv1d: () => [3, 4, 3],
   Conv2d: () => [3, 4, 3],
+  ConstantPad1d: () => [1, 0.5],
+  ConstantPad2d: () => [1, 0.5],
   CrossEntropyLoss: () => [],
   Dropout: () => [0.5],
   Dropout1d: () => [0.5],
@@ -92,6 +94,10 @@ const MODULES: Record<string, () => unknown[]> = {
   RNN: () => [3, 4],
   RNNCell: () => [3, 4],
   ReLU: () => [],
+  ReflectionPad1d: () => [1],
+  ReflectionPad2d: () => [1],
+  ReplicationPad1d: () => [1],
+  ReplicationPad2d: () => [1],
   SiLU: () => [],
   Sigmoid: () => [],
   SmoothL1Loss: () => [],
@@ -100,6 +106,8 @@ const MODULES: Record<string, () => unknown[]> = {
   Tanh: () => [],
   Threshold: () => [0.1, 0],
   Unflatten: () => [1, [2, 2]],
+  ZeroPad1d: () => [1],
+  ZeroPad2d: () => [1],
 };
 
 /** Classes that are not built with arguments of their own: the bases a user subclasses, and the containers. */
