@@ -21,6 +21,7 @@ export * from "./modules/linear.js";
 export * from "./modules/loss.js";
 export * from "./modules/normalization.js";
 export * from "./modules/padding.js";
+export * from "./modules/pixel_shuffle.js";
 export * from "./modules/pooling.js";
 export * from "./modules/pooling1d.js";
 export * from "./modules/rnn.js";

@@ -10,6 +10,7 @@ export * from "./dropout.js";
 export * from "./linear.js";
 export * from "./loss.js";
 export * from "./normalization.js";
+export * from "./pixel_shuffle.js";
 export * from "./pooling.js";
 export * from "./pooling1d.js";
 export { embeddingSparse } from "./sparse_embedding.js";
