@@ -26,6 +26,7 @@ export { type AnyTypedArray, type DType, MAX_NUMEL, promoteTypes, resultType, ty
 export * from "./errors.js";
 export { max, min, permute, reshape, transpose } from "./functional.js";
 export * as io from "./io/index.js";
+export * as linalg from "./linalg/index.js";
 export * as nn from "./nn/index.js";
 export * as onnx from "./onnx/index.js";
 export { addcdiv, addcmul, addmm, baddbmm } from "./ops/addmm.js";
@@ -68,10 +69,12 @@ export {
 } from "./ops/creation.js";
 export type { ToOptions, ToTarget } from "./ops/device.js";
 export { cumprod, diag, diagonal, roll, trace } from "./ops/diagonal.js";
+export { cdist, einsum } from "./ops/einsum.js";
 export { gather, indexSelect, maskedFill, scatter, scatterAdd } from "./ops/indexing.js";
 export { cat, chunk, flip, oneHot, repeat, split, stack, tile, tril, triu, unbind } from "./ops/join.js";
 export { bmm, dot, matmul, mm, outer } from "./ops/linalg.js";
 export { acos, asin, atan, atan2, clip, cosh, exp2, lerp, log2, log10, logaddexp, sinh, tan } from "./ops/math.js";
+export { cross, cummax, cummin, kron, logcumsumexp, nanmean, nansum, rot90, tensordot } from "./ops/math_extra.js";
 export { type PadMode, type PadOptions, pad } from "./ops/pad.js";
 export {
   bernoulli,
@@ -107,6 +110,7 @@ export {
   variance as var,
 } from "./ops/reduce.js";
 export { multinomial } from "./ops/sampling.js";
+export { bucketize, histc, searchsorted } from "./ops/search.js";
 export { type IndexItem, type Slice, slice } from "./ops/slicing.js";
 export { argsort, kthvalue, median, sort, topk } from "./ops/sort.js";
 export {
