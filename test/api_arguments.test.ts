@@ -108,6 +108,7 @@ const MODULES: Record<string, () => unknown[]> = {
   Tanh: () => [],
   Threshold: () => [0.1, 0],
   Unflatten: () => [1, [2, 2]],
+  Upsample: () => [null, 2],
   ZeroPad1d: () => [1],
   ZeroPad2d: () => [1],
 };
@@ -152,6 +153,7 @@ const FUNCTIONAL: Record<string, () => unknown[]> = {
   hardtanh: () => [x3()],
   huberLoss: () => [tg.randn([4]), tg.randn([4])],
   instanceNorm: () => [x3()],
+  interpolate: () => [x3(), null, 2],
   klDiv: () => [tg.randn([4]), tg.rand([4])],
   l1Loss: () => [tg.randn([4]), tg.randn([4])],
   layerNorm: () => [x3(), [6]],

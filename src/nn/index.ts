@@ -35,5 +35,6 @@ export {
   TransformerEncoderLayer,
   type TransformerLayerOptions,
 } from "./modules/transformer_layer.js";
+export * from "./modules/upsample.js";
 export { Parameter } from "./parameter.js";
 export * as utils from "./utils/index.js";

@@ -7,6 +7,7 @@ export * from "./activation_extra.js";
 export { type ScaledDotProductAttentionOptions, scaledDotProductAttention } from "./attention.js";
 export * from "./conv.js";
 export * from "./dropout.js";
+export { type InterpolateMode, type InterpolateOptions, interpolate } from "./interpolate.js";
 export * from "./linear.js";
 export * from "./loss.js";
 export * from "./normalization.js";
