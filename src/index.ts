@@ -139,6 +139,7 @@ export {
   square,
   tanh,
 } from "./ops/unary.js";
+export { mode, nonzero, unique } from "./ops/unique.js";
 export { clone, contiguous, detach, expand, flatten, narrow, select, squeeze, unflatten, unsqueeze, view } from "./ops/views.js";
 export * as optim from "./optim/index.js";
 export {
