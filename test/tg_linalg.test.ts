@@ -153,6 +153,27 @@ describe("linalg: det, slogdet, inv, solve", () => {
 
   it("gradcheck: det, slogdet, inv, solve (both arguments, vector and batched)", () => {
     gradcheck((x) => tg.linalg.det(x), A);
+    // an exactly singular matrix (rank 2): the gradient is its cofactor matrix (PyTorch's create_graph path; its
+    // plain backward gives zeros here)
+    const S = [
+      [1, 2, 1],
+      [2, 4, 1],
+      [0.5, 1, 3],
+    ];
+    gradcheck((x) => tg.linalg.det(x), S);
+    const s = f64(S, true);
+    const d = tg.linalg.det(s);
+    d.backward();
+    assertClose(d, 0);
+    assertClose(
+      s.grad as tg.Tensor,
+      [
+        [11, -5.5, 0],
+        [-5, 2.5, 0],
+        [-2, 1, 0],
+      ],
+      { atol: 1e-12 },
+    );
     gradcheck((x) => tg.linalg.slogdet(x).logabsdet, A);
     gradcheck((x) => tg.linalg.inv(x), A);
     gradcheck((x) => tg.linalg.solve(x, f64(B)), A);
@@ -217,7 +238,7 @@ describe("linalg: cholesky, qr", () => {
     assert.throws(() => tg.linalg.qr(f64(X), "complete" as never), tg.ArgumentError);
   });
 
-  it("gradcheck: cholesky (of X Xᵀ + I), qr (tall and square), batched", () => {
+  it("gradcheck: cholesky (of X Xᵀ + I), qr (tall, square and wide), batched", () => {
     gradcheck((x) => tg.linalg.cholesky(x.matmul(x.mT).add(tg.eye(3, 3, { dtype: "float64" }))), A);
     gradcheck((x) => tg.linalg.cholesky(x.matmul(x.mT), { upper: true }), [A, A.map((r) => r.map((v) => v + 1))]);
     gradcheck((x) => {
@@ -225,6 +246,13 @@ describe("linalg: cholesky, qr", () => {
       return tg.cat([Q.flatten(), R.flatten()]);
     }, X);
     gradcheck((x) => tg.linalg.qr(x).R, A);
+    gradcheck(
+      (x) => {
+        const { Q, R } = tg.linalg.qr(x);
+        return tg.cat([Q.flatten(), R.flatten()]);
+      },
+      X.slice(0, 2),
+    );
   });
 });
 
@@ -269,6 +297,24 @@ describe("linalg: eigh, svd", () => {
     assertClose(wide.S, [2.0874802738894718, 1.6363119461414453, 0.9720644634164615], { atol: 1e-12 });
     assertClose(tg.linalg.svdvals(tg.stack([f64(X), f64(X).mul(2)])).select(0, 1), S.mul(2), { atol: 1e-12 });
     assert.throws(() => tg.linalg.svd(f64(X)), /fullMatrices/);
+    // rank-deficient: the left singular vector of the zero singular value is completed to an orthonormal U
+    const rd = tg.linalg.svd(
+      f64([
+        [1, 2, 1],
+        [2, 4, 1],
+        [0.5, 1, 3],
+      ]),
+    );
+    assertClose(rd.U.mT.matmul(rd.U), tg.eye(3, 3, { dtype: "float64" }), { atol: 1e-12 });
+    assertClose(
+      rd.U.mul(rd.S.unsqueeze(0)).matmul(rd.Vh),
+      [
+        [1, 2, 1],
+        [2, 4, 1],
+        [0.5, 1, 3],
+      ],
+      { atol: 1e-12 },
+    );
     assertClose(tg.linalg.svd(f64(A)).S, tg.linalg.svdvals(f64(A)), { atol: 1e-12 });
   });
 

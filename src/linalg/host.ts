@@ -273,11 +273,37 @@ export function svdTall(a: Float64Array, off: number, m: number, n: number, u: F
     norms[j] = Math.sqrt(t);
   }
   const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => norms[j] - norms[i]);
+  // A column of (numerically) zero norm gives no direction: its left singular vector is completed below.
+  const tiny = norms[order[0]] * m * Number.EPSILON;
   for (let c = 0; c < n; c++) {
     const src = order[c];
     const sv = norms[src];
     s[c] = sv;
-    for (let i = 0; i < m; i++) u[i * n + c] = sv > 0 ? w[i * n + src] / sv : 0;
+    for (let i = 0; i < m; i++) u[i * n + c] = sv > tiny ? w[i * n + src] / sv : 0;
     for (let i = 0; i < n; i++) vh[c * n + i] = v[i * n + src];
+  }
+  for (let c = 0; c < n; c++) if (!(s[c] > tiny)) completeColumn(u, m, n, c);
+}
+
+/** Column c of the m×n u set to a unit vector orthogonal to columns 0..c−1 (Gram–Schmidt on the unit vectors). */
+function completeColumn(u: Float64Array, m: number, n: number, c: number): void {
+  const x = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    x.fill(0);
+    x[j] = 1;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let k = 0; k < c; k++) {
+        let dot = 0;
+        for (let i = 0; i < m; i++) dot += u[i * n + k] * x[i];
+        for (let i = 0; i < m; i++) x[i] -= dot * u[i * n + k];
+      }
+    }
+    let nrm = 0;
+    for (let i = 0; i < m; i++) nrm += x[i] * x[i];
+    nrm = Math.sqrt(nrm);
+    if (nrm > 0.5) {
+      for (let i = 0; i < m; i++) u[i * n + c] = x[i] / nrm;
+      return;
+    }
   }
 }

@@ -1,7 +1,8 @@
 import { type Args, arg, is, kw, required, signature } from "../args.js";
 import { record, record1 } from "../autograd/node.js";
-import { AutogradError, ShapeError, ValueError } from "../errors.js";
+import { ShapeError, ValueError } from "../errors.js";
 import { eye, zerosLike } from "../ops/creation.js";
+import { cat } from "../ops/join.js";
 import { norm as pnorm } from "../ops/reduce.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { eighJacobi, cholesky as hostCholesky, qr as hostQr, lu, luSolve, readBatch, svdTall, writeBack } from "./host.js";
@@ -159,21 +160,38 @@ export function norm(
 const ONE = (fn: string) => signature(fn, { A: required(is.tensor) });
 const DET = ONE("linalg.det");
 
-/** torch.linalg.det: the determinants of the square matrices [..., n, n]; d det / dA = det · A⁻ᵀ. */
+/** torch.linalg.det: the determinants of the square matrices [..., n, n]; d det / dA = det · A⁻ᵀ (the cofactors, from the SVD, for a singular A). */
 export function det(...args: [A: Tensor]): Tensor {
   const { A } = DET.parse(args);
-  const { out } = luDet("linalg.det", A);
-  return record1("LinalgDetBackward0", out, [A], (g, [A, d]) => [g.mul(d).unsqueeze(-1).unsqueeze(-1).mul(inv(A).mT)], [A, out]);
+  const { out, singular } = luDet("linalg.det", A);
+  return record1(
+    "LinalgDetBackward0",
+    out,
+    [A],
+    (g, [A, d]) => {
+      const gd = g.unsqueeze(-1).unsqueeze(-1);
+      if (!singular) return [gd.mul(d.unsqueeze(-1).unsqueeze(-1)).mul(inv(A).mT)];
+      // A singular matrix has no inverse: its cofactor matrix from the SVD, det(U)det(Vh) U diag(∏_{j≠i} sⱼ) Vh.
+      const { U, S, Vh } = svdHost("linalg.det", A);
+      const I = eyeLike(S.shape[S.ndim - 1], S);
+      const others = S.unsqueeze(-2).mul(I.neg().add(1)).add(I).prod(-1);
+      const signs = luDet("linalg.det", U).out.mul(luDet("linalg.det", Vh).out);
+      return [gd.mul(signs.unsqueeze(-1).unsqueeze(-1)).mul(U.mul(others.unsqueeze(-2)).matmul(Vh))];
+    },
+    [A, out],
+  );
 }
 
-function luDet(op: string, A: Tensor): { sign: Tensor; logabs: Tensor; out: Tensor } {
+function luDet(op: string, A: Tensor): { sign: Tensor; logabs: Tensor; out: Tensor; singular: boolean } {
   const b = readBatch(op, A, true);
   const { n } = b;
   const dets = new Float64Array(b.count);
   const signs = new Float64Array(b.count);
   const logs = new Float64Array(b.count);
+  let anySingular = false;
   for (let k = 0; k < b.count; k++) {
-    const { sign } = lu(b.data, k * n * n, n);
+    const { sign, singular } = lu(b.data, k * n * n, n);
+    anySingular ||= singular;
     let d = sign;
     let s = sign;
     let l = 0;
@@ -187,7 +205,12 @@ function luDet(op: string, A: Tensor): { sign: Tensor; logabs: Tensor; out: Tens
     signs[k] = s;
     logs[k] = l;
   }
-  return { out: writeBack(dets, b.batch, A), sign: writeBack(signs, b.batch, A), logabs: writeBack(logs, b.batch, A) };
+  return {
+    singular: anySingular,
+    out: writeBack(dets, b.batch, A),
+    sign: writeBack(signs, b.batch, A),
+    logabs: writeBack(logs, b.batch, A),
+  };
 }
 
 const SLOGDET = ONE("linalg.slogdet");
@@ -317,6 +340,17 @@ export function cholesky(...args: Args<[A: Tensor], { upper?: boolean }>): Tenso
   return upper ? L.mT : L;
 }
 
+const narrowLast = (t: Tensor, start: number, length: number): Tensor => t.narrow(-1, start, length);
+
+/** TensorFlow's QrGrad for m ≥ n: gA = Q (gR + tril(QᵀgQ − (QᵀgQ)ᵀ + R gRᵀ − (R gRᵀ)ᵀ) R⁻ᵀ) + (gQ − Q QᵀgQ) R⁻ᵀ. */
+function qrBackwardTall(Q: Tensor, R: Tensor, gQ: Tensor, gR: Tensor): Tensor {
+  const qdq = Q.mT.matmul(gQ);
+  const rdr = R.matmul(gR.mT);
+  const M = qdq.sub(qdq.mT).add(rdr).sub(rdr.mT).tril();
+  const RinvT = inv(R).mT;
+  return Q.matmul(gR.add(M.matmul(RinvT))).add(gQ.sub(Q.matmul(qdq)).matmul(RinvT));
+}
+
 const QR = signature("linalg.qr", {
   A: required(is.tensor),
   mode: arg(is.only("reduced", 'only mode="reduced" is implemented'), "reduced"),
@@ -324,7 +358,7 @@ const QR = signature("linalg.qr", {
 
 /**
  * torch.linalg.qr (mode "reduced"): { Q, R } with A = Q R, Q [..., m, k] orthonormal columns, R [..., k, n] upper
- * triangular, k = min(m, n); LAPACK's Householder signs. Differentiable for m ≥ n.
+ * triangular, k = min(m, n); LAPACK's Householder signs. Backward: TensorFlow's QrGrad (m ≥ n, and its wide form).
  */
 export function qr(...args: Args<[A: Tensor, mode: "reduced"], { mode?: "reduced" }>): { Q: Tensor; R: Tensor } {
   const { A } = QR.parse(args);
@@ -340,18 +374,19 @@ export function qr(...args: Args<[A: Tensor, mode: "reduced"], { mode?: "reduced
     "LinalgQrBackward0",
     [Q, R],
     [A],
-    (grads, [Q, R]) => {
-      if (m < n) throw new AutogradError(`linalg.qr: the backward is implemented for m >= n only, got shape ${fmt(A.shape)}`);
+    (grads, [Q, R, A]) => {
       const gQ = grad(grads[0], Q);
       const gR = grad(grads[1], R);
-      // TensorFlow's QrGrad: gA = Q (gR + tril(QᵀgQ − (QᵀgQ)ᵀ + R gRᵀ − (R gRᵀ)ᵀ) R⁻ᵀ) + (gQ − Q QᵀgQ) R⁻ᵀ.
-      const qdq = Q.mT.matmul(gQ);
-      const rdr = R.matmul(gR.mT);
-      const M = qdq.sub(qdq.mT).add(rdr).sub(rdr.mT).tril();
-      const RinvT = inv(R).mT;
-      return [Q.matmul(gR.add(M.matmul(RinvT))).add(gQ.sub(Q.matmul(qdq)).matmul(RinvT))];
+      if (m >= n) return [qrBackwardTall(Q, R, gQ, gR)];
+      // Wide (TensorFlow's QrGrad): A = [X | Y], R = [U | V] with X = Q U square; Y = Q V.
+      const Y = narrowLast(A, m, n - m);
+      const U = narrowLast(R, 0, m);
+      const gU = narrowLast(gR, 0, m);
+      const gV = narrowLast(gR, m, n - m);
+      const gX = qrBackwardTall(Q, U, gQ.add(Y.matmul(gV.mT)), gU);
+      return [cat([gX, Q.matmul(gV)], -1)];
     },
-    [Q, R],
+    [Q, R, A],
   );
   return { Q, R };
 }
