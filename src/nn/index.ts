@@ -13,6 +13,7 @@ export * from "./modules/attention.js";
 export * from "./modules/batchnorm.js";
 export * from "./modules/container.js";
 export * from "./modules/conv.js";
+export * from "./modules/conv_transpose.js";
 export * from "./modules/dropout.js";
 export * from "./modules/embedding.js";
 export * from "./modules/flatten.js";

@@ -6,6 +6,7 @@ export * from "./activation.js";
 export * from "./activation_extra.js";
 export { type ScaledDotProductAttentionOptions, scaledDotProductAttention } from "./attention.js";
 export * from "./conv.js";
+export * from "./conv_transpose.js";
 export * from "./dropout.js";
 export { type InterpolateMode, type InterpolateOptions, interpolate } from "./interpolate.js";
 export * from "./linear.js";

@@ -53,8 +53,8 @@ function im2col(xp: Tensor, g: WindowGeometry, oh: number, ow: number): Tensor {
   return record1("Im2ColBackward0", out, [xp], (grad) => [col2im(grad, xpShape, g, oh, ow)]);
 }
 
-/** The adjoint of im2col: each column entry is added back where its window took it from. */
-function col2im(cols: Tensor, xpShape: readonly number[], g: WindowGeometry, oh: number, ow: number): Tensor {
+/** The adjoint of im2col: each column entry is added back where its window took it from (fold; used by convTranspose2d). */
+export function col2im(cols: Tensor, xpShape: readonly number[], g: WindowGeometry, oh: number, ow: number): Tensor {
   const [n, c, hp, wp] = xpShape;
   const [kh, kw] = g.kernel;
   const [sh, sw] = g.stride;
