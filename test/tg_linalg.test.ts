@@ -109,6 +109,34 @@ describe("linalg: det, slogdet, inv, solve", () => {
       { atol: 1e-12 },
     );
     assertClose(tg.linalg.solve(a, f64([1, 2, 3])), [-0.22159090909090906, 0.6363636363636364, 0.625], { atol: 1e-12 });
+    assertClose(
+      tg.linalg.solve(
+        f64(A),
+        f64([
+          [1, 2, 3],
+          [3, 4, 5],
+        ]),
+        { left: false },
+      ),
+      [
+        [-0.2215909090909091, 0.6363636363636364, 0.625],
+        [0.01704545454545453, 1.1818181818181819, 0.875],
+      ],
+      { atol: 1e-12 },
+    );
+    // float32 in, float32 gradient out
+    const a32 = tg.tensor(A, { requiresGrad: true });
+    tg.linalg.det(a32).backward();
+    assert.equal(a32.grad?.dtype, "float32");
+    assertClose(
+      a32.grad as tg.Tensor,
+      [
+        [14.75, -4.0, -5.5],
+        [-4.0, 16.0, 0.0],
+        [-5.5, 0.0, 11.0],
+      ],
+      { atol: 1e-4 },
+    );
     // batch broadcast: one A against two right-hand sides
     const X2 = tg.linalg.solve(a, tg.stack([f64(B), f64(B).mul(2)]));
     assert.deepEqual(X2.shape, [2, 3, 2]);
@@ -135,7 +163,7 @@ describe("linalg: det, slogdet, inv, solve", () => {
       /singular/,
     );
     assert.throws(() => tg.linalg.solve(f64(A), f64([[1, 2]])), tg.ShapeError);
-    assert.throws(() => tg.linalg.solve(f64(A), f64(B), { left: false } as never), tg.ArgumentError);
+    assert.throws(() => tg.linalg.solve(f64(A), f64(B), { left: 0 } as never), tg.ArgumentError);
     assert.throws(
       () =>
         tg.linalg.det(
@@ -178,6 +206,18 @@ describe("linalg: det, slogdet, inv, solve", () => {
     gradcheck((x) => tg.linalg.inv(x), A);
     gradcheck((x) => tg.linalg.solve(x, f64(B)), A);
     gradcheck((b) => tg.linalg.solve(f64(A), b), B);
+    gradcheck(
+      (x) =>
+        tg.linalg.solve(
+          x,
+          f64([
+            [1, 2, 3],
+            [3, 4, 5],
+          ]),
+          { left: false },
+        ),
+      A,
+    );
     gradcheck((b) => tg.linalg.solve(f64(A), b), [1, 2, 3]);
     const ab = [A, A.map((r) => r.map((v) => v * 0.5 + 0.1))];
     gradcheck((x) => tg.linalg.det(x), ab);

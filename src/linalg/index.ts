@@ -255,15 +255,20 @@ function solveHost(op: string, A: Tensor, B: Tensor): Tensor {
 const SOLVE = signature("linalg.solve", {
   A: required(is.tensor),
   B: required(is.tensor),
-  left: kw(is.only(true, "left=false is not implemented"), true),
+  left: kw(is.boolean, true),
 });
 
 /**
  * torch.linalg.solve: X with A X = B; A [..., n, n], B [..., n, k] or a vector [..., n] (when B is 1-D or has one
- * dim fewer than A), batch dims broadcast. dB = A⁻ᵀ G, dA = −dB Xᵀ.
+ * dim fewer than A), batch dims broadcast; left: false solves X A = B. dB = A⁻ᵀ G, dA = −dB Xᵀ.
  */
-export function solve(...args: Args<[A: Tensor, B: Tensor], { left?: true }>): Tensor {
-  const { A, B } = SOLVE.parse(args);
+export function solve(...args: Args<[A: Tensor, B: Tensor], { left?: boolean }>): Tensor {
+  const { A, B, left } = SOLVE.parse(args);
+  // X A = B is Aᵀ Xᵀ = Bᵀ (a vector B is the same either way).
+  if (!left) {
+    const vec = B.ndim === 1 || (B.ndim === A.ndim - 1 && B.shape.slice(0, -1).every((s, i) => s === A.shape[i]));
+    return vec ? solve(A.mT, B) : solve(A.mT, B.mT).mT;
+  }
   if (A.ndim < 2 || A.shape[A.ndim - 1] !== A.shape[A.ndim - 2]) {
     throw new ShapeError(`linalg.solve: A must be a batch of square matrices, got shape ${fmt(A.shape)}`);
   }
