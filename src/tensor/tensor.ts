@@ -2,6 +2,7 @@ import { setZerosFactory } from "../autograd/engine.js";
 import type { DeviceType } from "../backend/backend.js";
 import type { DType } from "../dtype.js";
 import { ShapeError } from "../errors.js";
+import * as A from "../ops/addmm.js";
 import * as B from "../ops/binary.js";
 import * as C from "../ops/creation.js";
 import * as D from "../ops/device.js";
@@ -9,10 +10,12 @@ import * as I from "../ops/indexing.js";
 import * as P from "../ops/inplace.js";
 import * as J from "../ops/join.js";
 import * as L from "../ops/linalg.js";
+import * as M from "../ops/math.js";
 import * as Rn from "../ops/random.js";
 import * as R from "../ops/reduce.js";
 import * as S from "../ops/slicing.js";
 import * as So from "../ops/sort.js";
+import * as Tn from "../ops/tensor_new.js";
 import * as U from "../ops/unary.js";
 import * as V from "../ops/views.js";
 import { fmt } from "../shape.js";
@@ -125,6 +128,10 @@ export class Tensor extends TensorCore {
   }
   clamp(min?: TensorLike | null, max?: TensorLike | null): Tensor {
     return B.clamp(this, min, max);
+  }
+  /** `clamp` under NumPy's name (`Tensor.clip`). */
+  clip(min?: TensorLike | null, max?: TensorLike | null): Tensor {
+    return M.clip(this, min ?? null, max ?? null);
   }
   /** `where(condition, this, other)`, as `Tensor.where` in PyTorch. */
   where(condition: Tensor, other: TensorLike): Tensor {
@@ -359,6 +366,30 @@ export class Tensor extends TensorCore {
   expandAs(other: Tensor): Tensor {
     return V.expand(this, [...other.shape]);
   }
+  /** This tensor cast to `other`'s dtype (`Tensor.type_as`). */
+  typeAs(other: Tensor): Tensor {
+    return Tn.typeAs(this, other);
+  }
+  /** Zeros of the given size with this tensor's dtype and device (`Tensor.new_zeros`). @example x.newZeros(2, 3) */
+  newZeros(...args: Parameters<typeof C.zeros>): Tensor {
+    return Tn.newZeros(this, ...args);
+  }
+  /** Ones of the given size with this tensor's dtype and device (`Tensor.new_ones`). */
+  newOnes(...args: Parameters<typeof C.ones>): Tensor {
+    return Tn.newOnes(this, ...args);
+  }
+  /** An uninitialised (here zero) tensor with this tensor's dtype and device (`Tensor.new_empty`). */
+  newEmpty(...args: Parameters<typeof C.empty>): Tensor {
+    return Tn.newEmpty(this, ...args);
+  }
+  /** `size` filled with `fillValue`, with this tensor's dtype and device (`Tensor.new_full`). */
+  newFull(size: readonly number[], fillValue: number | boolean, options?: C.CreationOptions): Tensor {
+    return Tn.newFull(this, size, fillValue, options);
+  }
+  /** A tensor from `data` with this tensor's dtype and device (`Tensor.new_tensor`). */
+  newTensor(data: C.TensorData, options?: C.CreationOptions): Tensor {
+    return Tn.newTensor(this, data, options);
+  }
   squeeze(dim?: number | number[]): Tensor {
     return V.squeeze(this, dim);
   }
@@ -471,6 +502,10 @@ export class Tensor extends TensorCore {
   }
   clamp_(min?: TensorLike | null, max?: TensorLike | null): this {
     return P.inplace(this, "clamp_", (x) => B.clamp(x, min, max), [min ?? null, max ?? null]);
+  }
+  /** this += value·tensor1·tensor2, in place (`Tensor.addcmul_`). */
+  addcmul_(tensor1: Tensor, tensor2: Tensor, options?: { value?: number }): this {
+    return P.inplace(this, "addcmul_", (x) => A.addcmul(x, tensor1, tensor2, options ?? {}), [tensor1, tensor2]);
   }
   neg_(): this {
     return P.inplace(this, "neg_", U.neg);
