@@ -310,6 +310,16 @@ describe("linalg: eigh, svd", () => {
     const lowerOnly = f64(A).tril();
     assertClose(tg.linalg.eigh(lowerOnly).eigenvalues, eigenvalues, { atol: 1e-12 });
     assertClose(tg.linalg.eigh(f64(A).triu(), "U").eigenvalues, eigenvalues, { atol: 1e-12 });
+    // batched: each matrix decomposed on its own; V diag(w) Vᵀ gives the inputs back
+    const batch = tg.stack([
+      f64(A),
+      f64(A)
+        .mul(-2)
+        .add(tg.eye(3, 3, { dtype: "float64" })),
+    ]);
+    const eb = tg.linalg.eigh(batch);
+    assertClose(eb.eigenvalues.select(0, 0), eigenvalues, { atol: 1e-12 });
+    assertClose(eb.eigenvectors.mul(eb.eigenvalues.unsqueeze(-2)).matmul(eb.eigenvectors.mT), batch, { atol: 1e-12 });
     const e32 = tg.linalg.eigh(f64(A).to("float32"));
     assert.equal(e32.eigenvalues.dtype, "float32");
     assertClose(e32.eigenvalues, eigenvalues);
