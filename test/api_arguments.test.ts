@@ -68,6 +68,7 @@ const MODULES: Record<string, () => unknown[]> = {
   ELU: () => [],
   Embedding: () => [10, 3],
   Flatten: () => [],
+  Fold: () => [[4, 5], 2],
   GELU: () => [],
   GRU: () => [3, 4],
   GRUCell: () => [3, 4],
@@ -110,6 +111,7 @@ const MODULES: Record<string, () => unknown[]> = {
   Tanh: () => [],
   Threshold: () => [0.1, 0],
   Unflatten: () => [1, [2, 2]],
+  Unfold: () => [2],
   Upsample: () => [null, 2],
   ZeroPad1d: () => [1],
   ZeroPad2d: () => [1],
@@ -152,6 +154,7 @@ const FUNCTIONAL: Record<string, () => unknown[]> = {
   dropout: () => [x3()],
   elu: () => [x3()],
   embedding: () => [labels(), tg.randn([3, 4])],
+  fold: () => [tg.randn([1, 12, 12]), [4, 5], 2],
   gelu: () => [x3()],
   groupNorm: () => [x3(), 1],
   hardtanh: () => [x3()],
@@ -182,10 +185,11 @@ const FUNCTIONAL: Record<string, () => unknown[]> = {
   softplus: () => [x3()],
   tanh: () => [x3()],
   threshold: () => [x3(), 0.1, 0],
+  unfold: () => [x4(), 2],
 };
 
 /** Exports of tg.nn.functional that are not PyTorch functions with a signature of their own (internal helpers, or owned elsewhere). */
-const FUNCTIONAL_NOT_WALKED = new Set(["checkP", "embeddingSparse", "oneHot", "unfold"]);
+const FUNCTIONAL_NOT_WALKED = new Set(["checkP", "embeddingSparse", "oneHot"]);
 
 /** Valid arguments of the optimizers and the learning-rate schedules. */
 const OPTIMIZERS: Record<string, () => unknown[]> = {

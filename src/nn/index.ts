@@ -17,6 +17,7 @@ export * from "./modules/conv_transpose.js";
 export * from "./modules/dropout.js";
 export * from "./modules/embedding.js";
 export * from "./modules/flatten.js";
+export * from "./modules/fold.js";
 export * from "./modules/instancenorm.js";
 export * from "./modules/linear.js";
 export * from "./modules/loss.js";

@@ -8,6 +8,7 @@ export { type ScaledDotProductAttentionOptions, scaledDotProductAttention } from
 export * from "./conv.js";
 export * from "./conv_transpose.js";
 export * from "./dropout.js";
+export { type FoldOptions, fold, unfold } from "./fold.js";
 export { type InterpolateMode, type InterpolateOptions, interpolate } from "./interpolate.js";
 export * from "./linear.js";
 export * from "./loss.js";
@@ -16,4 +17,4 @@ export * from "./pixel_shuffle.js";
 export * from "./pooling.js";
 export * from "./pooling1d.js";
 export { embeddingSparse } from "./sparse_embedding.js";
-export { type Size2, unfold } from "./unfold.js";
+export type { Size2 } from "./unfold.js";
