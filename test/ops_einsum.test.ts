@@ -140,3 +140,17 @@ describe("einsum", () => {
     );
   });
 });
+
+describe("einsum contracts pair by pair", () => {
+  it("a large matmul-shaped equation equals matmul (no [i, j, k] intermediate)", () => {
+    const g = new tg.Generator(3);
+    const a = tg.randn([300, 400], { generator: g });
+    const b = tg.randn([400, 500], { generator: g });
+    assertClose(tg.einsum("ij,jk->ik", a, b), a.matmul(b), { atol: 1e-3 });
+    const x = tg.randn([4, 5, 6], { generator: g });
+    assertClose(tg.einsum("bij,bjk->bik", x, x.transpose(1, 2)), x.matmul(x.transpose(1, 2)), { atol: 1e-4 });
+    // A label summed away on one operand only, and an outer product with a broadcast batch label.
+    assertClose(tg.einsum("ij,k->k", tg.ones([2, 3]), tg.tensor([1, 2])), [6, 12]);
+    assertClose(tg.einsum("bi,bj->bij", tg.ones([1, 2]), tg.ones([3, 2])), tg.ones([3, 2, 2]));
+  });
+});

@@ -5,7 +5,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { diagonal } from "./diagonal.js";
 import { norm } from "./reduce.js";
 
-// cdist and einsum, composed from broadcasting, permute, reshape and sum/norm: their gradients are autograd's.
+// cdist and einsum, composed from broadcasting, permute, reshape, matmul and sum/norm: their gradients are autograd's.
 
 const CDIST = signature("cdist", {
   x1: required(is.tensor),
@@ -117,7 +117,6 @@ export function einsum(equation: string, ...operands: Tensor[] | [readonly Tenso
   }
   // Every label's size, checked across operands (1 broadcasts).
   const size = new Map<string, number>();
-  const all: string[] = [];
   const prepared = ops.map((t, i) => {
     let x = t;
     let labels = subs[i];
@@ -138,21 +137,50 @@ export function einsum(equation: string, ...operands: Tensor[] | [readonly Tenso
       if (prev === undefined || prev === 1) size.set(l, s);
       else if (s !== 1 && s !== prev)
         throw new ShapeError(`einsum: subscript "${l}" has size ${prev} and ${s} in "${equation}" (operand ${i}, shape ${fmt(t.shape)})`);
-      if (!all.includes(l)) all.push(l);
     });
     return { x, labels };
   });
-  // Lay every operand out over all labels (size 1 where absent), multiply with broadcasting, sum what the output lacks.
-  const aligned = prepared.map(({ x, labels }) => {
-    const present = all.filter((l) => labels.includes(l));
-    const permuted = x.permute(present.map((l) => labels.indexOf(l)));
-    return permuted.reshape(all.map((l) => (labels.includes(l) ? (x.shape[labels.indexOf(l)] as number) : 1)));
-  });
-  let prod = aligned[0];
-  for (let i = 1; i < aligned.length; i++) prod = prod.mul(aligned[i]);
-  prod = prod.expand(all.map((l) => size.get(l) as number));
-  const summed = all.map((_, j) => j).filter((j) => !out.includes(all[j]));
-  const reduced = summed.length > 0 ? prod.sum(summed) : prod;
-  const left = all.filter((l) => out.includes(l));
-  return reduced.permute(out.map((l) => left.indexOf(l)));
+  // Contract left to right, one pair at a time, as a batched matmul: labels no later operand or the output needs are
+  // summed away as soon as possible, so no operand is ever laid out over every label at once.
+  const full = (t: Operand): Operand => ({ x: t.x.expand(t.labels.map((l) => size.get(l) as number)), labels: t.labels });
+  const needed = (i: number): Set<string> => new Set([...out, ...prepared.slice(i + 1).flatMap((p) => p.labels)]);
+  let acc = sumAway(full(prepared[0]), needed(0));
+  for (let i = 1; i < prepared.length; i++) {
+    const keep = needed(i);
+    const other = sumAway(full(prepared[i]), new Set([...keep, ...acc.labels]));
+    acc = contract(sumAway(acc, new Set([...keep, ...other.labels])), other, keep);
+  }
+  acc = sumAway(acc, new Set(out));
+  return acc.x.permute(out.map((l) => acc.labels.indexOf(l)));
+}
+
+interface Operand {
+  x: Tensor;
+  labels: string[];
+}
+
+/** Sums the dims whose labels are not in `keep`. */
+function sumAway(t: Operand, keep: Set<string>): Operand {
+  const drop = t.labels.map((_, j) => j).filter((j) => !keep.has(t.labels[j]));
+  if (drop.length === 0) return t;
+  return { x: t.x.sum(drop), labels: t.labels.filter((l) => keep.has(l)) };
+}
+
+/** a·b over their shared labels: those in `keep` stay (batch dims), the others are summed, by one batched matmul. */
+function contract(a: Operand, b: Operand, keep: Set<string>): Operand {
+  const shared = a.labels.filter((l) => b.labels.includes(l));
+  const batch = shared.filter((l) => keep.has(l));
+  const inner = shared.filter((l) => !keep.has(l));
+  const onlyA = a.labels.filter((l) => !shared.includes(l));
+  const onlyB = b.labels.filter((l) => !shared.includes(l));
+  const dim = (t: Operand, l: string): number => t.x.shape[t.labels.indexOf(l)] as number;
+  const prod = (t: Operand, ls: string[]): number => ls.reduce((p, l) => p * dim(t, l), 1);
+  const am = a.x
+    .permute([...batch, ...onlyA, ...inner].map((l) => a.labels.indexOf(l)))
+    .reshape([prod(a, batch), prod(a, onlyA), prod(a, inner)]);
+  const bm = b.x
+    .permute([...batch, ...inner, ...onlyB].map((l) => b.labels.indexOf(l)))
+    .reshape([prod(b, batch), prod(b, inner), prod(b, onlyB)]);
+  const x = am.matmul(bm).reshape([...batch.map((l) => dim(a, l)), ...onlyA.map((l) => dim(a, l)), ...onlyB.map((l) => dim(b, l))]);
+  return { x, labels: [...batch, ...onlyA, ...onlyB] };
 }
