@@ -83,7 +83,7 @@ describe("1-D pooling and adaptive max pooling: PyTorch's values and gradients",
   it("refuses what PyTorch refuses or what is not implemented", () => {
     assert.throws(() => F.maxPool1d(tg.randn([2, 3, 4, 5]), 2), tg.ShapeError);
     assert.throws(() => F.maxPool1d(x(), 2, 1, 2), /at most half/);
-    assert.throws(() => new nn.MaxPool1d(2, { ceilMode: true as never }), /ceilMode is not implemented/);
+    assert.throws(() => new nn.AvgPool1d(2, { ceilMode: true as never }), /ceilMode is not implemented/);
     assert.throws(() => new nn.AdaptiveMaxPool1d(2, true as never), /returnIndices is not implemented/);
     assert.throws(() => F.adaptiveMaxPool2d(tg.randn([5, 6]), 2), tg.ShapeError);
   });

@@ -2,6 +2,7 @@ import { type Args, arg, is, required, signature } from "../../args.js";
 import type { DeviceType } from "../../backend/backend.js";
 import { ShapeError, ValueError } from "../../errors.js";
 import { fromTyped } from "../../ops/creation.js";
+import { pad } from "../../ops/join.js";
 import { fmt } from "../../shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { pair, type Size2, unfold } from "./unfold.js";
@@ -21,7 +22,7 @@ const MAX_POOL = signature("maxPool2d", {
   stride: arg(is.nullable(size2), null),
   padding: arg(size2, 0 as Size2),
   dilation: arg(size2, 1 as Size2),
-  ceilMode,
+  ceilMode: arg(is.boolean, false),
   returnIndices: arg(is.only(false, "returnIndices is not implemented"), false),
 });
 const AVG_POOL = signature("avgPool2d", {
@@ -42,9 +43,20 @@ const windowOptions = (a: { stride: unknown; padding: unknown; dilation?: unknow
   dilation: (a.dilation ?? 1) as Size2,
 });
 
-function windows(x: Tensor, kernel: Size2, options: Pool2dOptions, padValue: number, op: string) {
+/**
+ * The extra bottom/right padding that ceil mode needs: PyTorch's output size ceil((L + 2p − d(k − 1) − 1)/s) + 1,
+ * less one where the last window would start in the right padding.
+ */
+function ceilExtra(size: number, k: number, s: number, p: number, d: number): number {
+  const span = d * (k - 1) + 1;
+  let out = Math.ceil((size + 2 * p - span) / s) + 1;
+  if ((out - 1) * s >= size + p) out -= 1;
+  return Math.max((out - 1) * s + span - (size + 2 * p), 0);
+}
+
+function windows(x: Tensor, kernel: Size2, options: Pool2dOptions, padValue: number, op: string, ceil = false) {
   if (x.ndim !== 4 && x.ndim !== 3) throw new ShapeError(`${op}: expected a 3-D or 4-D input ([N,] C, H, W), got shape ${fmt(x.shape)}`);
-  const input = x.ndim === 3 ? x.unsqueeze(0) : x;
+  let input = x.ndim === 3 ? x.unsqueeze(0) : x;
   const k = pair(kernel, `${op} kernel`);
   const geometry = {
     kernel: k,
@@ -54,6 +66,13 @@ function windows(x: Tensor, kernel: Size2, options: Pool2dOptions, padValue: num
   };
   if (geometry.padding[0] * 2 > k[0] || geometry.padding[1] * 2 > k[1]) {
     throw new ValueError(`${op}: padding should be at most half of the kernel size, got padding ${geometry.padding} for kernel ${k}`);
+  }
+  if (ceil) {
+    const [, , ih, iw] = input.shape as [number, number, number, number];
+    const { kernel: kk, stride: ss, padding: pp, dilation: dd } = geometry;
+    const eh = ceilExtra(ih, kk[0], ss[0], pp[0], dd[0]);
+    const ew = ceilExtra(iw, kk[1], ss[1], pp[1], dd[1]);
+    if (eh > 0 || ew > 0) input = pad(input, [0, ew, 0, eh], padValue);
   }
   const [n, c, h, w] = input.shape;
   // Channels go into the batch so each window covers one channel: [N·C, 1, H, W] → [N·C, kh·kw, L].
@@ -75,12 +94,13 @@ export function maxPool2d(
   x: Tensor,
   kernel: Size2,
   ...rest: Args<
-    [stride: Size2 | null, padding: Size2, dilation: Size2, ceilMode: false, returnIndices: false],
-    Pool2dOptions & { stride?: Size2 | null; ceilMode?: false; returnIndices?: false }
+    [stride: Size2 | null, padding: Size2, dilation: Size2, ceilMode: boolean, returnIndices: false],
+    Pool2dOptions & { stride?: Size2 | null; ceilMode?: boolean; returnIndices?: false }
   >
 ): Tensor {
-  const options = windowOptions(MAX_POOL.parse([x, kernel, ...rest]));
-  const { cols, finish } = windows(x, kernel, options, Number.NEGATIVE_INFINITY, "maxPool2d");
+  const a = MAX_POOL.parse([x, kernel, ...rest]);
+  const options = windowOptions(a);
+  const { cols, finish } = windows(x, kernel, options, Number.NEGATIVE_INFINITY, "maxPool2d", a.ceilMode);
   return finish(cols.max(1).values);
 }
 

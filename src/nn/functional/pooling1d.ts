@@ -23,7 +23,7 @@ const MAX_POOL1D = signature("maxPool1d", {
   stride: arg(is.nullable(size1), null),
   padding: arg(size1, 0),
   dilation: arg(size1, 1),
-  ceilMode: arg(is.only(false, "ceilMode is not implemented"), false),
+  ceilMode: arg(is.boolean, false),
   returnIndices: arg(is.only(false, "returnIndices is not implemented"), false),
 });
 const AVG_POOL1D = signature("avgPool1d", {
@@ -71,8 +71,8 @@ export function maxPool1d(
   x: Tensor,
   kernel: number,
   ...rest: Args<
-    [stride: number | null, padding: number, dilation: number, ceilMode: false, returnIndices: false],
-    Pool1dOptions & { ceilMode?: false; returnIndices?: false }
+    [stride: number | null, padding: number, dilation: number, ceilMode: boolean, returnIndices: false],
+    Pool1dOptions & { ceilMode?: boolean; returnIndices?: false }
   >
 ): Tensor {
   const a = MAX_POOL1D.parse([x, kernel, ...rest]);
@@ -81,7 +81,7 @@ export function maxPool1d(
   const p = a.padding as number;
   const d = a.dilation as number;
   check1d("maxPool1d", x, k, s, p, d);
-  return maxPool2d(x.unsqueeze(-2), [1, k], { stride: [1, s], padding: [0, p], dilation: [1, d] }).squeeze(-2);
+  return maxPool2d(x.unsqueeze(-2), [1, k], { stride: [1, s], padding: [0, p], dilation: [1, d], ceilMode: a.ceilMode }).squeeze(-2);
 }
 
 /** Mean over each window of the last dim (zero padding counted, PyTorch's default countIncludePad). */

@@ -11,7 +11,7 @@ const MAX_POOL = signature("MaxPool2d", {
   padding: arg(size2, 0 as Size2),
   dilation: arg(size2, 1 as Size2),
   returnIndices: arg(is.only(false, "returnIndices is not implemented"), false),
-  ceilMode: arg(is.only(false, "ceilMode is not implemented"), false),
+  ceilMode: arg(is.boolean, false),
 });
 const AVG_POOL = signature("AvgPool2d", {
   kernelSize: required(size2),
@@ -36,23 +36,25 @@ function given(a: { stride: Size2 | null; padding: Size2; dilation?: Size2 }): P
 export class MaxPool2d extends Module {
   readonly kernelSize: Size2;
   readonly options: Pool2dOptions;
+  readonly ceilMode: boolean;
   constructor(
     kernelSize: Size2,
     ...rest: Args<
-      [stride: Size2 | null, padding: Size2, dilation: Size2, returnIndices: false, ceilMode: false],
-      Pool2dOptions & { stride?: Size2 | null; returnIndices?: false; ceilMode?: false }
+      [stride: Size2 | null, padding: Size2, dilation: Size2, returnIndices: false, ceilMode: boolean],
+      Pool2dOptions & { stride?: Size2 | null; returnIndices?: false; ceilMode?: boolean }
     >
   ) {
     super();
     const a = MAX_POOL.parse([kernelSize, ...rest]);
     this.kernelSize = a.kernelSize as Size2;
     this.options = given({ stride: a.stride as Size2 | null, padding: a.padding as Size2, dilation: a.dilation as Size2 });
+    this.ceilMode = a.ceilMode;
   }
   forward(x: Tensor): Tensor {
-    return maxPool2d(x, this.kernelSize, this.options);
+    return maxPool2d(x, this.kernelSize, { ...this.options, ceilMode: this.ceilMode });
   }
   override extraRepr(): string {
-    return `kernelSize=${showSize2(this.kernelSize)}, stride=${showSize2(this.options.stride ?? this.kernelSize)}, padding=${showSize2(this.options.padding ?? 0)}`;
+    return `kernelSize=${showSize2(this.kernelSize)}, stride=${showSize2(this.options.stride ?? this.kernelSize)}, padding=${showSize2(this.options.padding ?? 0)}${this.ceilMode ? ", ceilMode=true" : ""}`;
   }
 }
 

@@ -18,7 +18,7 @@ const MAX_POOL1D = signature("MaxPool1d", {
   padding: arg(size1, 0),
   dilation: arg(size1, 1),
   returnIndices: arg(is.only(false, "returnIndices is not implemented"), false),
-  ceilMode: arg(is.only(false, "ceilMode is not implemented"), false),
+  ceilMode: arg(is.boolean, false),
 });
 const AVG_POOL1D = signature("AvgPool1d", {
   kernelSize: required(size1),
@@ -43,11 +43,12 @@ export class MaxPool1d extends Module {
   readonly stride: number;
   readonly padding: number;
   readonly dilation: number;
+  readonly ceilMode: boolean;
   constructor(
     kernelSize: number,
     ...rest: Args<
-      [stride: number | null, padding: number, dilation: number, returnIndices: false, ceilMode: false],
-      Pool1dOptions & { returnIndices?: false; ceilMode?: false }
+      [stride: number | null, padding: number, dilation: number, returnIndices: false, ceilMode: boolean],
+      Pool1dOptions & { returnIndices?: false; ceilMode?: boolean }
     >
   ) {
     super();
@@ -56,9 +57,10 @@ export class MaxPool1d extends Module {
     this.stride = (a.stride ?? a.kernelSize) as number;
     this.padding = a.padding as number;
     this.dilation = a.dilation as number;
+    this.ceilMode = a.ceilMode;
   }
   forward(x: Tensor): Tensor {
-    return maxPool1d(x, this.kernelSize, { stride: this.stride, padding: this.padding, dilation: this.dilation });
+    return maxPool1d(x, this.kernelSize, { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode });
   }
   override extraRepr(): string {
     return `kernelSize=${this.kernelSize}, stride=${this.stride}, padding=${this.padding}, dilation=${this.dilation}`;
