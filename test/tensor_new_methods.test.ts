@@ -56,3 +56,49 @@ describe("Tensor.new*", () => {
     assert.throws(() => d().typeAs(3 as never), tg.ArgumentError);
   });
 });
+
+describe("methods for the new ops", () => {
+  it("delegate to the functions", () => {
+    const x = tg.tensor([
+      [1, Number.NaN, 2],
+      [3, 4, 0],
+    ]);
+    assertClose(x.nansum(), 10);
+    assertClose(x.nanmean(1), [1.5, 7 / 3]);
+    assertClose(x.nansum({ dim: 0, keepdim: true }), [[4, 4, 2]]);
+    const y = tg.tensor([
+      [1, 3, 2],
+      [0, 5, 4],
+    ]);
+    assertClose(y.logcumsumexp(1), tg.logcumsumexp(y, 1));
+    assert.deepEqual(y.cummax(1).values.tolist(), [
+      [1, 3, 3],
+      [0, 5, 5],
+    ]);
+    assert.deepEqual(y.cummin(1).indices.tolist(), [
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
+    assert.deepEqual(tg.tensor([2, 1, 2]).mode().values.item(), 2);
+    assert.deepEqual(y.rot90().tolist(), [
+      [2, 4],
+      [3, 5],
+      [1, 0],
+    ]);
+    assert.deepEqual(y.rot90(1, [1, 0]).tolist(), tg.rot90(y, 1, [1, 0]).tolist());
+    assert.deepEqual(
+      tg
+        .tensor([1, 0, 0])
+        .cross(tg.tensor([0, 1, 0]))
+        .tolist(),
+      [0, 0, 1],
+    );
+    assert.deepEqual(
+      tg
+        .tensor([1, 2])
+        .kron(tg.tensor([1, 10]))
+        .tolist(),
+      [1, 10, 2, 20],
+    );
+  });
+});

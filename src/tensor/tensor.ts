@@ -11,12 +11,14 @@ import * as P from "../ops/inplace.js";
 import * as J from "../ops/join.js";
 import * as L from "../ops/linalg.js";
 import * as M from "../ops/math.js";
+import * as Mx from "../ops/math_extra.js";
 import * as Rn from "../ops/random.js";
 import * as R from "../ops/reduce.js";
 import * as S from "../ops/slicing.js";
 import * as So from "../ops/sort.js";
 import * as Tn from "../ops/tensor_new.js";
 import * as U from "../ops/unary.js";
+import * as Uq from "../ops/unique.js";
 import * as V from "../ops/views.js";
 import { fmt } from "../shape.js";
 import { TensorCore, type TensorLike, type ValuesIndices } from "./tensor_core.js";
@@ -24,6 +26,8 @@ import { TensorCore, type TensorLike, type ValuesIndices } from "./tensor_core.j
 export type { NestedArray, RemovableHandle, TensorBackwardOptions, TensorLike, ValuesIndices } from "./tensor_core.js";
 
 type ShapeArgs = number[] | [readonly number[]];
+/** A function's parameters after the first (the tensor a method is called on). */
+type Rest<F> = F extends (first: never, ...rest: infer R) => unknown ? R : never;
 const shapeOf = (args: ShapeArgs): number[] => (Array.isArray(args[0]) ? [...(args[0] as number[])] : (args as number[]));
 
 /**
@@ -291,6 +295,42 @@ export class Tensor extends TensorCore {
   }
   cumsum(dim: number): Tensor {
     return R.cumsum(this, dim);
+  }
+  /** The sum with NaN as zero (`torch.nansum`). */
+  nansum(...args: Rest<typeof Mx.nansum>): Tensor {
+    return Mx.nansum(this, ...args);
+  }
+  /** The mean over the entries that are not NaN (`torch.nanmean`). */
+  nanmean(...args: Rest<typeof Mx.nanmean>): Tensor {
+    return Mx.nanmean(this, ...args);
+  }
+  /** log(cumsum(exp(x))) along `dim`, without overflow. */
+  logcumsumexp(dim: number): Tensor {
+    return Mx.logcumsumexp(this, dim);
+  }
+  /** The running maximum along `dim`: `{ values, indices }`. */
+  cummax(dim: number): ValuesIndices {
+    return Mx.cummax(this, dim);
+  }
+  /** The running minimum along `dim`: `{ values, indices }`. */
+  cummin(dim: number): ValuesIndices {
+    return Mx.cummin(this, dim);
+  }
+  /** The most frequent value along `dim`: `{ values, indices }`. */
+  mode(...args: Rest<typeof Uq.mode>): ValuesIndices {
+    return Uq.mode(this, ...args);
+  }
+  /** Rotated by 90° `k` times in the plane of `dims`. */
+  rot90(...args: Rest<typeof Mx.rot90>): Tensor {
+    return Mx.rot90(this, ...args);
+  }
+  /** The cross product with `other` along `dim`. */
+  cross(other: Tensor, dim: number | null = null): Tensor {
+    return Mx.cross(this, other, dim);
+  }
+  /** The Kronecker product with `other`. */
+  kron(other: Tensor): Tensor {
+    return Mx.kron(this, other);
   }
   /** Softmax along `dim` (exp of the stable log-softmax). @example logits.softmax(-1) */
   softmax(dim: number): Tensor {
