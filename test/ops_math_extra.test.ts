@@ -56,10 +56,19 @@ describe("logcumsumexp", () => {
       [0.529750406742096, 0.3132616877555847, 2.1269280910491943, 100.0],
     ]);
     assertClose(tg.logcumsumexp(y(), -2), tg.logcumsumexp(y(), 0));
+    // 150 entries: three blocks of the scan, carried on by logaddexp.
+    const long = tg.linspace(-3, 5, 150).sin().mul(tg.arange(150).float().div(10));
+    const r = tg.logcumsumexp(long, 0);
+    assertClose(
+      tg.stack([0, 63, 64, 65, 127, 128, 149].map((i) => r.select(0, i))),
+      [0.0, 3.9208316802978516, 4.180295944213867, 4.462277412414551, 11.447273254394531, 11.447273254394531, 11.447273254394531],
+      { atol: 1e-4 },
+    );
   });
   it("gradcheck", () => {
     checkGrads((t) => tg.logcumsumexp(t, 1), [[2, 4]], { gradgrad: true });
     checkGrads((t) => tg.logcumsumexp(t, 0), [[3, 2]]);
+    checkGrads((t) => tg.logcumsumexp(t, 1), [[1, 70]]);
   });
 });
 

@@ -7,7 +7,9 @@ import { where } from "./binary.js";
 import { fromTyped } from "./creation.js";
 import { roll } from "./diagonal.js";
 import { gather } from "./indexing.js";
+import { cat } from "./join.js";
 import { matmul } from "./linalg.js";
+import { logaddexp } from "./math.js";
 import type { Dims } from "./reduce.js";
 
 // Reductions, scans and products PyTorch has and the kernel set does not, composed from existing tensor ops so their
@@ -108,9 +110,20 @@ function upperMask(n: number, x: Tensor): Tensor {
   return fromTyped(m, [n, n], { device: x._backend.device }).to("bool");
 }
 
+/** Entries of the last dim in blocks this long are scanned as one masked [b, b] logsumexp. */
+const LCSE_BLOCK = 64;
+
+/** logcumsumexp along the last dim of `x` (length n ≤ LCSE_BLOCK): a logsumexp over a masked [n, n] matrix. */
+function lcseBlock(x: Tensor): Tensor {
+  const n = x.shape[x.ndim - 1];
+  const rows = x.unsqueeze(-2).expand([...x.shape.slice(0, -1), n, n]);
+  return rows.maskedFill(upperMask(n, x), Number.NEGATIVE_INFINITY).logsumexp(-1);
+}
+
 /**
- * log(cumsum(exp(x))) along `dim` without overflow (`torch.logcumsumexp`): entry i is the logsumexp of entries 0..i,
- * computed as a logsumexp over a masked [n, n] matrix, so it is exact and its gradient is autograd's.
+ * log(cumsum(exp(x))) along `dim` without overflow (`torch.logcumsumexp`): entry i is the logsumexp of entries 0..i.
+ * Each block of 64 entries is a logsumexp over a masked [64, 64] matrix, and blocks carry the running total on with
+ * `logaddexp`, so it is exact, needs O(64·n) memory, and its gradient is autograd's.
  *
  * @example
  * tg.logcumsumexp(tg.tensor([0, 0]), 0); // [0, 0.6931]
@@ -123,9 +136,15 @@ export function logcumsumexp(input: Tensor, dim: number, ...rest: [] | [options:
   const n = x0.shape[d];
   if (n === 0) return x0.clone();
   const xt = x0.transpose(d, -1);
-  const rows = xt.unsqueeze(-2).expand([...xt.shape.slice(0, -1), n, n]);
-  const masked = rows.maskedFill(upperMask(n, x0), Number.NEGATIVE_INFINITY);
-  return masked.logsumexp(-1).transpose(d, -1);
+  const parts: Tensor[] = [];
+  let carry: Tensor | null = null;
+  for (let start = 0; start < n; start += LCSE_BLOCK) {
+    const block = lcseBlock(xt.narrow(-1, start, Math.min(LCSE_BLOCK, n - start)));
+    const scanned: Tensor = carry === null ? block : logaddexp(block, carry);
+    parts.push(scanned);
+    carry = scanned.narrow(-1, scanned.shape[scanned.ndim - 1] - 1, 1);
+  }
+  return (parts.length === 1 ? parts[0] : cat(parts, -1)).transpose(d, -1);
 }
 
 /** Running extreme along `dim`: indices on the host (PyTorch's: the last of equal values, NaN sticks), values by gather. */
