@@ -22,6 +22,7 @@ export * from "./modules/instancenorm.js";
 export * from "./modules/linear.js";
 export * from "./modules/loss.js";
 export * from "./modules/normalization.js";
+export * from "./modules/normalization_extra.js";
 export * from "./modules/padding.js";
 export * from "./modules/pixel_shuffle.js";
 export * from "./modules/pooling.js";

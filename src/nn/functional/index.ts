@@ -13,6 +13,7 @@ export { type InterpolateMode, type InterpolateOptions, interpolate } from "./in
 export * from "./linear.js";
 export * from "./loss.js";
 export * from "./normalization.js";
+export * from "./normalization_extra.js";
 export * from "./pixel_shuffle.js";
 export * from "./pooling.js";
 export * from "./pooling1d.js";
