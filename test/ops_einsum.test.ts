@@ -44,6 +44,7 @@ describe("cdist", () => {
   it("errors", () => {
     assert.throws(() => tg.cdist(a(), tg.ones([2, 2])), tg.ShapeError);
     assert.throws(() => tg.cdist(a(), b(), -1), tg.ArgumentError);
+    assert.throws(() => tg.cdist(a(), b().int()), tg.DTypeError);
     assert.throws(() => tg.cdist(a(), b(), { q: 2 } as never), tg.ArgumentError);
   });
   it("gradcheck", () => {

@@ -1,5 +1,5 @@
 import { arg, is, required, signature } from "../args.js";
-import { ShapeError, ValueError } from "../errors.js";
+import { DTypeError, ShapeError, ValueError } from "../errors.js";
 import { fmt } from "../shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { diagonal } from "./diagonal.js";
@@ -43,8 +43,9 @@ export function cdist(
       `cdist: expected x1 [..., P, M] and x2 [..., R, M] with the same M, got shapes ${fmt(x1.shape)} and ${fmt(x2.shape)}`,
     );
   }
-  if (x1.dtype !== "float32" && x1.dtype !== "float64") {
-    throw new ShapeError(`cdist: expected floating inputs, got ${x1.dtype} and ${x2.dtype}`);
+  const isFloat = (t: Tensor): boolean => t.dtype === "float32" || t.dtype === "float64";
+  if (!isFloat(x1) || !isFloat(x2)) {
+    throw new DTypeError(`cdist: expected floating inputs, got ${x1.dtype} and ${x2.dtype}`);
   }
   const diff = x1.unsqueeze(-2).sub(x2.unsqueeze(-3));
   return norm(diff, a.p, -1);
