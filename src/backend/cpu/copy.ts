@@ -2,7 +2,7 @@ import type { AnyTypedArray, DType } from "../../dtype.js";
 import { numel } from "../../shape.js";
 import type { View } from "../backend.js";
 import { forEachRun } from "./elementwise.js";
-import { data, gatherStrided, materialize, stridedOffsets, viewIsContiguous } from "./strided.js";
+import { data, distinctElements, gatherStrided, materialize, stridedOffsets, viewIsContiguous } from "./strided.js";
 
 /** Writes `src` into the strided `dst`, casting to `dst.dtype` (bool stores any non-zero, NaN too, as 1). */
 export function copyInto(dst: View, src: View): void {
@@ -65,19 +65,6 @@ export function axpy(dst: View, x: View, alpha: number): boolean {
   // Strided views (col2im's windows) one innermost run at a time, where no two elements of dst share memory.
   if (!distinctElements(dst)) return false;
   forEachRun([dst, x], (k, end, at, step) => axpyRun(d, at[0], step[0], s, at[1], step[1], alpha, dt, end - k));
-  return true;
-}
-
-/** Whether every element of `v` has its own memory: sorted by stride, each dim steps past the extent of the ones before. */
-function distinctElements(v: View): boolean {
-  const dims: [number, number][] = [];
-  for (let i = 0; i < v.shape.length; i++) if (v.shape[i] > 1) dims.push([Math.abs(v.strides[i]), v.shape[i]]);
-  dims.sort((a, b) => a[0] - b[0]);
-  let extent = 1;
-  for (const [stride, size] of dims) {
-    if (stride < extent) return false;
-    extent = stride * (size - 1) + extent;
-  }
   return true;
 }
 

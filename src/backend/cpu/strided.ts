@@ -138,3 +138,16 @@ export function moveAxesLast(v: View, axes: readonly number[]): View {
     strides: order.map((d) => v.strides[d]),
   };
 }
+
+/** Whether every element of `v` has its own memory: sorted by stride, each dim steps past the extent of the ones before. */
+export function distinctElements(v: View): boolean {
+  const dims: [number, number][] = [];
+  for (let i = 0; i < v.shape.length; i++) if (v.shape[i] > 1) dims.push([Math.abs(v.strides[i]), v.shape[i]]);
+  dims.sort((a, b) => a[0] - b[0]);
+  let extent = 1;
+  for (const [stride, size] of dims) {
+    if (stride < extent) return false;
+    extent = stride * (size - 1) + extent;
+  }
+  return true;
+}

@@ -1,20 +1,8 @@
 import type { View } from "../backend.js";
+import { distinctElements } from "../cpu/strided.js";
 import { gpu } from "./elementwise.js";
 import type { Runtime } from "./runtime.js";
 import { groupsFor, kernelHead, stridedMeta, stridedOffsets } from "./wgsl.js";
-
-/** Whether every element of `v` has its own memory: sorted by stride, each dim steps past the extent of the ones before. */
-function distinctElements(v: View): boolean {
-  const dims: [number, number][] = [];
-  for (let i = 0; i < v.shape.length; i++) if (v.shape[i] > 1) dims.push([Math.abs(v.strides[i]), v.shape[i]]);
-  dims.sort((a, b) => a[0] - b[0]);
-  let extent = 1;
-  for (const [stride, size] of dims) {
-    if (stride < extent) return false;
-    extent = stride * (size - 1) + extent;
-  }
-  return true;
-}
 
 const sameView = (a: View, b: View): boolean =>
   a.offset === b.offset && a.shape.every((d, i) => d === b.shape[i]) && a.strides.every((s, i) => s === b.strides[i]);
