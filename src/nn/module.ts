@@ -7,6 +7,7 @@ import { fmt } from "../shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { type ModuleToOptions, moduleTo, moduleToAsync, parseModuleTo } from "./module_to.js";
 import { Parameter } from "./parameter.js";
+import { clearSparseGrad } from "./sparse_grad.js";
 
 /** A model's weights and buffers by dotted name, as `stateDict()` returns and `loadStateDict()` takes. */
 export type StateDict = Record<string, Tensor>;
@@ -156,6 +157,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   zeroGrad(options: { setToNone?: boolean } = {}): void {
     const setToNone = options.setToNone ?? true;
     for (const p of this.parameters()) {
+      clearSparseGrad(p); // a sparse: true embedding's gradient, dropped as PyTorch drops a sparse .grad
       if (setToNone) p.grad = null;
       else if (p.grad) p.grad = zerosLike(p.grad); // not grad·0: that leaves NaN where the grad was ±Inf
     }

@@ -1,9 +1,13 @@
 import { type Args, arg, is, signature } from "../args.js";
+import { ValueError } from "../errors.js";
+import type { SparseGrad } from "../nn/sparse_grad.js";
 import { fullLike } from "../ops/creation.js";
+import { fmt } from "../shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { maximize, params as paramsArg } from "./args.js";
 import { addcmul_, check } from "./ops.js";
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from "./optimizer.js";
+import { adagradRows_ } from "./sparse_rows.js";
 
 /** Hyperparameters of `Adagrad` (torch.optim.Adagrad). */
 export interface AdagradOptions {
@@ -32,7 +36,8 @@ const ADAGRAD_ARGS = signature("Adagrad", {
 
 /**
  * Adagrad, as `torch.optim.Adagrad`: divides the gradient by the root of the sum of all squared
- * gradients so far. The state is created for every parameter up front, as in PyTorch.
+ * gradients so far. The state is created for every parameter up front, as in PyTorch. Sparse gradients (of
+ * `sparse: true` embeddings) update only their rows (weight decay with them throws, as in PyTorch).
  *
  * @example
  * const opt = new tg.optim.Adagrad(model.parameters(), { lr: 0.1 });
@@ -68,6 +73,21 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     const clr = lr / (1 + (step - 1) * lrDecay);
     const sum = addcmul_(state.sum as Tensor, g, g);
     param.add_(g.div(sum.sqrt().add_(eps)), -clr);
+  }
+
+  protected override updateSparse(param: Tensor, grad: SparseGrad, state: ParamState, group: ParamGroup<AdagradOptions>): void {
+    const { lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize } = group;
+    if (weightDecay !== 0) {
+      throw new ValueError(
+        `Adagrad: weightDecay (${weightDecay}) is not compatible with sparse gradients (a parameter of shape ${fmt(param.shape)}), as in PyTorch`,
+      );
+    }
+    if (state.step === undefined) Object.assign(state, initState(param, initialAccumulatorValue));
+    const step = (state.step as number) + 1;
+    state.step = step;
+    const clr = lr / (1 + (step - 1) * lrDecay);
+    // The update is not linear in the gradient, so repeated rows are summed first (PyTorch's coalesce()).
+    adagradRows_(param, state.sum as Tensor, grad.coalesce(), clr, eps, maximize ? -1 : 1);
   }
 }
 

@@ -1,5 +1,7 @@
 import { enableGrad, noGrad } from "../autograd/grad_mode.js";
 import { ArgumentError, ValueError } from "../errors.js";
+import { clearSparseGrad, type SparseGrad, sparseGrad } from "../nn/sparse_grad.js";
+import { fmt } from "../shape.js";
 import { Tensor } from "../tensor/tensor.js";
 
 /** Per-parameter state: tensors (momentum buffers...) and numbers (step counts). */
@@ -20,7 +22,8 @@ export interface OptimizerStateDict<O> {
 /**
  * The base of every optimizer, as `torch.optim.Optimizer`: parameter groups with their own options,
  * per-parameter state, `zeroGrad`, and state dicts so training resumes exactly. Subclasses implement
- * `update(param, grad, state, group)`, the rule for one parameter.
+ * `update(param, grad, state, group)`, the rule for one parameter, and `updateSparse` where they take the row-sparse
+ * gradients of `sparse: true` embeddings (SGD, Adagrad, SparseAdam); the others throw on them, as in PyTorch.
  *
  * @example
  * class SignSGD extends tg.optim.Optimizer<{ lr: number }> {
@@ -68,11 +71,12 @@ export abstract class Optimizer<O extends { lr: number }> {
     this.paramGroups.push({ ...this.defaults, ...group, params });
   }
 
-  /** Clears the gradients of every parameter (to null by default, as PyTorch 2 does). */
+  /** Clears the gradients of every parameter (to null by default, as PyTorch 2 does; sparse ones are dropped). */
   zeroGrad(options: { setToNone?: boolean } = {}): void {
     const setToNone = options.setToNone ?? true;
     for (const g of this.paramGroups) {
       for (const p of g.params) {
+        clearSparseGrad(p);
         if (!p.grad) continue;
         if (setToNone) p.grad = null;
         else noGrad(() => p.grad?.zero_());
@@ -88,23 +92,49 @@ export abstract class Optimizer<O extends { lr: number }> {
     // The closure runs a forward and backward pass, so it gets grad mode even when `step` is called under noGrad.
     const loss = closure ? enableGrad(closure) : undefined;
     noGrad(() => {
+      this.checkSparse();
       for (const group of this.paramGroups) {
         for (const p of group.params) {
-          if (!p.grad) continue;
+          const sparse = sparseGrad(p);
+          if (!p.grad && !sparse) continue;
           let state = this.state.get(p);
           if (!state) {
             state = {};
             this.state.set(p, state);
           }
-          this.update(p, p.grad, state, group);
+          // A sparse gradient alone takes the sparse rule; with a dense one too, their sum is dense (as PyTorch's
+          // AccumulateGrad makes dense + sparse).
+          if (!p.grad && sparse && this.updateSparse) this.updateSparse(p, sparse, state, group);
+          else this.update(p, sparse ? (p.grad as Tensor).add(sparse.toDense()) : (p.grad as Tensor), state, group);
         }
       }
     });
     return loss;
   }
 
+  /** Throws before any update when a parameter has only a sparse gradient and this optimizer has no rule for one. */
+  private checkSparse(): void {
+    if (this.updateSparse) return;
+    const name = this.constructor.name;
+    this.paramGroups.forEach((group, gi) => {
+      group.params.forEach((p, k) => {
+        if (p.grad || !sparseGrad(p)) return;
+        throw new ValueError(
+          `${name} does not support sparse gradients: parameter ${k} of group ${gi} (shape ${fmt(p.shape)}) has one, ` +
+            "from a sparse: true nn.Embedding; train it with SGD, Adagrad or SparseAdam, or make the embedding dense",
+        );
+      });
+    });
+  }
+
   /** The update rule for one parameter; runs under `noGrad` and changes `param` in place. */
   protected abstract update(param: Tensor, grad: Tensor, state: ParamState, group: ParamGroup<O>): void;
+
+  /**
+   * The rule for a row-sparse gradient (`tg.nn.utils.sparseGrad(param)`, when `.grad` is null), for optimizers that
+   * take them; without it, `step` throws on such a parameter.
+   */
+  protected updateSparse?(param: Tensor, grad: SparseGrad, state: ParamState, group: ParamGroup<O>): void;
 
   /** A snapshot of hyperparameters and state; tensors are cloned so later steps don't change it. */
   stateDict(): OptimizerStateDict<O> {

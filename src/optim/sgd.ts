@@ -1,9 +1,13 @@
 import { type Args, arg, is, signature } from "../args.js";
 import { ValueError } from "../errors.js";
+import type { SparseGrad } from "../nn/sparse_grad.js";
+import { zerosLike } from "../ops/creation.js";
+import { fmt } from "../shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { maximize, params as paramsArg } from "./args.js";
 import { check } from "./ops.js";
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from "./optimizer.js";
+import { addRows_ } from "./sparse_rows.js";
 
 /** Hyperparameters of `SGD` (torch.optim.SGD). */
 export interface SGDOptions {
@@ -32,7 +36,9 @@ const SGD_ARGS = signature("SGD", {
 
 /**
  * Stochastic gradient descent, optionally with (Nesterov) momentum and weight decay, as `torch.optim.SGD`.
- * The momentum buffer starts as the first gradient (no dampening on the first step).
+ * The momentum buffer starts as the first gradient (no dampening on the first step). Sparse gradients (of
+ * `sparse: true` embeddings) update only their rows when momentum is 0; with momentum the (dense) buffer moves every
+ * row it has reached, as PyTorch's does; weight decay with them throws, as in PyTorch.
  *
  * @example
  * const opt = new tg.optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
@@ -72,5 +78,30 @@ export class SGD extends Optimizer<SGDOptions> {
       g = nesterov ? g.add(buf, momentum) : buf;
     }
     param.add_(g, -lr);
+  }
+
+  protected override updateSparse(param: Tensor, grad: SparseGrad, state: ParamState, group: ParamGroup<SGDOptions>): void {
+    const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
+    if (weightDecay !== 0) {
+      throw new ValueError(
+        `SGD: weightDecay (${weightDecay}) is not supported with sparse gradients (a parameter of shape ${fmt(param.shape)}), as in PyTorch`,
+      );
+    }
+    const sign = maximize ? -1 : 1;
+    if (momentum === 0) {
+      addRows_(param, grad, -lr * sign);
+      return;
+    }
+    let buf = state.momentumBuffer as Tensor | undefined;
+    if (buf === undefined) {
+      buf = zerosLike(param);
+      addRows_(buf, grad, sign);
+      state.momentumBuffer = buf;
+    } else {
+      buf.mul_(momentum);
+      addRows_(buf, grad, sign * (1 - dampening));
+    }
+    param.add_(buf, nesterov ? -lr * momentum : -lr);
+    if (nesterov) addRows_(param, grad, -lr * sign);
   }
 }

@@ -1,6 +1,5 @@
-import { noGrad } from "../autograd/grad_mode.js";
 import { ValueError } from "../errors.js";
-import { clearSparseGrad, hostData, type SparseGrad, sparseGrad } from "../nn/sparse_grad.js";
+import { hostData, type SparseGrad } from "../nn/sparse_grad.js";
 import { zerosLike } from "../ops/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { check } from "./ops.js";
@@ -58,36 +57,12 @@ export class SparseAdam extends Optimizer<SparseAdamOptions> {
     super(params, checkOptions({ lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, maximize: false, ...options }));
   }
 
-  /** Clears the dense and the sparse gradients of every parameter. */
-  override zeroGrad(options: { setToNone?: boolean } = {}): void {
-    super.zeroGrad(options);
-    for (const g of this.paramGroups) for (const p of g.params) clearSparseGrad(p);
-  }
-
-  override step(closure?: () => number): number | undefined {
-    const loss = super.step(closure);
-    noGrad(() => {
-      for (const group of this.paramGroups) {
-        for (const p of group.params) {
-          const g = sparseGrad(p);
-          if (!g) continue;
-          let state = this.state.get(p);
-          if (!state) {
-            state = {};
-            this.state.set(p, state);
-          }
-          this.sparseUpdate(p, g.coalesce(), state, group);
-        }
-      }
-    });
-    return loss;
-  }
-
   protected override update(): void {
     throw new ValueError("SparseAdam does not support dense gradients, please consider Adam instead (or make the embedding sparse: true)");
   }
 
-  private sparseUpdate(param: Tensor, grad: SparseGrad, state: ParamState, group: ParamGroup<SparseAdamOptions>): void {
+  protected override updateSparse(param: Tensor, sparse: SparseGrad, state: ParamState, group: ParamGroup<SparseAdamOptions>): void {
+    const grad = sparse.coalesce();
     if (grad.nnz === 0) return;
     if (state.step === undefined) {
       state.step = 0;
