@@ -532,3 +532,30 @@ describe("dtype conversion", () => {
     assert.equal(x.bool().requiresGrad, false);
   });
 });
+
+describe("arange, linspace and eye take PyTorch's positional forms and an options object", () => {
+  it("arange(end, options) and arange(start, end, options) as torch.arange(5, dtype=...)", () => {
+    const a = tg.arange(4, { dtype: "float64" });
+    assert.equal(a.dtype, "float64");
+    assertEqual(a, [0, 1, 2, 3], "float64");
+    assertEqual(tg.arange(1, 3, { dtype: "float32" }), [1, 2], "float32");
+    assertEqual(tg.arange(0, 1, 0.5, { dtype: "float64" }), [0, 0.5], "float64");
+    assert.equal(tg.arange(3, { requiresGrad: true, dtype: "float32" }).requiresGrad, true);
+  });
+
+  it("eye(n, options) as torch.eye(3, dtype=...)", () => {
+    const e = tg.eye(2, { dtype: "float64" });
+    assert.deepEqual(e.shape, [2, 2]);
+    assert.equal(e.dtype, "float64");
+    assert.deepEqual(tg.eye(2, 3).shape, [2, 3]);
+  });
+
+  it("anything else throws an ArgumentError naming the op", () => {
+    assert.throws(() => tg.arange(3, { dtyp: "float32" } as never), /arange: unknown option "dtyp"/);
+    assert.throws(() => tg.arange("3" as never), /arange: expected a finite number at position 0/);
+    assert.throws(() => tg.arange(Number.POSITIVE_INFINITY), /arange: expected a finite number/);
+    assert.throws(() => (tg.arange as (...a: unknown[]) => tg.Tensor)(0, 1, 1, 1), /arange: expected .*got 4 positional arguments/);
+    assert.throws(() => (tg.eye as (...a: unknown[]) => tg.Tensor)(2, 3, 4), tg.ArgumentError);
+    assert.throws(() => (tg.linspace as (...a: unknown[]) => tg.Tensor)(0, 1), /linspace: expected linspace\(start, end, steps\)/);
+  });
+});

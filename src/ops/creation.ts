@@ -1,7 +1,8 @@
+import { checkOptions, describe, isOptionsObject } from "../args.js";
 import type { Backend, DeviceType } from "../backend/backend.js";
 import { backendFor, getBackend } from "../backend/registry.js";
 import { type AnyTypedArray, assertDType, type DType, dtypeOfArray, typedArrayFor } from "../dtype.js";
-import { ValueError } from "../errors.js";
+import { ArgumentError, ValueError } from "../errors.js";
 import { checkShape, numel } from "../shape.js";
 import type { NestedArray, Tensor } from "../tensor/tensor.js";
 import { CREATION_OPTIONS, readSize, type SizeArgs } from "./size_args.js";
@@ -166,10 +167,12 @@ export function fullLike(x: Tensor, value: number | boolean, options: CreationOp
  * tg.arange(4);           // tensor([0, 1, 2, 3], dtype=int32)
  * tg.arange(0, 1, 0.25);  // tensor([0.0000, 0.2500, 0.5000, 0.7500])
  */
-export function arange(end: number): Tensor;
+export function arange(end: number, options?: CreationOptions): Tensor;
+export function arange(start: number, end: number, options?: CreationOptions): Tensor;
 export function arange(start: number, end: number, step?: number, options?: CreationOptions): Tensor;
-export function arange(a: number, b?: number, step = 1, options: CreationOptions = {}): Tensor {
-  const [start, end] = b === undefined ? [0, a] : [a, b];
+export function arange(...args: unknown[]): Tensor {
+  const { numbers, options } = readNumbers("arange", args, 1, 3, "arange(end), arange(start, end) or arange(start, end, step)");
+  const [start, end, step = 1] = numbers.length === 1 ? [0, numbers[0]] : numbers;
   if (step === 0) throw new ValueError("arange: step must be nonzero");
   if ((end - start) / step < 0) {
     throw new ValueError(`arange: upper bound and larger bound inconsistent with step sign (start=${start}, end=${end}, step=${step})`);
@@ -182,12 +185,49 @@ export function arange(a: number, b?: number, step = 1, options: CreationOptions
 }
 
 /**
+ * Reads a creation op's leading numbers (between `min` and `max` of them, each finite) and its optional trailing
+ * options object (checked): `arange(5, { dtype })` means what it means in PyTorch, and anything else throws.
+ */
+function readNumbers(
+  fn: string,
+  args: readonly unknown[],
+  min: number,
+  max: number,
+  forms: string,
+): { numbers: number[]; options: CreationOptions } {
+  const list = [...args];
+  while (list.length > 0 && list[list.length - 1] === undefined) list.pop();
+  const options = list.length > 0 && isOptionsObject(list[list.length - 1]) ? (list.pop() as CreationOptions) : {};
+  while (list.length > 0 && list[list.length - 1] === undefined) list.pop();
+  checkOptions(fn, options, CREATION_OPTIONS);
+  const accepted = `${forms}, numbers, then an options object`;
+  if (list.length < min || list.length > max) {
+    throw new ArgumentError(
+      fn,
+      "arguments",
+      accepted,
+      `${fn}: expected ${accepted}; got ${list.length} positional argument${list.length === 1 ? "" : "s"}`,
+    );
+  }
+  list.forEach((v, i) => {
+    if (typeof v !== "number" || !Number.isFinite(v)) {
+      throw new ArgumentError(fn, "arguments", accepted, `${fn}: expected a finite number at position ${i}, got ${describe(v)}`);
+    }
+  });
+  return { numbers: list as number[], options };
+}
+
+/**
  * `steps` evenly spaced values from `start` to `end`, both included.
  *
  * @example
  * tg.linspace(0, 1, 5); // tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
  */
-export function linspace(start: number, end: number, steps: number, options: CreationOptions = {}): Tensor {
+export function linspace(start: number, end: number, steps: number, options?: CreationOptions): Tensor;
+export function linspace(...args: unknown[]): Tensor {
+  const read = readNumbers("linspace", args, 3, 3, "linspace(start, end, steps)");
+  const [start, end, steps] = read.numbers;
+  const options = read.options;
   if (!Number.isInteger(steps) || steps < 0) throw new ValueError(`linspace: steps must be a non-negative integer, got ${steps}`);
   const data = typedArrayFor(options.dtype ?? "float32", steps);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
@@ -205,7 +245,12 @@ export function linspace(start: number, end: number, steps: number, options: Cre
  * @example
  * tg.eye(3);
  */
-export function eye(n: number, m = n, options: CreationOptions = {}): Tensor {
+export function eye(n: number, options?: CreationOptions): Tensor;
+export function eye(n: number, m: number, options?: CreationOptions): Tensor;
+export function eye(...args: unknown[]): Tensor {
+  const read = readNumbers("eye", args, 1, 2, "eye(n) or eye(n, m)");
+  const [n, m = n] = read.numbers;
+  const options = read.options;
   const s = checkShape([n, m], "eye");
   const data = typedArrayFor(options.dtype ?? "float32", n * m);
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
