@@ -26,6 +26,16 @@ const layer = (name: string, ...args: unknown[]): unknown => {
 };
 
 const MODULES: Record<string, () => unknown[]> = {
+  CosineEmbeddingLoss: () => [],
+  CTCLoss: () => [],
+  GaussianNLLLoss: () => [],
+  HingeEmbeddingLoss: () => [],
+  MarginRankingLoss: () => [],
+  MultiLabelSoftMarginLoss: () => [],
+  MultiMarginLoss: () => [],
+  PoissonNLLLoss: () => [],
+  SoftMarginLoss: () => [],
+  TripletMarginLoss: () => [],
   Transformer: () => [8, 2, 1, 1, 16],
   TransformerEncoderLayer: () => [8, 2, 16],
   TransformerDecoderLayer: () => [8, 2, 16],
@@ -127,6 +137,16 @@ const NOT_CONSTRUCTED = new Set(["Module", "NormBase"]);
 
 /** Valid arguments of every tg.nn.functional function. */
 const FUNCTIONAL: Record<string, () => unknown[]> = {
+  cosineEmbeddingLoss: () => [tg.randn([2, 3]), tg.randn([2, 3]), tg.tensor([1, -1])],
+  ctcLoss: () => [tg.randn([4, 2, 3]).logSoftmax(2), tg.tensor([1, 2, 2], { dtype: "int32" }), [4, 3], [2, 1]],
+  gaussianNllLoss: () => [tg.randn([4]), tg.randn([4]), tg.rand([4])],
+  hingeEmbeddingLoss: () => [tg.randn([4]), tg.tensor([1, -1, 1, -1])],
+  marginRankingLoss: () => [tg.randn([4]), tg.randn([4]), tg.tensor([1, -1, 1, -1])],
+  multiMarginLoss: () => [tg.randn([2, 3]), labels()],
+  multilabelSoftMarginLoss: () => [tg.randn([2, 3]), tg.rand([2, 3]).round()],
+  poissonNllLoss: () => [tg.randn([4]), tg.rand([4])],
+  softMarginLoss: () => [tg.randn([4]), tg.tensor([1, -1, 1, -1])],
+  tripletMarginLoss: () => [tg.randn([2, 3]), tg.randn([2, 3]), tg.randn([2, 3])],
   relu6: () => [x3()],
   selu: () => [x3()],
   celu: () => [x3()],
