@@ -7,15 +7,32 @@ import { ValueError } from "../errors.js";
 import type { Optimizer, OptimizerStateDict } from "../optim/optimizer.js";
 import { Tensor } from "../tensor/tensor.js";
 
-/** Per-parameter state keys of the built-in optimizers: those always present once a step ran, and the optional ones. */
-const STATE_KEYS: Record<string, { required: string[]; optional: string[] }> = {
+/**
+ * Per-parameter state keys of the built-in optimizers: those always present once a step ran, and the optional ones;
+ * `numbers` are the keys that hold a number rather than a tensor (besides `step`).
+ */
+const STATE_KEYS: Record<string, { required: string[]; optional: string[]; numbers?: string[] }> = {
   SGD: { required: [], optional: ["momentumBuffer"] },
   Adam: { required: ["step", "expAvg", "expAvgSq"], optional: ["maxExpAvgSq"] },
   AdamW: { required: ["step", "expAvg", "expAvgSq"], optional: ["maxExpAvgSq"] },
   SparseAdam: { required: ["step", "expAvg", "expAvgSq"], optional: [] },
   RMSprop: { required: ["step", "squareAvg"], optional: ["momentumBuffer", "gradAvg"] },
   Adagrad: { required: ["step", "sum"], optional: [] },
+  Adadelta: { required: ["step", "squareAvg", "accDelta"], optional: [] },
+  Adamax: { required: ["step", "expAvg", "expInf"], optional: [] },
+  NAdam: { required: ["step", "muProduct", "expAvg", "expAvgSq"], optional: [], numbers: ["muProduct"] },
+  RAdam: { required: ["step", "expAvg", "expAvgSq"], optional: [] },
+  Rprop: { required: ["step", "prev", "stepSize"], optional: [] },
+  ASGD: { required: ["step", "eta", "mu", "ax"], optional: [], numbers: ["eta", "mu"] },
+  LBFGS: {
+    required: ["funcEvals", "nIter"],
+    optional: ["d", "t", "hDiag", "prevFlatGrad", "prevLoss", "oldDirs", "oldStps"],
+    numbers: ["funcEvals", "nIter", "t", "hDiag", "prevLoss"],
+  },
 };
+
+/** LBFGS's state tensors span all parameters as one flat vector: [n] (d, prevFlatGrad) or [history, n] (oldDirs...). */
+const FLAT_STATE: Record<string, number> = { d: 1, prevFlatGrad: 1, oldDirs: 2, oldStps: 2 };
 
 const shapeOf = (t: Tensor): string => `[${t.shape.join(", ")}]`;
 
@@ -54,6 +71,7 @@ export function checkOptimizerState(optimizer: Optimizer<{ lr: number }>, sd: Op
     });
   });
   const keys = STATE_KEYS[optimizer.constructor.name];
+  const flat = optimizer.constructor.name === "LBFGS" ? [...params.values()].reduce((n, p) => n + p.numel(), 0) : null;
   for (const [id, state] of Object.entries(sd.state)) {
     const param = params.get(Number(id));
     if (!param) bad(`state ${id} belongs to no parameter of the parameter groups`);
@@ -64,8 +82,15 @@ export function checkOptimizerState(optimizer: Optimizer<{ lr: number }>, sd: Op
           `state ${id} has an unknown key "${key}"; ${optimizer.constructor.name} keeps ${[...keys.required, ...keys.optional].join(", ")}`,
         );
       }
-      if (key === "step") {
-        if (typeof value !== "number" || !Number.isInteger(value) || value < 0) bad(`state ${id}'s step is ${value}, not a step count`);
+      if (key === "step" || key === "funcEvals" || key === "nIter") {
+        if (typeof value !== "number" || !Number.isInteger(value) || value < 0)
+          bad(`state ${id}'s ${key} is ${value}, not a ${key === "step" ? "step " : ""}count`);
+      } else if (keys?.numbers?.includes(key)) {
+        if (typeof value !== "number") bad(`state ${id}'s "${key}" is not a number`);
+      } else if (value instanceof Tensor && flat !== null && key in FLAT_STATE) {
+        if (value.ndim !== FLAT_STATE[key] || value.shape[value.ndim - 1] !== flat) {
+          bad(`state ${id}'s "${key}" has shape ${shapeOf(value)}, but the parameters hold ${flat} elements in all`);
+        }
       } else if (value instanceof Tensor) {
         if (value.numel() !== p.numel() || value.ndim !== p.ndim || value.shape.some((s, i) => s !== p.shape[i])) {
           bad(`state ${id}'s "${key}" has shape ${shapeOf(value)}, but its parameter has shape ${shapeOf(p)}`);
