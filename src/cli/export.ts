@@ -11,6 +11,7 @@ import { exportOnnx } from "../onnx/export.js";
 import { Generator, rand } from "../ops/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type FlagSpec, helpText, parseFlags, UsageError } from "./args.js";
+import { isLmConfig } from "./lm_schema.js";
 import { buildModel, type ModelConfig } from "./models.js";
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -33,6 +34,11 @@ const FLAGS: Record<string, FlagSpec> = {
 
 /** The model a checkpoint describes (its recorded architecture, or the CLI's config for older files), with its weights. */
 function rebuild(ckpt: Checkpoint, path: string): AnyModule {
+  if (isLmConfig(ckpt.config)) {
+    throw new UsageError(
+      `${path} is a language model's checkpoint; its weights already carry PyTorch's state-dict names (load the file with safetensors), and export covers the classifier and regressor runs`,
+    );
+  }
   const cfg = (ckpt.config as { model?: ModelConfig } | null)?.model;
   let model: AnyModule;
   if (ckpt.architecture) model = buildModule(ckpt.architecture);

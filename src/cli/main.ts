@@ -7,6 +7,7 @@ import { doctorCommand } from "./doctor.js";
 import { debugRequested, describeFailure } from "./errors.js";
 import { exportCommand } from "./export.js";
 import { evalCommand, predictCommand } from "./inspect.js";
+import { nextCommand, sampleCommand } from "./lm_commands.js";
 import { playgroundCommand } from "./playground.js";
 import { analogyCommand, similarCommand } from "./similar.js";
 import { trainCommand } from "./train.js";
@@ -18,6 +19,8 @@ Commands:
   eval        Evaluate a checkpoint on its dataset's test split
   predict     Show a checkpoint's predictions for some test examples or given inputs
   playground  Serve the browser playground on localhost (train networks and watch them learn)
+  sample      Print text sampled from a trained language model (names, words, characters)
+  next        The most likely next tokens after a prompt, with probabilities (a language model)
   similar     The nearest words to a word in a word2vec checkpoint (cosine similarity)
   analogy     "a is to b as c is to ?" with a word2vec checkpoint's vectors
   export      Export a checkpoint's model: PyTorch-keyed safetensors, a PyTorch model.py, or ONNX
@@ -45,6 +48,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         return 0;
       case "playground":
         await playgroundCommand(rest);
+        return 0;
+      case "sample":
+        await sampleCommand(rest);
+        return 0;
+      case "next":
+        await nextCommand(rest);
         return 0;
       case "similar":
         await similarCommand(rest);

@@ -3,6 +3,7 @@
  * training state are checked field by field, its weights against the model it describes, and its data are read only
  * from what the command line names: a checkpoint never chooses a file to read.
  */
+
 import { join } from "node:path";
 import type { Checkpoint } from "../io/checkpoint.js";
 import { loadCheckpoint } from "../node/checkpoint.js";
@@ -10,6 +11,7 @@ import { manualSeed } from "../ops/random.js";
 import { type FlagValues, UsageError } from "./args.js";
 import { type LoadedData, loadDataset } from "./datasets.js";
 import { CommandFailed } from "./errors.js";
+import { isLmConfig } from "./lm_schema.js";
 import type { RunConfig } from "./run_config.js";
 import { checkWeightsFit, parseRunConfig, parseTrainingState, RUN_LIMITS } from "./run_schema.js";
 
@@ -37,6 +39,11 @@ export async function openRun(where: string): Promise<OpenedRun> {
   const checkpoint = await loadCheckpoint(path);
   if (checkpoint.config === null || checkpoint.config === undefined) {
     throw new UsageError(`${path} holds no tensorgrad run configuration (was it written by "tensorgrad train"?)`);
+  }
+  if (isLmConfig(checkpoint.config)) {
+    throw new UsageError(
+      `${path} is a language model's checkpoint: use "tensorgrad sample --checkpoint ${where}" or "tensorgrad next"; eval, predict and --resume work on classifier and regressor runs`,
+    );
   }
   const run = parseRunConfig(checkpoint.config, path);
   checkWeightsFit(run.model, checkpoint.modelState, path);

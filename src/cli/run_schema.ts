@@ -31,7 +31,8 @@ type Fields = Record<string, unknown>;
 
 const isRecord = (x: unknown): x is Fields => typeof x === "object" && x !== null && !Array.isArray(x);
 
-class Checker {
+/** Reads a JSON value field by field; every error names the field. */
+export class Checker {
   constructor(private readonly where: string) {}
 
   fail(field: string, what: string): never {

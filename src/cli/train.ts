@@ -14,6 +14,7 @@ import { DATASETS, type LoadedData, loadDataset, type Split } from "./datasets.j
 import { DEVICE_FLAG, EpochMeter, openDevice, optimizerStateToHost, stateDictToHost } from "./device.js";
 import { CommandFailed } from "./errors.js";
 import { evaluate, lossFor, type Metrics } from "./evaluate.js";
+import { isLanguageModelRun, trainLanguageModelCommand } from "./lm_train.js";
 import { ACTIVATIONS, type Activation, buildModel, type ModelConfig, modelNumel, type Norm } from "./models.js";
 import { prepareOutDir } from "./out_dir.js";
 import { ProgressBar } from "./progress.js";
@@ -24,9 +25,18 @@ import { textTable } from "./table.js";
 import { isWord2vecRun, trainWord2vecCommand } from "./word2vec.js";
 
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
-  dataset: { type: "string", description: `Dataset: ${DATASETS.join(", ")}, or csv:<path>`, default: "mnist" },
+  dataset: {
+    type: "string",
+    description: `Dataset: ${DATASETS.join(", ")}, or csv:<path> (names, sotu, text:<file>: language models and word2vec, own flags)`,
+    default: "mnist",
+  },
   target: { type: "string", description: "Target column of a CSV dataset (default: the last column)" },
-  model: { type: "string", description: "Model (word2vec: word vectors, own flags)", choices: ["mlp", "cnn", "word2vec"], default: "mlp" },
+  model: {
+    type: "string",
+    description: "Model (word2vec: word vectors; transformer, lstm, gru: language models; each with own flags)",
+    choices: ["mlp", "cnn", "word2vec", "transformer", "lstm", "gru"],
+    default: "mlp",
+  },
   hidden: { type: "list", description: "Hidden layer sizes", default: [256, 128] },
   activation: { type: "string", description: "Activation", choices: ACTIVATIONS, default: "relu" },
   dropout: { type: "number", description: "Dropout probability after each hidden layer", default: 0.2 },
@@ -140,6 +150,7 @@ function writeMetricsCsv(rows: EpochRow[]): string {
 
 /** `tensorgrad train`: trains a model, shows progress, and writes the checkpoint, metrics.csv and a chart. */
 export async function trainCommand(argv: readonly string[]): Promise<void> {
+  if (isLanguageModelRun(argv)) return trainLanguageModelCommand(argv);
   if (isWord2vecRun(argv)) return trainWord2vecCommand(argv);
   if (argv.includes("--help")) {
     console.log(helpText("tensorgrad train [options]", "Train a model (by default an MLP on the bundled MNIST digits).", TRAIN_FLAGS));
