@@ -114,6 +114,23 @@ export interface Backend {
    */
   logSoftmax?(x: View): BackendBuffer | null;
 
+  /**
+   * Optional fused kernels for one recurrent step (the LSTM and GRU gate math), each a single pass over floating
+   * views [rows, k·H] of one dtype, into new contiguous buffers; null where they do not apply (the layers then compose
+   * the step from the other kernels). lstmCell: from gate pre-activations xg + hg [rows, 4H] (i, f, g, o) and c
+   * [rows, H], c' = σ(f)·c + σ(i)·tanh(g) and h' = σ(o)·tanh(c'), with `act` [rows, 5H] = σ(i), σ(f), tanh(g), σ(o),
+   * tanh(c') for lstmCellBackward, which gives d(gates) and d(c) from dh' and dc'.
+   */
+  lstmCell?(xg: View, hg: View, c: View): { h: BackendBuffer; c: BackendBuffer; act: BackendBuffer } | null;
+  lstmCellBackward?(act: View, c: View, dh: View, dc: View): { dGates: BackendBuffer; dC: BackendBuffer } | null;
+  /**
+   * gruCell: from xg = x·W_ihᵀ + b_ih and hg = h·W_hhᵀ + b_hh [rows, 3H] (r, z, n) and h [rows, H], r = σ(x_r + h_r),
+   * z = σ(x_z + h_z), n = tanh(x_n + r·h_n), h' = (1 − z)·n + z·h, with `act` [rows, 3H] = r, z, n for gruCellBackward,
+   * which gives d(xg), d(hg) and d(h) from dh'.
+   */
+  gruCell?(xg: View, hg: View, h: View): { h: BackendBuffer; act: BackendBuffer } | null;
+  gruCellBackward?(act: View, hg: View, h: View, dh: View): { dXg: BackendBuffer; dHg: BackendBuffer; dH: BackendBuffer } | null;
+
   /** Elementwise `op(x)` into a new contiguous buffer of `outDType`. */
   unary(op: UnaryOp, x: View, outDType: DType): BackendBuffer;
   /** Elementwise `op(a, b)`; `a` and `b` already have the output shape (broadcast dims have stride 0). */

@@ -5,6 +5,7 @@ import { binary, unary, where } from "./elementwise.js";
 import { gather, scatter } from "./indexing.js";
 import { addmm, matmul } from "./matmul.js";
 import { argReduce, cumsum, logSoftmax, reduce } from "./reduce.js";
+import { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./rnn_cell.js";
 import { materialize } from "./strided.js";
 
 /**
@@ -26,6 +27,10 @@ export const cpuBackend: Backend = {
   binary,
   where,
   logSoftmax,
+  lstmCell,
+  lstmCellBackward,
+  gruCell,
+  gruCellBackward,
   reduce,
   argReduce,
   cumsum,

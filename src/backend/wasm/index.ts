@@ -5,6 +5,7 @@ import { wasmBinary, wasmUnary } from "./elementwise.js";
 import { wasmMatmul } from "./matmul.js";
 import { getKernels } from "./module.js";
 import { wasmReduce } from "./reduce.js";
+import { wasmGruCell, wasmLstmCell } from "./rnn_cell.js";
 import { wasmCompare, wasmWhere } from "./select.js";
 import { wasmLogSoftmax } from "./softmax.js";
 
@@ -33,6 +34,14 @@ export const wasmBackend: Backend = {
   logSoftmax(x: View): BackendBuffer | null {
     const k = getKernels();
     return (k && wasmLogSoftmax(k, x)) ?? cpuBackend.logSoftmax?.(x) ?? null;
+  },
+  lstmCell(xg: View, hg: View, c: View) {
+    const k = getKernels();
+    return (k && wasmLstmCell(k, xg, hg, c)) ?? cpuBackend.lstmCell?.(xg, hg, c) ?? null;
+  },
+  gruCell(xg: View, hg: View, h: View) {
+    const k = getKernels();
+    return (k && wasmGruCell(k, xg, hg, h)) ?? cpuBackend.gruCell?.(xg, hg, h) ?? null;
   },
   reduce(op: ReduceOp, x: View, axes: readonly number[], outDType: DType): BackendBuffer {
     const k = getKernels();

@@ -49,6 +49,10 @@ export interface Kernels {
   ): void;
   gemmWorkSize(): number;
   logSoftmaxRows(x: number, out: number, rows: number, cols: number): void;
+  /** One LSTM step over dense rows: xg, hg [rows, 4H], c [rows, H] → h, c' [rows, H], act [rows, 5H]. */
+  lstmCellRows(xg: number, hg: number, c: number, h: number, c2: number, act: number, rows: number, H: number): void;
+  /** One GRU step over dense rows: xg, hg [rows, 3H], h [rows, H] → h' [rows, H], act [rows, 3H]. */
+  gruCellRows(xg: number, hg: number, h: number, h2: number, act: number, rows: number, H: number): void;
   /** As `binary`, for comparisons, into bytes (0/1). */
   compare: Elementwise2D;
   select(

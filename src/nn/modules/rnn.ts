@@ -9,12 +9,13 @@ import { uniform_ } from "../init.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 import { PackedSequence, padPackedSequence } from "../utils/rnn.js";
+import { unbindSteps } from "./rnn_fused.js";
 import { gruStep, lstmStep, rnnStep } from "./rnn_math.js";
 
 // nn.RNN, nn.LSTM and nn.GRU as torch.nn: stacked, optionally bidirectional, with PyTorch's parameter names and
 // layout (weight_ih_l0 [gates·H, in], weight_hh_l0, bias_ih_l0, bias_hh_l0, weight_hr_l0 for projSize, *_reverse).
 // Each layer projects the whole input sequence for all gates in one matmul, then steps through time with one matmul
-// per step; every op is a composed tensor op, so gradients and every device come for free.
+// per step and the gate math (one fused op where the backend has the cell kernels, else composed: rnn_math.ts).
 
 type Mode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
 const GATES: Record<Mode, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 };
@@ -199,10 +200,11 @@ abstract class RNNBase<HX, Out> extends Module<[input: Tensor | PackedSequence, 
         const w = { ...w0, wHH: w0.wHH.transpose(0, 1).contiguous(), wHR: w0.wHR ? w0.wHR.transpose(0, 1).contiguous() : null };
         const xp = linear(layerIn, w.wIH, w.bIH);
         let st = states.map((s) => s.select(0, l * dirs + d));
+        const xs = unbindSteps(xp);
         const outs = new Array<Tensor>(T);
         for (let k = 0; k < T; k++) {
           const t = d === 0 ? k : T - 1 - k;
-          const next = this.step(xp.select(0, t), st, w);
+          const next = this.step(xs[t], st, w);
           if (masks) {
             const m = masks[t];
             outs[t] = next[0].where(m, 0);

@@ -1,8 +1,10 @@
 import type { Tensor } from "../../tensor/tensor.js";
+import { gruCellFused, lstmCellFused } from "./rnn_fused.js";
 
-// One time step of each recurrent cell, composed from matmul, sigmoid, tanh and slicing (so autograd and every
-// device come for free). `xp` is the input already projected for all gates at once (x·W_ihᵀ + b_ih, one matmul
-// over the whole sequence); each step adds h·W_hhᵀ + b_hh in one more matmul and splits the gates by narrowing.
+// One time step of each recurrent cell. `xp` is the input already projected for all gates at once (x·W_ihᵀ + b_ih,
+// one matmul over the whole sequence); each step adds h·W_hhᵀ + b_hh in one more matmul. The LSTM and GRU gate math
+// is then one fused op where the backend has the kernels (rnn_fused.ts), else composed from sigmoid, tanh, mul and
+// narrowing (so autograd and every device come for free).
 
 /** The recurrent part of the gates: h·W_hhᵀ (+ b_hh). `wHHt` is W_hhᵀ, transposed once per sequence by the caller. */
 export function hiddenGates(h: Tensor, wHHt: Tensor, bHH: Tensor | null): Tensor {
@@ -21,7 +23,10 @@ export function rnnStep(xp: Tensor, h: Tensor, wHHt: Tensor, bHH: Tensor | null,
  * projection of projSize (W_hrᵀ: h' ·= W_hrᵀ) or null. Weights come transposed (W_hhᵀ), once per sequence.
  */
 export function lstmStep(xp: Tensor, h: Tensor, c: Tensor, wHHt: Tensor, bHH: Tensor | null, wHRt: Tensor | null): [Tensor, Tensor] {
-  const gates = xp.add(hiddenGates(h, wHHt, bHH));
+  const hg = hiddenGates(h, wHHt, bHH);
+  const fused = lstmCellFused(xp, hg, c);
+  if (fused) return [wHRt ? fused[0].matmul(wHRt) : fused[0], fused[1]];
+  const gates = xp.add(hg);
   const H = c.shape[c.ndim - 1];
   const d = gates.ndim - 1;
   const i = gates.narrow(d, 0, H).sigmoid();
@@ -37,6 +42,8 @@ export function lstmStep(xp: Tensor, h: Tensor, c: Tensor, wHHt: Tensor, bHH: Te
 /** GRU, gates in PyTorch's order r, z, n: n = tanh(x_n + r·(h·W_hnᵀ + b_hn)), h' = (1 − z)·n + z·h. */
 export function gruStep(xp: Tensor, h: Tensor, wHHt: Tensor, bHH: Tensor | null): Tensor {
   const hg = hiddenGates(h, wHHt, bHH);
+  const fused = gruCellFused(xp, hg, h);
+  if (fused) return fused;
   const H = h.shape[h.ndim - 1];
   const d = xp.ndim - 1;
   const rz = xp

@@ -4,6 +4,7 @@
 export { binary, unary } from "./elementwise";
 export { gemm, gemmWorkSize } from "./matmul";
 export { reduceCols, reduceRows } from "./reduce";
+export { gruCellRows, lstmCellRows } from "./rnn_cell";
 export { compare, select } from "./select";
 export { logSoftmaxRows } from "./softmax";
 
