@@ -133,7 +133,8 @@ export function ctcLoss(
   }
   const extT = lp.newTensor(Array.from(ext), { dtype: "int32" }).reshape([1, n, width]);
   const lpExt = lp.gather(2, extT.expand([steps, n, width])).clamp(NEG); // [T, N, 2S+1]
-  const skipT = lp.newTensor(skip, { dtype: "bool" }).reshape([n, width]);
+  // 0 where a state may be reached from two states back, NEG where not: added to that predecessor.
+  const skipPenalty = lp.newTensor(skip.map((ok) => (ok ? 0 : NEG))).reshape([n, width]);
   const firstTwo = lp.newTensor(
     Array.from({ length: width }, (_, s) => s < 2),
     { dtype: "bool" },
@@ -141,12 +142,13 @@ export function ctcLoss(
 
   let alpha = where(firstTwo, lpExt.select(0, 0), NEG); // [N, 2S+1]
   const [minSteps, maxSteps] = [Math.min(...inLens), Math.max(...inLens)];
-  const neg1 = lp.newFull([n, 1], NEG);
   const neg2 = lp.newFull([n, 2], NEG);
   for (let t = 1; t < maxSteps; t++) {
+    // α shifted right by one and by two states, from one padded copy.
+    const padded = width > 1 ? cat([neg2, alpha], 1) : null;
     const preds = [alpha];
-    if (width > 1) preds.push(cat([neg1, alpha.narrow(1, 0, width - 1)], 1));
-    if (width > 2) preds.push(where(skipT, cat([neg2, alpha.narrow(1, 0, width - 2)], 1), NEG));
+    if (padded) preds.push(padded.narrow(1, 1, width));
+    if (padded && width > 2) preds.push(padded.narrow(1, 0, width).add(skipPenalty));
     const next = stack(preds, 0).logsumexp(0).add(lpExt.select(0, t));
     // A sample whose input has ended keeps its α.
     const running =
