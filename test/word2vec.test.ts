@@ -143,8 +143,14 @@ describe("tensorgrad train --model word2vec, similar, analogy", () => {
     const r = cli("train", "--dataset", `text:${file}`, "--out", out, ...flags);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /Result: 10 word vectors of size 8 after 3 epochs/);
-    for (const f of ["checkpoint.safetensors", "metrics.csv", "chart.svg", "words.svg"]) assert.ok(readFileSync(join(out, f)).length > 0);
+    for (const f of ["checkpoint.safetensors", "metrics.csv", "chart.svg", "words.svg", "words_tsne.svg"]) {
+      assert.ok(readFileSync(join(out, f)).length > 0);
+    }
     assert.match(readFileSync(join(out, "words.svg"), "utf8"), /<text[^>]*>alpha<\/text>/);
+    const tsneSvg = readFileSync(join(out, "words_tsne.svg"), "utf8");
+    assert.match(tsneSvg, /t-SNE \(perplexity 2, cosine\)/);
+    assert.match(tsneSvg, /<text[^>]*>alpha<\/text>/);
+    assert.doesNotMatch(tsneSvg, /NaN/);
     const sim = cli("similar", "--checkpoint", out, "alpha", "--k", "4");
     assert.equal(sim.code, 0, sim.err);
     const lines = sim.out.trim().split("\n");

@@ -198,7 +198,9 @@ export async function trainWord2vecCommand(argv: readonly string[]): Promise<voi
     join(outDir, "chart.svg"),
     svgChart([{ title: `loss (mean of every ${every} batches)`, series: [{ name: "train", values: curve, color: "#1f77b4" }] }]),
   );
-  await writeFile(join(outDir, "words.svg"), projectionSvg(kv, { skip: Math.min(50, Math.floor(kv.size / 4)), count: 150 }));
+  const shown = { skip: Math.min(50, Math.floor(kv.size / 4)), count: 150 };
+  await writeFile(join(outDir, "words.svg"), projectionSvg(kv, shown));
+  await writeFile(join(outDir, "words_tsne.svg"), projectionSvg(kv, { ...shown, method: "tsne", seed }));
   console.log(
     `\n${textTable(
       ["epoch", "loss", "time"],
@@ -218,6 +220,8 @@ export async function trainWord2vecCommand(argv: readonly string[]): Promise<voi
       );
   }
   console.log(`\nResult: ${vocab.size - 1} word vectors of size ${cfg.dim} after ${epochs} epochs in ${seconds.toFixed(1)} s.`);
-  console.log(`Saved ${ckptPath}, ${join(outDir, "metrics.csv")}, ${join(outDir, "chart.svg")} and ${join(outDir, "words.svg")}.`);
+  console.log(
+    `Saved ${ckptPath}, ${join(outDir, "metrics.csv")}, ${join(outDir, "chart.svg")}, ${join(outDir, "words.svg")} (PCA) and ${join(outDir, "words_tsne.svg")} (t-SNE).`,
+  );
   console.log(`Try: tensorgrad similar --checkpoint ${outDir} ${probes[0] ?? kv.words[0]}`);
 }

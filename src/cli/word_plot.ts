@@ -1,4 +1,6 @@
 import type { KeyedVectors } from "../data/keyed_vectors.js";
+import { tsne } from "../data/tsne.js";
+import { normalize } from "../nn/functional/distance.js";
 
 /** The top two principal axes of the rows of `x` ([n, d], centered), by power iteration on the covariance. */
 function principalAxes(x: Float64Array, n: number, d: number): [Float64Array, Float64Array] {
@@ -31,15 +33,8 @@ function principalAxes(x: Float64Array, n: number, d: number): [Float64Array, Fl
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/"/g, "&quot;");
 
-/**
- * An SVG map of word vectors: the `count` most frequent words after the first `skip` (mostly function words), projected
- * on their top two principal components (PCA), each drawn as a dot with its label.
- */
-export function projectionSvg(kv: KeyedVectors, options: { skip: number; count: number }, width = 900, height = 700): string {
-  const start = Math.min(options.skip, kv.size);
-  const n = Math.min(options.count, kv.size - start);
-  const d = kv.dim;
-  const rows = kv.vectors.narrow(0, start, n).contiguous().toArray();
+/** The rows of `x` ([n, d]) centred and projected on their top two principal components. */
+function pcaPoints(rows: ArrayLike<number>, n: number, d: number): [number, number][] {
   const x = Float64Array.from(rows);
   for (let j = 0; j < d; j++) {
     let mean = 0;
@@ -48,15 +43,50 @@ export function projectionSvg(kv: KeyedVectors, options: { skip: number; count: 
     for (let r = 0; r < n; r++) x[r * d + j] -= mean;
   }
   const [a1, a2] = principalAxes(x, n, d);
-  const pts = Array.from({ length: n }, (_, r) => {
+  return Array.from({ length: n }, (_, r) => {
     let p = 0;
     let q = 0;
     for (let j = 0; j < d; j++) {
       p += x[r * d + j] * a1[j];
       q += x[r * d + j] * a2[j];
     }
-    return [p, q] as const;
+    return [p, q];
   });
+}
+
+/** A projection of word vectors: PCA, or t-SNE of the unit vectors (so map distances follow cosine similarity). */
+export type ProjectionMethod = "pca" | "tsne";
+
+/**
+ * An SVG map of word vectors: the `count` most frequent words after the first `skip` (mostly function words), projected
+ * on their top two principal components (PCA) or by t-SNE (perplexity 30, fewer for small vocabularies), each drawn
+ * as a dot with its label.
+ */
+export function projectionSvg(
+  kv: KeyedVectors,
+  options: { skip: number; count: number; method?: ProjectionMethod; seed?: number },
+  width = 900,
+  height = 700,
+): string {
+  const start = Math.min(options.skip, kv.size);
+  const n = Math.min(options.count, kv.size - start);
+  const d = kv.dim;
+  const vectors = kv.vectors.narrow(0, start, n).to("float64");
+  let pts: [number, number][];
+  let title: string;
+  if (options.method === "tsne") {
+    const perplexity = Math.max(1, Math.min(30, Math.floor((n - 1) / 3)));
+    if (n >= 3) {
+      const xy = tsne(normalize(vectors, { dim: 1 }), { perplexity, seed: options.seed ?? 0 }).toArray();
+      pts = Array.from({ length: n }, (_, r) => [Number(xy[2 * r]), Number(xy[2 * r + 1])]);
+    } else {
+      pts = Array.from({ length: n }, (_, r) => [r, 0]);
+    }
+    title = `word vectors, t-SNE (perplexity ${perplexity}, cosine): words ${start + 1}–${start + n} by frequency`;
+  } else {
+    pts = pcaPoints(vectors.contiguous().toArray(), n, d);
+    title = `word vectors, PCA: words ${start + 1}–${start + n} by frequency`;
+  }
   const ext = (k: 0 | 1) => pts.reduce(([lo, hi], p) => [Math.min(lo, p[k]), Math.max(hi, p[k])], [Infinity, -Infinity]);
   const [x0, x1] = ext(0);
   const [y0, y1] = ext(1);
@@ -70,6 +100,5 @@ export function projectionSvg(kv: KeyedVectors, options: { skip: number; count: 
       return `<circle cx="${cx}" cy="${cy}" r="2.5" fill="#1f77b4"/><text x="${cx}" y="${(sy(q) - 4).toFixed(1)}" font-size="10" text-anchor="middle">${esc(kv.words[start + r])}</text>`;
     })
     .join("");
-  const title = `word vectors, PCA: words ${start + 1}–${start + n} by frequency`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/><text x="${pad}" y="22" font-size="14" font-weight="bold">${esc(title)}</text>${marks}</svg>\n`;
 }

@@ -13,6 +13,7 @@ export { circle, gauss, gaussian, moons, type PlaygroundOptions, type Points2D, 
 export { randomSplit } from "./split.js";
 export { Subset } from "./subset.js";
 export { CharVocab, type CharVocabOptions, charContextDataset } from "./text.js";
+export { TSNE_MAX_POINTS, type TsneOptions, tsne } from "./tsne.js";
 export {
   CbowDataset,
   NegativeSampler,
