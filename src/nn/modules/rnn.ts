@@ -195,9 +195,7 @@ abstract class RNNBase<HX, Out> extends Module<[input: Tensor | PackedSequence, 
     for (let l = 0; l < this.numLayers; l++) {
       const dirOuts: Tensor[] = [];
       for (let d = 0; d < dirs; d++) {
-        const w0 = this.weights(l, d);
-        // Transposed once (contiguous) for the per-step matmuls, not at every step.
-        const w = { ...w0, wHH: w0.wHH.transpose(0, 1).contiguous(), wHR: w0.wHR ? w0.wHR.transpose(0, 1).contiguous() : null };
+        const w = this.weights(l, d);
         const xp = linear(layerIn, w.wIH, w.bIH);
         let st = states.map((s) => s.select(0, l * dirs + d));
         const xs = unbindSteps(xp);

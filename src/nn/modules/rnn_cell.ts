@@ -107,7 +107,7 @@ export class RNNCell extends CellBase<Tensor, Tensor> {
   forward(input: Tensor, hx: Tensor | null = null): Tensor {
     const x = this.batched(input);
     const h = this.state(hx, x, input.ndim === 1, "hx");
-    const out = rnnStep(this.project(x), h, this.weight_hh.transpose(0, 1), this.bias_hh, this.nonlinearity);
+    const out = rnnStep(this.project(x), h, this.weight_hh, this.bias_hh, this.nonlinearity);
     return input.ndim === 1 ? out.squeeze(0) : out;
   }
   override extraRepr(): string {
@@ -131,7 +131,7 @@ export class LSTMCell extends CellBase<[Tensor, Tensor], [Tensor, Tensor]> {
     const unbatched = input.ndim === 1;
     const h = this.state(hx?.[0], x, unbatched, "h");
     const c = this.state(hx?.[1], x, unbatched, "c");
-    const [h2, c2] = lstmStep(this.project(x), h, c, this.weight_hh.transpose(0, 1), this.bias_hh, null);
+    const [h2, c2] = lstmStep(this.project(x), h, c, this.weight_hh, this.bias_hh, null);
     return unbatched ? [h2.squeeze(0), c2.squeeze(0)] : [h2, c2];
   }
 }
@@ -150,7 +150,7 @@ export class GRUCell extends CellBase<Tensor, Tensor> {
   forward(input: Tensor, hx: Tensor | null = null): Tensor {
     const x = this.batched(input);
     const h = this.state(hx, x, input.ndim === 1, "hx");
-    const out = gruStep(this.project(x), h, this.weight_hh.transpose(0, 1), this.bias_hh);
+    const out = gruStep(this.project(x), h, this.weight_hh, this.bias_hh);
     return input.ndim === 1 ? out.squeeze(0) : out;
   }
 }
