@@ -108,9 +108,38 @@ const REF = {
   },
 } as const;
 
+/** The same in float32 (torch's default dtype), 1.13's NAdam patched as above. */
+const REF32 = {
+  adamax: {
+    w: [0.8397772312164307, -1.4529355764389038, -0.04671252891421318, 0.4211791157722473, -0.1457318812608719, 0.7151775360107422],
+    b: [-0.1318211704492569, -0.2663014233112335, -0.31095531582832336],
+  },
+  nadam: {
+    w: [0.6890468001365662, -0.8704516887664795, -0.004110508598387241, 0.49312400817871094, -0.1343454122543335, 0.7786732912063599],
+    b: [-0.06084495037794113, -0.12841622531414032, -0.2659114599227905],
+  },
+  radam: {
+    w: [0.5417811870574951, -1.224973201751709, 0.27095332741737366, 0.7332707047462463, -0.3513457477092743, 1.0357167720794678],
+    b: [0.0741204097867012, -0.21645371615886688, 0.01814785785973072],
+  },
+  rprop: {
+    w: [1.1457953453063965, -1.4467999935150146, 0.04196798801422119, 0.15420466661453247, -0.15319998562335968, 0.27504563331604004],
+    b: [-0.011151999235153198, -0.2705000042915344, -0.3842880129814148],
+  },
+  asgd: {
+    w: [0.5774996280670166, -1.2162737846374512, 0.24999161064624786, 0.6294369101524353, -0.30456656217575073, 0.9240542054176331],
+    b: [0.06766210496425629, -0.202561154961586, -0.004775459878146648],
+  },
+  lbfgs_wolfe: {
+    w: [0.8823680877685547, -1.4514647722244263, -0.2284630686044693, 0.1684815138578415, -0.1668003499507904, -0.1864653378725052],
+    b: [0.03948305919766426, -0.2640804350376129, 0.32774612307548523],
+  },
+} as const;
+
 type Opt = tg.optim.Optimizer<{ lr: number }>;
 
-const X = () =>
+type Float = "float32" | "float64";
+const X = (dtype: Float = "float64") =>
   tg.tensor(
     [
       [0.3, -1.2],
@@ -118,9 +147,9 @@ const X = () =>
       [-0.7, 0.9],
       [0.2, 2.0],
     ],
-    { dtype: "float64" },
+    { dtype },
   );
-const Y = () =>
+const Y = (dtype: Float = "float64") =>
   tg.tensor(
     [
       [0.1, -0.5, 0.7],
@@ -128,23 +157,26 @@ const Y = () =>
       [-0.4, 0.6, 0.0],
       [0.5, -0.8, 0.2],
     ],
-    { dtype: "float64" },
+    { dtype },
   );
-const init = (): [tg.Tensor, tg.Tensor] => [
+const init = (dtype: Float = "float64"): [tg.Tensor, tg.Tensor] => [
   tg.tensor(
     [
       [0.5, -1.2, 0.3],
       [0.8, -0.4, 1.1],
     ],
-    { dtype: "float64", requiresGrad: true },
+    { dtype, requiresGrad: true },
   ),
-  tg.tensor([0.1, -0.2, 0.05], { dtype: "float64", requiresGrad: true }),
+  tg.tensor([0.1, -0.2, 0.05], { dtype, requiresGrad: true }),
 ];
-const lossOf = (w: tg.Tensor, b: tg.Tensor) => X().matmul(w).add(b).tanh().sub(Y()).square().mean();
+const lossOf = (w: tg.Tensor, b: tg.Tensor) => {
+  const dtype = w.dtype as Float;
+  return X(dtype).matmul(w).add(b).tanh().sub(Y(dtype)).square().mean();
+};
 
 /** Runs `steps` plain steps (zeroGrad, backward, step) and returns the parameters. */
-function train(make: (p: tg.Tensor[]) => Opt, steps = 8): { w: tg.Tensor; b: tg.Tensor; opt: Opt } {
-  const [w, b] = init();
+function train(make: (p: tg.Tensor[]) => Opt, steps = 8, dtype: Float = "float64"): { w: tg.Tensor; b: tg.Tensor; opt: Opt } {
+  const [w, b] = init(dtype);
   const opt = make([w, b]);
   for (let i = 0; i < steps; i++) {
     opt.zeroGrad();
@@ -229,9 +261,42 @@ describe("optim: Adamax, NAdam, RAdam, Rprop, ASGD step for step against PyTorch
   });
 });
 
+describe("optim extras in float32", () => {
+  it("Adamax, NAdam, RAdam, Rprop, ASGD and LBFGS match PyTorch's float32 runs", () => {
+    const O = tg.optim;
+    const f32 = { atol: 2e-6, rtol: 1e-5 };
+    const check = (got: { w: tg.Tensor; b: tg.Tensor }, ref: { w: readonly number[]; b: readonly number[] }) => {
+      assert.equal(got.w.dtype, "float32");
+      assertClose(got.w.reshape(-1), [...ref.w], f32);
+      assertClose(got.b, [...ref.b], f32);
+    };
+    check(
+      train((p) => new O.Adamax(p, 0.05), 8, "float32"),
+      REF32.adamax,
+    );
+    check(
+      train((p) => new O.NAdam(p, { lr: 0.05, weightDecay: 0.1 }), 8, "float32"),
+      REF32.nadam,
+    );
+    check(
+      train((p) => new O.RAdam(p, 0.05, [0.9, 0.99]), 8, "float32"),
+      REF32.radam,
+    );
+    check(
+      train((p) => new O.Rprop(p, 0.05), 8, "float32"),
+      REF32.rprop,
+    );
+    check(
+      train((p) => new O.ASGD(p, 0.1, 0.01, 0.5, 3), 8, "float32"),
+      REF32.asgd,
+    );
+    check(lbfgs({ maxIter: 5, historySize: 3, lineSearchFn: "strong_wolfe" }, 3, "float32"), REF32.lbfgs_wolfe);
+  });
+});
+
 /** Runs LBFGS for `steps` closure steps; returns the losses `step` returned. */
-function lbfgs(options: Partial<tg.optim.LBFGSOptions>, steps: number) {
-  const [w, b] = init();
+function lbfgs(options: Partial<tg.optim.LBFGSOptions>, steps: number, dtype: Float = "float64") {
+  const [w, b] = init(dtype);
   const opt = new tg.optim.LBFGS([w, b], options);
   const closure = () => {
     opt.zeroGrad();
@@ -309,7 +374,7 @@ describe("optim extras: state dicts, step(closure), argument errors, learning", 
     RAdam: (p) => new O.RAdam(p, { lr: 0.05 }),
     Rprop: (p) => new O.Rprop(p, { lr: 0.05 }),
     ASGD: (p) => new O.ASGD(p, { lr: 0.05, t0: 2 }),
-    LBFGS: (p) => new O.LBFGS(p, { lr: 0.2, maxIter: 3, historySize: 2 }) as unknown as Opt,
+    LBFGS: (p) => new O.LBFGS(p, { lr: 0.2, maxIter: 3, historySize: 2 }),
   };
   const stepWith = (opt: Opt, w: tg.Tensor, b: tg.Tensor) =>
     opt.step(() => {
@@ -451,7 +516,7 @@ describe("optim extras: state dicts, step(closure), argument errors, learning", 
       ["RAdam", (p: tg.Tensor[]) => new O.RAdam(p, 0.05), 150],
       ["Rprop", (p: tg.Tensor[]) => new O.Rprop(p), 150],
       ["ASGD", (p: tg.Tensor[]) => new O.ASGD(p, 0.1), 150],
-      ["LBFGS", (p: tg.Tensor[]) => new O.LBFGS(p, { lineSearchFn: "strong_wolfe" }) as unknown as Opt, 5],
+      ["LBFGS", (p: tg.Tensor[]) => new O.LBFGS(p, { lineSearchFn: "strong_wolfe" }), 5],
     ] as const) {
       tg.manualSeed(0);
       const model = new tg.nn.Linear(3, 1);
