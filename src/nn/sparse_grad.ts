@@ -101,8 +101,8 @@ const grads = new WeakMap<Tensor, SparseGrad>();
 
 /**
  * The row-sparse gradient accumulated in `param` by a `sparse: true` embedding's backward, or null. Such a parameter's
- * `.grad` stays null: optimizers for sparse gradients (`tg.optim.SparseAdam`) read this, and their `zeroGrad()` clears
- * it.
+ * `.grad` stays null: `tg.optim.SparseAdam`, `SGD` and `Adagrad` step on it (the other optimizers throw), and
+ * `zeroGrad()` (an optimizer's or a module's) clears it.
  *
  * @example
  * const emb = new tg.nn.Embedding(1000, 16, { sparse: true });

@@ -17,7 +17,7 @@ export interface EmbeddingOptions {
   dtype?: "float32" | "float64";
   /**
    * Row-sparse gradients, as PyTorch's `sparse=True`: backward costs O(rows used) and fills
-   * `tg.nn.utils.sparseGrad(weight)` instead of `weight.grad`; train with `tg.optim.SparseAdam`.
+   * `tg.nn.utils.sparseGrad(weight)` instead of `weight.grad`; train with `tg.optim.SparseAdam`, `SGD` or `Adagrad`.
    */
   sparse?: boolean;
 }
