@@ -325,19 +325,60 @@ export function gradientsAfter(g: Graph, step: number): Map<string, number> {
   return known;
 }
 
+/** One plain gradient-descent step on some of the inputs: each moves against its gradient, f is evaluated again. */
+export interface SgdStep {
+  lr: number;
+  updates: { name: string; before: number; grad: number; after: number }[];
+  before: number;
+  after: number;
+}
+
+/** The leaf gradients of a graph (after its whole backward pass), by variable name in x1, x2... order. */
+export function leafGradients(g: Graph): { name: string; grad: number }[] {
+  const byId = new Map(g.nodes.map((n) => [n.id, n]));
+  return Object.keys(g.values).map((name) => ({ name, grad: byId.get(name)?.grad ?? 0 }));
+}
+
+/** `x ← x − lr · ∂f/∂x` for each of `params`, and f before and after (evaluated again by tensorgrad). */
+export function sgdStep(g: Graph, params: readonly string[], lr: number): SgdStep {
+  const grads = new Map(leafGradients(g).map((l) => [l.name, l.grad]));
+  const values = { ...g.values };
+  const updates = params
+    .filter((p) => grads.has(p))
+    .map((name) => {
+      const before = g.values[name];
+      const grad = grads.get(name) ?? 0;
+      const after = before - lr * grad;
+      values[name] = after;
+      return { name, before, grad, after };
+    });
+  const out = (x: Graph) => x.nodes.find((n) => n.id === x.output)?.value ?? Number.NaN;
+  return { lr, updates, before: out(g), after: out(buildGraph(g.expr, values)) };
+}
+
+export interface Preset {
+  label: string;
+  expr: string;
+  values: Record<string, number>;
+  /** What the variables stand for; the view adds the gradients of the current values after it. */
+  note: string;
+  /** For a training example: the learning rate and the inputs (weights) a gradient-descent step moves. */
+  update?: { lr: number; params: string[] };
+}
+
 /** Presets for the view's menu: the lecture's examples and one neuron's training step. */
-export const PRESETS: { label: string; expr: string; values: Record<string, number>; note: string }[] = [
+export const PRESETS: Preset[] = [
   {
     label: "Lecture: (x1 + x2)·x3 − x4",
     expr: "(x1 + x2) * x3 - x4",
     values: { x1: 5, x2: 4, x3: 3, x4: 2 },
-    note: "The lecture's example: the leaf gradients are 3, 3, 9 and −1.",
+    note: "The lecture's example.",
   },
   {
     label: "Lecture: (x + y)·z",
     expr: "(x1 + x2) * x3",
     values: { x1: -2, x2: 5, x3: -4 },
-    note: "x = x1, y = x2, z = x3: the gradients are −4, −4 and 3.",
+    note: "x = x1, y = x2, z = x3.",
   },
   {
     label: "A sigmoid neuron",
@@ -349,6 +390,7 @@ export const PRESETS: { label: string; expr: string; values: Record<string, numb
     label: "One training step of a tanh neuron",
     expr: "(tanh(x1*x2 + x3) - x4)^2",
     values: { x1: 0.5, x2: 2, x3: -0.5, x4: 1 },
-    note: "Weight x1, input x2, bias x3, target x4: squared error. An SGD step moves x1 and x3 against their gradients.",
+    note: "Weight x1, input x2, bias x3, target x4: f is the squared error. Run the backward pass to see the SGD step that moves x1 and x3 against their gradients.",
+    update: { lr: 0.1, params: ["x1", "x3"] },
   },
 ];

@@ -26,6 +26,11 @@ export interface ParsedCsv {
 export const MAX_CSV_ROWS = 10_000;
 export const MAX_CSV_BYTES = 2_000_000;
 export const MAX_CSV_CLASSES = 10;
+/**
+ * The largest magnitude a feature or a regression target may have: beyond it (1e200, −1e300) the squared features and
+ * the losses overflow float32 and training can only diverge. Such data has to be rescaled first.
+ */
+export const MAX_CSV_MAGNITUDE = 1e6;
 const MIN_ROWS = 4;
 
 const isNumber = (s: string): boolean => s.trim() !== "" && Number.isFinite(Number(s));
@@ -88,7 +93,13 @@ export function parseCsv(text: string, problem: Problem): ParsedCsv {
         const shown = c === "" ? "an empty cell" : `"${c.length > 20 ? `${c.slice(0, 20)}…` : c}"`;
         throw new CsvError(`line ${line}, column ${j + 1} (${names[j]}): ${shown} is not a number`);
       }
-      return Number(c);
+      const v = Number(c);
+      if (Math.abs(v) > MAX_CSV_MAGNITUDE && (j < 2 || problem === "regression")) {
+        throw new CsvError(
+          `line ${line}, column ${j + 1} (${names[j]}): ${c} is too large in magnitude (at most ${MAX_CSV_MAGNITUDE.toExponential()}); rescale the column (for example to mean 0 and standard deviation 1) and upload it again`,
+        );
+      }
+      return v;
     });
     points[2 * k] = values[0];
     points[2 * k + 1] = values[1];

@@ -15,8 +15,11 @@ import {
   type Graph,
   type GraphNode,
   gradientsAfter,
+  leafGradients,
   PRESETS,
+  type Preset,
   parseExpr,
+  sgdStep,
   variablesOf,
 } from "./backprop.ts";
 import type { NetworkConfig } from "./model.ts";
@@ -40,6 +43,64 @@ const ROW_H = 92;
 const PAD_X = 56;
 const PAD_Y = 44;
 const R = 22;
+/** The top-to-bottom layout (narrow screens): the distance between neighbours across, and between columns down. */
+const ACROSS_V = 104;
+const DOWN_V = 96;
+const PAD_V = 30;
+
+/** A rectangle in the drawing's coordinates. */
+interface Box {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
+
+/** About how wide a monospace text of `size` px is. */
+const textWidth = (text: string, size: number): number => text.length * size * 0.61;
+
+const overlap = (a: Box, b: Box): number =>
+  Math.max(0, Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0)) * Math.max(0, Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0));
+
+/**
+ * Where a term label goes on the edge (x1, y1) → (x2, y2), and in how many lines: beside the edge at the first of
+ * several points along it where it covers nothing in `taken` (on one line, else broken before "="), or where it
+ * covers least.
+ */
+function placeLabel(text: string, x1: number, y1: number, x2: number, y2: number, taken: readonly Box[]): { box: Box; lines: string[] } {
+  const cut = text.lastIndexOf("=");
+  const forms = [[text], cut > 0 ? [text.slice(0, cut), text.slice(cut)] : [text]];
+  let best: { box: Box; lines: string[] } | null = null;
+  let bestCost = Infinity;
+  const steep = Math.abs(y2 - y1) > Math.abs(x2 - x1);
+  for (const lines of forms) {
+    const w = Math.max(...lines.map((l) => textWidth(l, 11))) + 4;
+    const h = 14 * lines.length;
+    for (const t of [0.5, 0.35, 0.65, 0.2, 0.8]) {
+      const cx = x1 + (x2 - x1) * t;
+      const cy = y1 + (y2 - y1) * t;
+      const spots = steep
+        ? [
+            { x: cx + 6 + w / 2, y: cy },
+            { x: cx - 6 - w / 2, y: cy },
+          ]
+        : [
+            { x: cx, y: cy - 4 - h / 2 },
+            { x: cx, y: cy + 4 + h / 2 },
+          ];
+      for (const c of spots) {
+        const box = { x0: c.x - w / 2, x1: c.x + w / 2, y0: c.y - h / 2, y1: c.y + h / 2 };
+        const cost = taken.reduce((sum, o) => sum + overlap(box, o), 0);
+        if (cost === 0) return { box, lines };
+        if (cost < bestCost) {
+          best = { box, lines };
+          bestCost = cost;
+        }
+      }
+    }
+  }
+  return best as { box: Box; lines: string[] };
+}
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -60,6 +121,8 @@ export function mountGraphView(root: HTMLElement, _context: GraphViewContext): G
   const values: Record<string, number> = { ...first.values };
   let graph: Graph | null = null;
   let step = 0;
+  /** The example picked from the menu, until the expression is edited (its note and its update follow the values). */
+  let active: Preset | null = first;
 
   // ---- the controls ----
   const preset = el("select", { id: "graph-preset", "aria-label": "Example expressions" });
@@ -85,7 +148,7 @@ export function mountGraphView(root: HTMLElement, _context: GraphViewContext): G
     { id: "graph-help", class: "hint" },
     "Numbers, the variables x1 to x9, + − * / ^, parentheses and exp, log, tanh, sigmoid, relu. The graph is tensorgrad's own: the gradFn nodes of the result, in topological order.",
   );
-  const note = el("p", { id: "graph-note", class: "hint" }, first.note);
+  const note = el("p", { id: "graph-note", class: "hint" });
   const inputs = el("div", { id: "graph-values", class: "graph-row graph-values", role: "group", "aria-label": "Input values" });
   const error = el("div", { id: "graph-error", class: "error", role: "alert" });
   error.hidden = true;
@@ -101,7 +164,9 @@ export function mountGraphView(root: HTMLElement, _context: GraphViewContext): G
   const canvas = el("div", { class: "graph-canvas" });
   const explain = el("div", { id: "graph-explain", class: "graph-explain", "aria-live": "polite" });
   const grads = el("div", { id: "graph-grads", class: "graph-grads" });
-  root.replaceChildren(exprRow, help, note, inputs, error, transport, canvas, explain, grads);
+  const update = el("div", { id: "graph-update", class: "graph-update", "aria-live": "polite" });
+  update.hidden = true;
+  root.replaceChildren(exprRow, help, note, inputs, error, transport, canvas, explain, grads, update);
 
   // ---- behaviour ----
   function showError(message: string | null): void {
@@ -147,7 +212,67 @@ export function mountGraphView(root: HTMLElement, _context: GraphViewContext): G
     render();
   }
 
+  /** The example's note, with the gradients of the values now in the inputs (never of the example's own values). */
+  function renderNote(): void {
+    if (!active) {
+      note.textContent = "";
+      return;
+    }
+    const g = graph;
+    if (!g) {
+      note.textContent = active.note;
+      return;
+    }
+    const gs = leafGradients(g).map((l) => fmtNumber(l.grad));
+    const list = gs.length > 1 ? `${gs.slice(0, -1).join(", ")} and ${gs.at(-1)}` : (gs[0] ?? "");
+    const out = g.nodes.find((n) => n.id === g.output)?.value ?? Number.NaN;
+    note.textContent = `${active.note} With these values f = ${fmtNumber(out)} and the leaf gradients are ${list}.`;
+  }
+
+  /** For a training example, once the backward pass is done: the gradient-descent step and what it does to f. */
+  function renderUpdate(): void {
+    const g = graph;
+    const u = active?.update;
+    if (!g || !u || step < g.steps.length) {
+      update.hidden = true;
+      update.replaceChildren();
+      return;
+    }
+    let r: ReturnType<typeof sgdStep>;
+    try {
+      r = sgdStep(g, u.params, u.lr);
+    } catch {
+      update.hidden = true;
+      return;
+    }
+    const head = el("p", {}, `The update: one SGD step with learning rate η = ${fmtNumber(r.lr)} moves each weight against its gradient.`);
+    const list = el("ul");
+    for (const x of r.updates) {
+      list.append(
+        el(
+          "li",
+          { "data-update-of": x.name },
+          `${x.name} ← ${fmtNumber(x.before)} − ${fmtNumber(r.lr)} × ${fmtNumber(x.grad)} = ${fmtNumber(x.after)}`,
+        ),
+      );
+    }
+    const loss = el("p", { id: "graph-update-loss" }, `f goes from ${fmtNumber(r.before)} to ${fmtNumber(r.after)} with the new values.`);
+    const apply = el("button", { id: "graph-apply-step", type: "button" }, "Take the step");
+    apply.addEventListener("click", () => {
+      for (const x of r.updates) {
+        values[x.name] = x.after;
+        const input = inputs.querySelector<HTMLInputElement>(`#graph-value-${x.name}`);
+        if (input) input.value = String(Number(x.after.toPrecision(6)));
+      }
+      rebuild(true);
+    });
+    update.replaceChildren(head, list, loss, apply);
+    update.hidden = false;
+  }
+
   function render(): void {
+    renderNote();
+    renderUpdate();
     const g = graph;
     prev.disabled = !g || step === 0;
     reset.disabled = !g || step === 0;
@@ -211,35 +336,42 @@ export function mountGraphView(root: HTMLElement, _context: GraphViewContext): G
 
   function draw(g: Graph, known: Map<string, number>, current: Graph["steps"][number] | null): SVGElement {
     const cols = Math.max(...g.nodes.map((n) => n.col)) + 1;
-    const rows = Math.max(...g.nodes.map((n) => n.row)) + 1;
-    const width = PAD_X * 2 + (cols - 1) * COL_W;
-    const height = PAD_Y * 2 + (rows - 1) * ROW_H;
-    const root = svg("svg", {
-      id: "graph-svg",
-      width,
-      height,
-      viewBox: `0 0 ${width} ${height}`,
-      role: "img",
-      "aria-label": `Computation graph of f, ${g.nodes.length} nodes`,
-    });
-    const defs = svg("defs");
-    const marker = svg("marker", {
-      id: "graph-arrow",
-      viewBox: "0 0 10 10",
-      refX: 10,
-      refY: 5,
-      markerWidth: 7,
-      markerHeight: 7,
-      orient: "auto",
-    });
-    marker.append(svg("path", { d: "M0,0 L10,5 L0,10 z", class: "graph-arrowhead" }));
-    defs.append(marker);
-    root.append(defs);
-    const pos = new Map(g.nodes.map((n) => [n.id, { x: PAD_X + n.col * COL_W, y: PAD_Y + n.row * ROW_H }]));
+    // Too wide for the page (a phone): the graph flows top to bottom instead, values and gradients beside the nodes.
+    const room = canvas.clientWidth;
+    const vertical = room > 0 && PAD_X * 2 + (cols - 1) * COL_W > room && room < 700;
+    const pos = new Map(
+      g.nodes.map((n) => [
+        n.id,
+        vertical ? { x: PAD_V + n.row * ACROSS_V, y: PAD_Y + n.col * DOWN_V } : { x: PAD_X + n.col * COL_W, y: PAD_Y + n.row * ROW_H },
+      ]),
+    );
     const byId = new Map(g.nodes.map((n) => [n.id, n]));
+    // What the term labels must not cover: every node's shape and its value and gradient texts.
+    const taken: Box[] = [];
+    const textAt = (n: GraphNode, which: "value" | "grad", text: string): { x: number; y: number; anchor: string; box: Box } => {
+      const p = pos.get(n.id) as { x: number; y: number };
+      const w = textWidth(text, 12);
+      if (vertical) {
+        const y = which === "value" ? p.y - 4 : p.y + 12;
+        return { x: p.x + R + 4, y, anchor: "start", box: { x0: p.x + R + 3, x1: p.x + R + 5 + w, y0: y - 10, y1: y + 4 } };
+      }
+      const y = which === "value" ? p.y - R - 7 : p.y + R + 15;
+      return { x: p.x, y, anchor: "middle", box: { x0: p.x - w / 2 - 1, x1: p.x + w / 2 + 1, y0: y - 10, y1: y + 4 } };
+    };
+    for (const n of g.nodes) {
+      const p = pos.get(n.id) as { x: number; y: number };
+      const [hw, hh] = n.kind === "const" ? [14, 11] : [R, R];
+      taken.push({ x0: p.x - hw - 2, x1: p.x + hw + 2, y0: p.y - hh - 2, y1: p.y + hh + 2 });
+      if (n.kind !== "const") {
+        taken.push(textAt(n, "value", fmtNumber(n.value)).box);
+        const grad = known.get(n.id);
+        if (grad !== undefined) taken.push(textAt(n, "grad", fmtNumber(grad)).box);
+      }
+    }
     const activeGate = current?.kind === "gate" ? current : null;
     const edges = svg("g", { class: "graph-edges" });
     const labels = svg("g", { class: "graph-edge-labels" });
+    const placed: Box[] = [];
     for (const n of g.nodes) {
       n.inputs.forEach((from) => {
         const a = pos.get(from) as { x: number; y: number };
@@ -267,17 +399,17 @@ export function mountGraphView(root: HTMLElement, _context: GraphViewContext): G
         );
         const term = active ? activeGate.terms.find((t) => t.to === from) : undefined;
         if (term) {
-          labels.append(
-            svg(
-              "text",
-              { x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 7, class: "graph-term", "text-anchor": "middle" },
-              `${fmtNumber(term.upstream)}×${fmtNumber(term.local)}=${fmtNumber(term.product)}`,
-            ),
-          );
+          const text = `${fmtNumber(term.upstream)}×${fmtNumber(term.local)}=${fmtNumber(term.product)}`;
+          const { box, lines } = placeLabel(text, x1, y1, x2, y2, [...taken, ...placed]);
+          placed.push(box);
+          const label = svg("text", { class: "graph-term", "text-anchor": "middle", "data-term-to": from, "aria-label": text });
+          lines.forEach((line, i) => {
+            label.append(svg("tspan", { x: (box.x0 + box.x1) / 2, y: box.y0 + 11 + 14 * i }, line));
+          });
+          labels.append(label);
         }
       });
     }
-    root.append(edges);
     const nodes = svg("g", { class: "graph-nodes" });
     for (const n of g.nodes) {
       const p = pos.get(n.id) as { x: number; y: number };
@@ -314,12 +446,43 @@ export function mountGraphView(root: HTMLElement, _context: GraphViewContext): G
       else group.append(svg("circle", { r: R }));
       group.append(svg("text", { class: "graph-label", "text-anchor": "middle", dy: "0.35em" }, n.label));
       if (n.kind !== "const") {
-        group.append(svg("text", { class: "graph-value", "text-anchor": "middle", y: -R - 7 }, fmtNumber(n.value)));
-        if (grad !== undefined) group.append(svg("text", { class: "graph-gradient", "text-anchor": "middle", y: R + 15 }, fmtNumber(grad)));
+        const v = textAt(n, "value", fmtNumber(n.value));
+        group.append(svg("text", { class: "graph-value", "text-anchor": v.anchor, x: v.x - p.x, y: v.y - p.y }, fmtNumber(n.value)));
+        if (grad !== undefined) {
+          const t = textAt(n, "grad", fmtNumber(grad));
+          group.append(svg("text", { class: "graph-gradient", "text-anchor": t.anchor, x: t.x - p.x, y: t.y - p.y }, fmtNumber(grad)));
+        }
       }
       nodes.append(group);
     }
-    root.append(nodes, labels);
+    // The drawing's extent: every node, text and label inside, with a margin.
+    const all = [...taken, ...placed];
+    const x0 = Math.min(...all.map((b) => b.x0)) - 6;
+    const y0 = Math.min(...all.map((b) => b.y0)) - 6;
+    const width = Math.ceil(Math.max(...all.map((b) => b.x1)) + 6 - x0);
+    const height = Math.ceil(Math.max(...all.map((b) => b.y1)) + 6 - y0);
+    const root = svg("svg", {
+      id: "graph-svg",
+      class: vertical ? "vertical" : "horizontal",
+      width,
+      height,
+      viewBox: `${x0.toFixed(1)} ${y0.toFixed(1)} ${width} ${height}`,
+      role: "img",
+      "aria-label": `Computation graph of f, ${g.nodes.length} nodes`,
+    });
+    const defs = svg("defs");
+    const marker = svg("marker", {
+      id: "graph-arrow",
+      viewBox: "0 0 10 10",
+      refX: 10,
+      refY: 5,
+      markerWidth: 7,
+      markerHeight: 7,
+      orient: "auto",
+    });
+    marker.append(svg("path", { d: "M0,0 L10,5 L0,10 z", class: "graph-arrowhead" }));
+    defs.append(marker);
+    root.append(defs, edges, nodes, labels);
     return root;
   }
 
@@ -327,7 +490,7 @@ export function mountGraphView(root: HTMLElement, _context: GraphViewContext): G
   let timer = 0;
   expr.addEventListener("input", () => {
     preset.value = "";
-    note.textContent = "";
+    active = null;
     clearTimeout(timer);
     timer = window.setTimeout(() => rebuild(true), 120);
   });
@@ -346,7 +509,7 @@ export function mountGraphView(root: HTMLElement, _context: GraphViewContext): G
       if (input) input.value = String(v);
     }
     expr.value = p.expr;
-    note.textContent = p.note;
+    active = p;
     rebuild(true);
   });
   next.addEventListener("click", () => {
@@ -364,6 +527,16 @@ export function mountGraphView(root: HTMLElement, _context: GraphViewContext): G
   all.addEventListener("click", () => {
     if (graph) step = graph.steps.length;
     render();
+  });
+
+  // A phone turned sideways (or a resized window) may switch between the left-to-right and top-to-bottom layouts.
+  let resizing = 0;
+  window.addEventListener("resize", () => {
+    if (resizing === 0)
+      resizing = requestAnimationFrame(() => {
+        resizing = 0;
+        render();
+      });
   });
 
   rebuild(true);

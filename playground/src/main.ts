@@ -3,7 +3,7 @@
  * worker. The page never trains: it sends settings to the worker and draws the latest snapshot once per animation
  * frame.
  */
-import { appendBounded, drawChart } from "./chart.ts";
+import { appendBounded, drawChart, renderLegend, type Series } from "./chart.ts";
 import { $, Controls } from "./controls.ts";
 import type { ParsedCsv } from "./csv.ts";
 import type { PlaygroundData } from "./datasets.ts";
@@ -15,11 +15,21 @@ import { drawOutput, paintClasses, paintGrid } from "./heatmap.ts";
 import { networkConfig } from "./model.ts";
 import { NetworkView, type NeuronRef } from "./network.ts";
 import type { FromWorker, ToWorker } from "./protocol.ts";
-import { cloneState, dataKey, decodeState, encodeState, MAX_NEURONS, modelKey, normalizeState, type PlaygroundState } from "./state.ts";
+import {
+  cloneState,
+  dataKey,
+  decodeStateChecked,
+  encodeState,
+  MAX_NEURONS,
+  modelKey,
+  normalizeState,
+  type PlaygroundState,
+} from "./state.ts";
 import { GRID_RES, type Hyper, type LossPoint, type Snapshot } from "./trainer.ts";
-import { bindCsvInput, reparse } from "./upload.ts";
+import { bindCsvInput, reparse, showCsvError } from "./upload.ts";
 
-let state = decodeState(location.hash);
+const decoded = decodeStateChecked(location.hash);
+let state = decoded.state;
 let csv: { text: string; parsed: ParsedCsv | null; name: string } | null = null;
 let data: PlaygroundData | null = null;
 let latest: Snapshot | null = null;
@@ -36,12 +46,29 @@ let devices: DeviceReport | null = null;
 let startingGpu = "";
 /** Pause was pressed and Play not since. */
 let pausedSince = false;
+/** Training diverged (the alert shows why); Play waits for a reset. */
+let stopped = false;
 
 const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
 const send = (msg: ToWorker) => worker.postMessage(msg);
+/** The status line: one message, replaced by the next and cleared by the next thing the user does. */
 const status = (text: string) => {
   $("status").textContent = text;
 };
+
+/** Lists the URL's fields that fell back to their defaults (hidden when there are none). */
+function showUrlNotes(notes: readonly string[]): void {
+  $("url-note-list").replaceChildren(
+    ...notes.map((n) => {
+      const li = document.createElement("li");
+      li.textContent = n;
+      return li;
+    }),
+  );
+  $("url-note").hidden = notes.length === 0;
+}
+showUrlNotes(decoded.notes);
+$("url-note-close").addEventListener("click", () => showUrlNotes([]));
 
 const hyperOf = (s: PlaygroundState): Hyper => ({
   learningRate: s.learningRate,
@@ -57,6 +84,7 @@ const outputsOf = (s: PlaygroundState): number =>
 const controls = new Controls((patch) => apply(patch));
 const network = new NetworkView($("network"), {
   toggleFeature(f) {
+    if (state.hide.includes("features")) return;
     const on = state.features.includes(f);
     if (on && state.features.length === 1) {
       status("The network needs at least one input feature.");
@@ -65,12 +93,15 @@ const network = new NetworkView($("network"), {
     apply({ features: on ? state.features.filter((x) => x !== f) : [...state.features, f] });
   },
   addNeuron(layer) {
+    if (state.hide.includes("layers")) return;
     apply({ layers: state.layers.map((n, i) => (i === layer ? Math.min(MAX_NEURONS, n + 1) : n)) });
   },
   removeNeuron(layer) {
+    if (state.hide.includes("layers")) return;
     apply({ layers: state.layers.map((n, i) => (i === layer ? Math.max(1, n - 1) : n)) });
   },
   setActivation(layer, a) {
+    if (state.hide.includes("activation")) return;
     apply({ activations: state.activations.map((x, i) => (i === layer ? a : x)) });
   },
   hover(n) {
@@ -88,6 +119,9 @@ const graphView = mountGraphView($("graph-view-root"), {
 
 /** Applies a settings change: URL, controls, and the worker (a reset when the network's shape or data changed). */
 function apply(patch: Partial<PlaygroundState>, force = false): void {
+  // Whatever the last message said is about the previous settings.
+  status("");
+  if (patch.dataset !== undefined && patch.dataset !== "csv") showCsvError(null);
   let next = normalizeState({ ...state, ...patch });
   if (next.device === "webgpu" && devices && !devices.webgpu) {
     status(`WebGPU is unavailable here (${devices.reason}); training on the CPU.`);
@@ -106,6 +140,7 @@ function apply(patch: Partial<PlaygroundState>, force = false): void {
   hashWritten = `#${encodeState(state)}`;
   if (location.hash !== hashWritten) history_replace(hashWritten);
   controls.render(state);
+  network.lock(state.hide);
   const mk = modelKey(state) + outputsOf(state);
   const dk = dataKey(state) + (state.dataset === "csv" ? (csv?.name ?? "") : "");
   if (force || mk !== lastModelKey || dk !== lastDataKey) {
@@ -127,6 +162,7 @@ function reset(): void {
   latest = null;
   history = [];
   playing = false;
+  stopped = false;
   showDivergence(null);
   setPlaying(false);
   network.build(state, outputsOf(state));
@@ -137,11 +173,15 @@ function reset(): void {
   send({ type: "init", state: cloneState(state), csv: state.dataset === "csv" ? (csv?.parsed ?? null) : null });
 }
 
+/** Shows whether training runs: one button (Play while paused, Pause while playing) and a "Training" / "Paused" readout. */
 function setPlaying(p: boolean): void {
   playing = p;
-  $("play").classList.toggle("active", p);
-  $("play").setAttribute("aria-pressed", String(p));
-  $("pause").setAttribute("aria-pressed", String(!p));
+  $("play").hidden = p;
+  $("pause").hidden = !p;
+  const readout = $("run-state");
+  const what = p ? "training" : stopped ? "stopped" : "paused";
+  readout.dataset.state = what;
+  readout.textContent = p ? "Training" : stopped ? "Stopped" : "Paused";
   document.body.classList.toggle("playing", p);
 }
 
@@ -164,10 +204,11 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       latest = msg.snapshot;
       history = appendBounded(history, msg.snapshot.history);
       // A snapshot posted before the worker saw "pause" (a chunk on WebGPU takes a while) doesn't turn Play back on.
-      setPlaying(msg.playing && !pausedSince);
+      setPlaying(msg.playing && !pausedSince && !stopped);
       schedule();
       break;
     case "diverged":
+      stopped = true;
       setPlaying(false);
       showDivergence(msg.divergence);
       break;
@@ -236,24 +277,29 @@ function render(): void {
   if (state.showTest) sets.push({ points: data.points, labels: data.labels, from: data.nTrain, to: n, test: true });
   drawOutput(canvas, source, data.domain, sets, state.problem);
   // Charts.
+  if (!state.hide.includes("charts")) drawCharts(s);
+}
+
+function drawCharts(s: Snapshot): void {
+  const epochs = history.map((p) => p.epoch);
   const lossChart = $<HTMLCanvasElement>("loss-chart");
   fitCanvas(lossChart);
-  drawChart(lossChart, [
-    { label: "train", color: "#999", values: history.map((p) => p.trainLoss) },
-    { label: "test", color: "#222", values: history.map((p) => p.testLoss) },
-  ]);
+  const losses: Series[] = [
+    { label: "training loss", color: "#999", values: history.map((p) => p.trainLoss) },
+    { label: "test loss", color: "#222", values: history.map((p) => p.testLoss) },
+  ];
+  drawChart(lossChart, losses, { epochs, empty: "The loss per epoch appears here: press Play or Step" });
+  renderLegend($("loss-legend"), losses);
   const gradChart = $<HTMLCanvasElement>("grad-chart");
   fitCanvas(gradChart);
   const layers = s.weights.length;
-  drawChart(
-    gradChart,
-    Array.from({ length: layers }, (_, i) => ({
-      label: i === layers - 1 ? "output" : `layer ${i + 1}`,
-      color: `hsl(${(i * 360) / Math.max(1, layers)}, 65%, 42%)`,
-      values: history.map((p) => p.gradNorms[i] ?? Number.NaN),
-    })),
-    { log: true, legend: true },
-  );
+  const norms: Series[] = Array.from({ length: layers }, (_, i) => ({
+    label: i === layers - 1 ? "output layer" : `layer ${i + 1}`,
+    color: `hsl(${(i * 360) / Math.max(1, layers)}, 65%, 42%)`,
+    values: history.map((p) => p.gradNorms[i] ?? Number.NaN),
+  }));
+  drawChart(gradChart, norms, { log: true, epochs, empty: "Each layer's gradient norm appears here while training" });
+  renderLegend($("grad-legend"), norms);
 }
 
 function maxAbs(a: Float32Array): number {
@@ -270,15 +316,40 @@ function openWeightEditor(layer: number, to: number, from: number, current: numb
   box.hidden = false;
   box.style.left = `${x}px`;
   box.style.top = `${y}px`;
+  $("weight-error").hidden = true;
   const input = $<HTMLInputElement>("weight-input");
+  input.removeAttribute("aria-invalid");
   input.value = current.toFixed(3);
   input.focus();
   input.select();
 }
+/** The largest weight the editor accepts (larger ones only make the network diverge). */
+const MAX_EDITED_WEIGHT = 1000;
 function closeWeightEditor(apply: boolean): void {
   const box = $("weight-editor");
-  const value = Number($<HTMLInputElement>("weight-input").value);
-  if (apply && editing && Number.isFinite(value)) send({ type: "setWeight", ...editing, value });
+  const error = $("weight-error");
+  if (apply && editing) {
+    const text = $<HTMLInputElement>("weight-input").value.trim();
+    const value = Number(text);
+    const problem =
+      text === ""
+        ? "Type a number (the field is empty)."
+        : !Number.isFinite(value)
+          ? `"${text.slice(0, 20)}" is not a number.`
+          : Math.abs(value) > MAX_EDITED_WEIGHT
+            ? `Pick a weight from −${MAX_EDITED_WEIGHT} to ${MAX_EDITED_WEIGHT}.`
+            : "";
+    if (problem) {
+      error.textContent = problem;
+      error.hidden = false;
+      $<HTMLInputElement>("weight-input").setAttribute("aria-invalid", "true");
+      $<HTMLInputElement>("weight-input").focus();
+      return;
+    }
+    send({ type: "setWeight", ...editing, value });
+  }
+  error.hidden = true;
+  $<HTMLInputElement>("weight-input").removeAttribute("aria-invalid");
   editing = null;
   box.hidden = true;
 }
@@ -291,6 +362,11 @@ $("weight-input").addEventListener("keydown", (e) => {
 
 // Transport.
 $("play").addEventListener("click", () => {
+  status("");
+  if (stopped) {
+    status("Training stopped (the message above says why): change the settings or press Reset, then Play.");
+    return;
+  }
   pausedSince = false;
   setPlaying(true);
   send({ type: "play" });
@@ -300,7 +376,10 @@ $("pause").addEventListener("click", () => {
   setPlaying(false);
   send({ type: "pause" });
 });
-$("step").addEventListener("click", () => send({ type: "step" }));
+$("step").addEventListener("click", () => {
+  status("");
+  send({ type: "step" });
+});
 $("reset").addEventListener("click", () => apply({}, true));
 $("export").addEventListener("click", () => send({ type: "export" }));
 $("export-onnx").addEventListener("click", () => send({ type: "exportOnnx" }));
@@ -323,7 +402,10 @@ bindCsvInput({
 });
 
 window.addEventListener("hashchange", () => {
-  if (location.hash !== hashWritten) apply(decodeState(location.hash));
+  if (location.hash === hashWritten) return;
+  const { state: next, notes } = decodeStateChecked(location.hash);
+  showUrlNotes(notes);
+  apply(next);
 });
 window.addEventListener("resize", schedule);
 

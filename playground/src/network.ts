@@ -1,12 +1,14 @@
 /**
  * The network diagram: a column of input features (toggled by clicking), one column per hidden layer with + and −
  * buttons and its activation, and the output neurons. Every neuron shows its own small heatmap; the links between them
- * are SVG paths whose width follows |weight| and whose colour is the weight's sign, and clicking one edits the weight.
+ * are SVG paths whose width follows |weight| and whose colour is the weight's sign. The links lie above the neurons (only
+ * their strokes take the mouse): hovering one shows its weight in a tooltip, clicking it (or Enter) edits the weight.
+ * In classroom mode (`lock`) the hidden controls' parts of the diagram are hidden and ignore clicks.
  */
 import { css, NEGATIVE, POSITIVE } from "./colors.ts";
 import { FEATURE_DEFS } from "./features.ts";
 import { type GridStyle, paintGrid } from "./heatmap.ts";
-import { ACTIVATIONS, type Activation, FEATURES, type FeatureName, MAX_NEURONS, type PlaygroundState } from "./state.ts";
+import { ACTIVATIONS, type Activation, FEATURES, type FeatureName, type Hideable, MAX_NEURONS, type PlaygroundState } from "./state.ts";
 import type { Snapshot } from "./trainer.ts";
 import { GRID_RES } from "./trainer.ts";
 
@@ -46,6 +48,9 @@ export class NetworkView {
   private links: Link[] = [];
   private problem: PlaygroundState["problem"] = "classification";
   private outputs = 1;
+  private readonly tip: HTMLDivElement;
+  private locked: readonly Hideable[] = [];
+  private featureNames: string[] = [];
 
   constructor(
     private readonly root: HTMLElement,
@@ -57,7 +62,13 @@ export class NetworkView {
     this.svg.setAttribute("aria-hidden", "false");
     this.columns = document.createElement("div");
     this.columns.className = "columns";
-    root.append(this.svg, this.columns);
+    this.tip = document.createElement("div");
+    this.tip.id = "link-tooltip";
+    this.tip.className = "link-tooltip";
+    this.tip.setAttribute("role", "tooltip");
+    this.tip.hidden = true;
+    // The links after the columns: drawn (and hit) above the neurons' boxes.
+    root.append(this.columns, this.svg, this.tip);
     new ResizeObserver(() => this.layoutLinks()).observe(root);
   }
 
@@ -66,6 +77,8 @@ export class NetworkView {
     this.problem = state.problem;
     this.outputs = outputs;
     this.columns.replaceChildren();
+    this.featureNames = FEATURES.filter((f) => state.features.includes(f)).map((f) => FEATURE_DEFS[f].label);
+    this.showTip(null);
     this.canvases = [];
     this.nodes = [];
     // Features: all seven shown, the selected ones active.
@@ -89,7 +102,9 @@ export class NetworkView {
       label.className = "node-label";
       label.textContent = def.label;
       b.append(c, label);
-      b.addEventListener("click", () => this.cb.toggleFeature(f));
+      b.addEventListener("click", () => {
+        if (!this.locked.includes("features")) this.cb.toggleFeature(f);
+      });
       if (on) {
         featCanvases.push(c);
         featNodes.push(b);
@@ -104,9 +119,13 @@ export class NetworkView {
       const col = this.column(`${n} neuron${n === 1 ? "" : "s"}`, `layer-${li}`);
       const controls = document.createElement("div");
       controls.className = "neuron-buttons";
-      const add = this.button(`add-neuron-${li}`, "+", `Add a neuron to hidden layer ${li + 1}`, () => this.cb.addNeuron(li));
+      const add = this.button(`add-neuron-${li}`, "+", `Add a neuron to hidden layer ${li + 1}`, () => {
+        if (!this.locked.includes("layers")) this.cb.addNeuron(li);
+      });
       add.disabled = n >= MAX_NEURONS;
-      const remove = this.button(`remove-neuron-${li}`, "−", `Remove a neuron from hidden layer ${li + 1}`, () => this.cb.removeNeuron(li));
+      const remove = this.button(`remove-neuron-${li}`, "−", `Remove a neuron from hidden layer ${li + 1}`, () => {
+        if (!this.locked.includes("layers")) this.cb.removeNeuron(li);
+      });
       remove.disabled = n <= 1;
       controls.append(add, remove);
       const act = document.createElement("select");
@@ -114,7 +133,9 @@ export class NetworkView {
       act.className = "layer-activation";
       act.setAttribute("aria-label", `Activation of hidden layer ${li + 1}`);
       for (const a of ACTIVATIONS) act.add(new Option(a, a, false, a === state.activations[li]));
-      act.addEventListener("change", () => this.cb.setActivation(li, act.value as Activation));
+      act.addEventListener("change", () => {
+        if (!this.locked.includes("activation")) this.cb.setActivation(li, act.value as Activation);
+      });
       col.head.append(controls, act);
       const { canvases, nodes } = this.neurons(col.nodes, li + 1, n, `hidden layer ${li + 1}`);
       this.canvases.push(canvases);
@@ -125,7 +146,27 @@ export class NetworkView {
     this.canvases.push(canvases);
     this.nodes.push(nodes);
     this.makeLinks(state);
+    this.lock(state.hide);
     requestAnimationFrame(() => this.layoutLinks());
+  }
+
+  /**
+   * Classroom mode: with "features" hidden the unused features disappear and the used ones can't be toggled; with
+   * "layers" hidden the per-layer + and − go; with "activation" hidden the per-layer activation menus go.
+   */
+  lock(hide: readonly Hideable[]): void {
+    const same = hide.length === this.locked.length && hide.every((h) => this.locked.includes(h));
+    this.locked = [...hide];
+    this.root.classList.toggle("locked-features", hide.includes("features"));
+    this.root.classList.toggle("locked-layers", hide.includes("layers"));
+    this.root.classList.toggle("locked-activation", hide.includes("activation"));
+    for (const b of Array.from(this.root.querySelectorAll<HTMLButtonElement>(".neuron-buttons button, .feature"))) {
+      if (hide.includes(b.classList.contains("feature") ? "features" : "layers")) b.setAttribute("aria-disabled", "true");
+      else b.removeAttribute("aria-disabled");
+    }
+    for (const s of Array.from(this.root.querySelectorAll<HTMLSelectElement>(".layer-activation")))
+      s.disabled = hide.includes("activation");
+    if (!same) requestAnimationFrame(() => this.layoutLinks());
   }
 
   private button(id: string, text: string, label: string, onClick: () => void): HTMLButtonElement {
@@ -199,8 +240,19 @@ export class NetworkView {
           hit.setAttribute("role", "button");
           hit.id = `link-${layer}-${to}-${from}`;
           const link: Link = { layer, to, from, path, hit, value: 0 };
-          const edit = (x: number, y: number) => this.cb.editWeight(layer, to, from, link.value, x, y);
+          const edit = (x: number, y: number) => {
+            this.showTip(null);
+            this.cb.editWeight(layer, to, from, link.value, x, y);
+          };
           hit.addEventListener("click", (e) => edit(e.pageX, e.pageY));
+          hit.addEventListener("mouseenter", (e) => this.showTip(link, e.clientX, e.clientY));
+          hit.addEventListener("mousemove", (e) => this.showTip(link, e.clientX, e.clientY));
+          hit.addEventListener("mouseleave", () => this.showTip(null));
+          hit.addEventListener("focus", () => {
+            const r = hit.getBoundingClientRect();
+            this.showTip(link, r.left + r.width / 2, r.top + r.height / 2);
+          });
+          hit.addEventListener("blur", () => this.showTip(null));
           hit.addEventListener("keydown", (e) => {
             if (e.key === "Enter" || e.key === " ") {
               e.preventDefault();
@@ -213,6 +265,28 @@ export class NetworkView {
         }
       }
     }
+  }
+
+  /** What a link's tooltip and label say. */
+  private describe(l: Link): string {
+    const from = l.layer === 0 ? `input ${this.featureNames[l.from] ?? l.from + 1}` : `neuron ${l.from + 1} of hidden layer ${l.layer}`;
+    const last = this.nodes.length - 2;
+    const to = l.layer === last ? `output ${l.to + 1}` : `neuron ${l.to + 1} of hidden layer ${l.layer + 1}`;
+    return `Weight ${l.value.toFixed(3)}: ${from} → ${to}`;
+  }
+
+  /** The hovered (or focused) link's weight next to the pointer, the link highlighted; null hides it. */
+  private showTip(l: Link | null, clientX = 0, clientY = 0): void {
+    for (const other of this.links) other.path.classList.toggle("hovered", other === l);
+    if (!l) {
+      this.tip.hidden = true;
+      return;
+    }
+    const box = this.root.getBoundingClientRect();
+    this.tip.textContent = `${this.describe(l)} (click to edit)`;
+    this.tip.hidden = false;
+    this.tip.style.left = `${Math.round(clientX - box.left + 12)}px`;
+    this.tip.style.top = `${Math.round(clientY - box.top + 14)}px`;
   }
 
   /** Places the link curves between the neurons' current positions. */
@@ -256,10 +330,7 @@ export class NetworkView {
       const width = Math.min(8, 0.4 + 2.5 * Math.abs(v));
       l.path.setAttribute("stroke-width", width.toFixed(2));
       l.path.setAttribute("stroke", css(v >= 0 ? POSITIVE : NEGATIVE, Math.min(1, 0.35 + Math.abs(v))));
-      l.hit.setAttribute(
-        "aria-label",
-        `Weight from ${l.layer === 0 ? "input" : `layer ${l.layer}`} neuron ${l.from + 1} to neuron ${l.to + 1}: ${v.toFixed(3)}; press Enter to edit`,
-      );
+      l.hit.setAttribute("aria-label", `${this.describe(l)}; press Enter to edit`);
     }
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The playground's settings and their URL form. Every setting lives in the URL's hash (`#dataset=xor&layers=4,2...`),
- * so a link reproduces a setup; decoding never throws: unknown or invalid values fall back to the defaults.
+ * so a link reproduces a setup; decoding never throws: each invalid value falls back to its default, with a note.
  */
 
 export const PROBLEMS = ["classification", "multiclass", "regression"] as const;
@@ -128,24 +128,6 @@ export function cloneState(s: Readonly<PlaygroundState>): PlaygroundState {
   return { ...s, features: [...s.features], layers: [...s.layers], activations: [...s.activations], hide: [...s.hide] };
 }
 
-const oneOf = <T extends string>(list: readonly T[], v: string | null, fallback: T): T =>
-  v !== null && (list as readonly string[]).includes(v) ? (v as T) : fallback;
-
-function intIn(v: string | null, lo: number, hi: number, fallback: number): number {
-  if (v === null || v.trim() === "") return fallback;
-  const n = Number(v);
-  return Number.isInteger(n) && n >= lo && n <= hi ? n : fallback;
-}
-
-function numIn(v: string | null, lo: number, hi: number, fallback: number): number {
-  if (v === null || v.trim() === "") return fallback;
-  const n = Number(v);
-  return Number.isFinite(n) && n >= lo && n <= hi ? n : fallback;
-}
-
-const bool = (v: string | null, fallback: boolean): boolean =>
-  v === "1" || v === "true" ? true : v === "0" || v === "false" ? false : fallback;
-
 /** Makes a state consistent: the dataset fits the problem, one activation per layer, sizes in range, features unique. */
 export function normalizeState(s: PlaygroundState): PlaygroundState {
   const out = cloneState(s);
@@ -188,43 +170,124 @@ export function encodeState(s: Readonly<PlaygroundState>): string {
 
 const list = (v: string | null): string[] | null => (v === null ? null : v === "" ? [] : v.split(","));
 
-/** Reads a state from a URL hash or query (with or without the leading "#" or "?"); anything invalid takes the default. */
-export function decodeState(hash: string): PlaygroundState {
+/** A URL value as the note shows it: at most 40 characters. */
+const shown = (v: string): string => JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+
+/** A decoded state and one note per URL field that could not be used (each fell back to its default). */
+export interface DecodedState {
+  state: PlaygroundState;
+  notes: string[];
+}
+
+/**
+ * Reads a state from a URL hash or query (with or without the leading "#" or "?"). Each field is read on its own: an
+ * invalid value takes that field's default and adds a note that names the field, what it got and what it used.
+ */
+export function decodeStateChecked(hash: string): DecodedState {
   const p = new URLSearchParams(hash.replace(/^[#?]/, ""));
   const d = DEFAULT_STATE;
-  const problem = oneOf(PROBLEMS, p.get("problem"), d.problem);
-  const layers = list(p.get("layers"));
-  const parsedLayers =
-    layers && layers.length <= MAX_LAYERS && layers.every((x) => /^\d+$/.test(x) && Number(x) >= 1 && Number(x) <= MAX_NEURONS)
-      ? layers.map(Number)
-      : [...d.layers];
-  const acts = list(p.get("activations"))?.map((a) => oneOf(ACTIVATIONS, a, "tanh"));
-  const features = list(p.get("features"))?.filter((f): f is FeatureName => (FEATURES as readonly string[]).includes(f));
-  const hide = list(p.get("hide"))?.filter((h): h is Hideable => (HIDEABLE as readonly string[]).includes(h));
-  const lr = numIn(p.get("lr"), 0, 100, d.learningRate);
-  return normalizeState({
+  const notes: string[] = [];
+  const bad = (key: string, v: string, expected: string, used: string) =>
+    notes.push(`${key}=${shown(v)}: expected ${expected}; using ${used}`);
+  const oneOf = <T extends string>(key: string, options: readonly T[], fallback: T): T => {
+    const v = p.get(key);
+    if (v === null) return fallback;
+    if ((options as readonly string[]).includes(v)) return v as T;
+    bad(key, v, `one of ${options.join(", ")}`, fallback);
+    return fallback;
+  };
+  const num = (key: string, lo: number, hi: number, fallback: number, integer: boolean, above = false): number => {
+    const v = p.get(key);
+    if (v === null) return fallback;
+    const n = Number(v);
+    const ok = v.trim() !== "" && Number.isFinite(n) && (above ? n > lo : n >= lo) && n <= hi && (!integer || Number.isInteger(n));
+    if (ok) return n;
+    bad(
+      key,
+      v,
+      `${integer ? "an integer" : "a number"} ${above ? `above ${lo}` : `from ${lo}`} ${above ? "up to" : "to"} ${hi}`,
+      String(fallback),
+    );
+    return fallback;
+  };
+  const bool = (key: string, fallback: boolean): boolean => {
+    const v = p.get(key);
+    if (v === null) return fallback;
+    if (v === "1" || v === "true") return true;
+    if (v === "0" || v === "false") return false;
+    bad(key, v, "1 or 0", fallback ? "1" : "0");
+    return fallback;
+  };
+  const names = <T extends string>(key: string, options: readonly T[], fallback: readonly T[], allowEmpty: boolean): T[] => {
+    const v = p.get(key);
+    const items = list(v);
+    if (v === null || items === null) return [...fallback];
+    const known = items.filter((x): x is T => (options as readonly string[]).includes(x));
+    const unknown = items.filter((x) => !(options as readonly string[]).includes(x));
+    if (known.length === 0 && !allowEmpty) {
+      bad(key, v, `some of ${options.join(", ")}`, fallback.join(",") || "none");
+      return [...fallback];
+    }
+    if (unknown.length > 0)
+      notes.push(`${key}=${shown(v)}: ignored ${unknown.map((u) => shown(u)).join(", ")} (not one of ${options.join(", ")})`);
+    return known;
+  };
+
+  const problem = oneOf("problem", PROBLEMS, d.problem);
+  let dataset = oneOf("dataset", DATASETS, DATASETS_BY_PROBLEM[problem][0]);
+  if (dataset !== "csv" && !DATASETS_BY_PROBLEM[problem].includes(dataset)) {
+    notes.push(`dataset=${dataset} is not a ${problem} dataset; using ${DATASETS_BY_PROBLEM[problem][0]}`);
+    dataset = DATASETS_BY_PROBLEM[problem][0];
+  }
+  const layersRaw = p.get("layers");
+  let layers = [...d.layers];
+  if (layersRaw !== null) {
+    const items = list(layersRaw) ?? [];
+    const ok = items.length <= MAX_LAYERS && items.every((x) => /^\d+$/.test(x) && Number(x) >= 1 && Number(x) <= MAX_NEURONS);
+    if (ok) layers = items.map(Number);
+    else bad("layers", layersRaw, `at most ${MAX_LAYERS} comma-separated layer sizes from 1 to ${MAX_NEURONS}`, d.layers.join(","));
+  }
+  const actsRaw = p.get("activations");
+  let activations: Activation[] = layers.map(() => "tanh");
+  if (actsRaw !== null) {
+    const items = list(actsRaw) ?? [];
+    const unknown = items.filter((a) => !(ACTIVATIONS as readonly string[]).includes(a));
+    if (unknown.length > 0)
+      notes.push(
+        `activations=${shown(actsRaw)}: ${unknown.map((u) => shown(u)).join(", ")} is not one of ${ACTIVATIONS.join(", ")}; using tanh`,
+      );
+    activations = items.map((a) => ((ACTIVATIONS as readonly string[]).includes(a) ? (a as Activation) : "tanh"));
+  }
+  const learningRate = num("lr", 0, 100, d.learningRate, false, true);
+  const state = normalizeState({
     problem,
-    dataset: oneOf(DATASETS, p.get("dataset"), DATASETS_BY_PROBLEM[problem][0]),
-    classes: intIn(p.get("classes"), MIN_CLASSES, MAX_CLASSES, d.classes),
-    noise: intIn(p.get("noise"), 0, 50, d.noise),
-    trainRatio: intIn(p.get("trainRatio"), 10, 90, d.trainRatio),
-    batchSize: intIn(p.get("batchSize"), 1, 30, d.batchSize),
-    seed: intIn(p.get("seed"), 0, 2 ** 31 - 1, d.seed),
-    features: features ?? [...d.features],
-    layers: parsedLayers,
-    activations: acts ?? parsedLayers.map(() => "tanh"),
-    learningRate: lr > 0 ? lr : d.learningRate,
-    optimizer: oneOf(OPTIMIZERS, p.get("optimizer"), d.optimizer),
-    regularization: oneOf(REGULARIZATIONS, p.get("reg"), d.regularization),
-    regRate: numIn(p.get("regRate"), 0, 100, d.regRate),
-    dropout: numIn(p.get("dropout"), 0, 0.9, d.dropout),
-    batchNorm: bool(p.get("batchNorm"), d.batchNorm),
-    init: oneOf(INITS, p.get("init"), d.init),
-    showTest: bool(p.get("showTest"), d.showTest),
-    discretize: bool(p.get("discretize"), d.discretize),
-    hide: hide ?? [],
-    device: oneOf(DEVICES, p.get("device"), d.device),
+    dataset,
+    classes: num("classes", MIN_CLASSES, MAX_CLASSES, d.classes, true),
+    noise: num("noise", 0, 50, d.noise, true),
+    trainRatio: num("trainRatio", 10, 90, d.trainRatio, true),
+    batchSize: num("batchSize", 1, 30, d.batchSize, true),
+    seed: num("seed", 0, 2 ** 31 - 1, d.seed, true),
+    features: names("features", FEATURES, d.features, false),
+    layers,
+    activations,
+    learningRate,
+    optimizer: oneOf("optimizer", OPTIMIZERS, d.optimizer),
+    regularization: oneOf("reg", REGULARIZATIONS, d.regularization),
+    regRate: num("regRate", 0, 100, d.regRate, false),
+    dropout: num("dropout", 0, 0.9, d.dropout, false),
+    batchNorm: bool("batchNorm", d.batchNorm),
+    init: oneOf("init", INITS, d.init),
+    showTest: bool("showTest", d.showTest),
+    discretize: bool("discretize", d.discretize),
+    hide: names("hide", HIDEABLE, [], true),
+    device: oneOf("device", DEVICES, d.device),
   });
+  return { state, notes };
+}
+
+/** Reads a state from a URL hash or query; anything invalid takes the default (`decodeStateChecked` says which). */
+export function decodeState(hash: string): PlaygroundState {
+  return decodeStateChecked(hash).state;
 }
 
 /** The settings that change the data (a change regenerates it). */

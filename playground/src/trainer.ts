@@ -62,8 +62,12 @@ export interface Snapshot {
   grids: Float32Array[][];
 }
 
+/** Input features or regression targets beyond this magnitude make the advice "rescale the data", not "lower the rate". */
+export const LARGE_DATA = 1e3;
+
 /** Why training stopped by itself. */
 export interface Divergence {
+  /** The epochs completed (what the page's counter shows); the weights are those after it. */
   epoch: number;
   kind: "nan-loss" | "exploding-gradients";
   message: string;
@@ -94,6 +98,8 @@ export class Trainer {
   private readonly order: tg.Generator;
   private pending: LossPoint[] = [];
   private last: { trainLoss: number; testLoss: number };
+  /** The largest magnitude among the input features (and the regression targets), and what it is. */
+  private readonly scale: { value: number; what: string };
 
   /** Where the data and the model live; "webgpu" needs `tg.webgpu.init()` first (`Trainer.create` does it). */
   readonly device: PlaygroundDevice;
@@ -119,6 +125,10 @@ export class Trainer {
     const f = config.features.length;
     const all = applyFeatures(data.points, config.features);
     const n = data.labels.length;
+    this.scale = { value: 0, what: "input features" };
+    for (const v of all) if (Math.abs(v) > this.scale.value) this.scale.value = Math.abs(v);
+    if (data.problem === "regression")
+      for (const v of data.labels) if (Math.abs(v) > this.scale.value) this.scale = { value: Math.abs(v), what: "regression targets" };
     const x = tg.tensor(Array.from(all), { device }).reshape([n, f]);
     const y =
       data.problem === "multiclass"
@@ -329,22 +339,31 @@ export class Trainer {
     return false;
   }
 
+  /**
+   * Why training stopped, at the epoch the page's counter shows (the epochs completed: the failing one is rolled back),
+   * with advice that fits: data of huge magnitude needs rescaling, which no learning rate fixes.
+   */
   private explain(layer: number, norms: number[], loss: number): Divergence {
     const lr = this.hyper.learningRate;
-    const epoch = this.epoch + 1;
+    const epoch = this.epoch;
+    const kept = `the weights are those after epoch ${epoch}`;
+    const dataAdvice =
+      this.scale.value > LARGE_DATA
+        ? `The data is the problem: its ${this.scale.what} reach ${this.scale.value.toExponential(1)}. Rescale them (for example to mean 0 and standard deviation 1) and load them again; a lower learning rate won't fix it.`
+        : "";
     if (layer >= 0) {
       const name = layer === norms.length - 1 ? "the output layer" : `hidden layer ${layer + 1}`;
       const g = norms[layer];
       return {
         epoch,
         kind: "exploding-gradients",
-        message: `Training stopped at epoch ${epoch}: gradients exploded (the gradient norm of ${name} reached ${Number.isFinite(g) ? g.toExponential(2) : String(g)}). Lower the learning rate (now ${lr}), pick a smaller initialization, or turn on batch normalization, then press reset.`,
+        message: `Training stopped at epoch ${epoch}: gradients exploded in the next epoch (the gradient norm of ${name} reached ${Number.isFinite(g) ? g.toExponential(2) : String(g)}); ${kept}. ${dataAdvice || `Lower the learning rate (now ${lr}), pick a smaller initialization, or turn on batch normalization, then press reset.`}`,
       };
     }
     return {
       epoch,
       kind: "nan-loss",
-      message: `Training stopped at epoch ${epoch}: the loss became ${Number.isNaN(loss) ? "NaN" : loss > 0 ? "too large" : String(loss)}. The learning rate (${lr}) is too high for this network; lower it and press reset.`,
+      message: `Training stopped at epoch ${epoch}: the loss became ${Number.isNaN(loss) ? "NaN" : loss > 0 ? "too large" : String(loss)} in the next epoch; ${kept}. ${dataAdvice || `The learning rate (${lr}) is too high for this network; lower it and press reset.`}`,
     };
   }
 

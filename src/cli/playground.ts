@@ -1,13 +1,16 @@
 /**
  * `tensorgrad playground`: serves the browser playground (dist/playground, built by `npm run build:playground`) on
- * localhost with the headers that turn on cross-origin isolation (COOP/COEP), and prints the URL.
+ * localhost with the headers that turn on cross-origin isolation (COOP/COEP), and prints the URL. Text files (HTML,
+ * JavaScript, CSS, JSON, source maps, SVG, WebAssembly) go gzip-compressed to clients whose Accept-Encoding allows it.
  */
 import { existsSync } from "node:fs";
-import { readFile, realpath } from "node:fs/promises";
+import { readFile, realpath, stat } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { type AddressInfo, isIP } from "node:net";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { gzip as gzipCallback } from "node:zlib";
 import { helpText, parseFlags, UsageError } from "./args.js";
 
 const SPECS = {
@@ -38,6 +41,66 @@ export const ISOLATION_HEADERS: Record<string, string> = {
   "X-Content-Type-Options": "nosniff",
   "Cache-Control": "no-cache",
 };
+
+/** The file types sent gzip-compressed when the client accepts it (text and WebAssembly; images are compressed already). */
+const COMPRESSIBLE = new Set([".html", ".js", ".mjs", ".css", ".map", ".json", ".svg", ".csv", ".wasm"]);
+/** Files smaller than this go as they are (compression gains nothing); larger than the cap are not compressed. */
+const GZIP_MIN_BYTES = 1024;
+const GZIP_MAX_BYTES = 32 * 1024 * 1024;
+/** The compressed copies kept in memory, at most this many bytes in all. */
+const GZIP_CACHE_BYTES = 64 * 1024 * 1024;
+
+const gzip = promisify(gzipCallback);
+
+/**
+ * Whether an Accept-Encoding header allows gzip: `gzip` (or `x-gzip`) with a q-value above 0, or `*` above 0 where
+ * gzip isn't listed. `gzip;q=0` refuses it. A missing or malformed header means no.
+ */
+export function acceptsGzip(header: string | string[] | undefined): boolean {
+  if (header === undefined) return false;
+  const text = Array.isArray(header) ? header.join(",") : header;
+  if (text.length > 1000) return false;
+  let gzipQ: number | null = null;
+  let starQ: number | null = null;
+  for (const part of text.split(",")) {
+    const [name, ...params] = part.split(";").map((x) => x.trim().toLowerCase());
+    let q = 1;
+    for (const p of params) {
+      const m = /^q=([01](\.\d{0,3})?)$/.exec(p.replace(/\s+/g, ""));
+      if (p.startsWith("q=")) q = m ? Number(m[1]) : 0;
+    }
+    if (name === "gzip" || name === "x-gzip") gzipQ = Math.max(gzipQ ?? 0, q);
+    else if (name === "*") starQ = q;
+  }
+  return gzipQ !== null ? gzipQ > 0 : starQ !== null && starQ > 0;
+}
+
+/** The compressed copies of served files, by real path; a changed file (size or modification time) is compressed again. */
+class GzipCache {
+  private readonly entries = new Map<string, { mtimeMs: number; size: number; body: Buffer }>();
+  private bytes = 0;
+
+  async get(path: string, raw: Buffer, mtimeMs: number): Promise<Buffer> {
+    const hit = this.entries.get(path);
+    if (hit && hit.mtimeMs === mtimeMs && hit.size === raw.length) return hit.body;
+    const body = await gzip(raw, { level: 6 });
+    if (hit) {
+      this.bytes -= hit.body.length;
+      this.entries.delete(path);
+    }
+    // Oldest first out until the new copy fits.
+    for (const [key, e] of this.entries) {
+      if (this.bytes + body.length <= GZIP_CACHE_BYTES) break;
+      this.bytes -= e.body.length;
+      this.entries.delete(key);
+    }
+    if (body.length <= GZIP_CACHE_BYTES) {
+      this.entries.set(path, { mtimeMs, size: raw.length, body });
+      this.bytes += body.length;
+    }
+    return body;
+  }
+}
 
 /** The built playground: dist/playground next to this file's package (works from src/ and from dist/). */
 export function defaultPlaygroundDir(): string {
@@ -74,6 +137,7 @@ export async function servePlayground(
   // Files are served only from inside the folder's real path: a symbolic link out of it is not followed.
   const root = await realpath(dir);
   const host = options.host ?? "127.0.0.1";
+  const compressed = new GzipCache();
   const server = createServer(async (req, res) => {
     const headers = { ...ISOLATION_HEADERS };
     if (!hostAllowed(req.headers.host, host)) {
@@ -103,8 +167,19 @@ export async function servePlayground(
         res.writeHead(403, headers).end("forbidden");
         return;
       }
-      const body = await readFile(real);
-      res.writeHead(200, { ...headers, "Content-Type": TYPES[extname(file)] ?? "application/octet-stream", "Content-Length": body.length });
+      const info = await stat(real);
+      if (!info.isFile()) throw new Error("not a file");
+      let body: Buffer = await readFile(real);
+      const type = TYPES[extname(file)] ?? "application/octet-stream";
+      const extra: Record<string, string> = {};
+      if (COMPRESSIBLE.has(extname(file).toLowerCase())) {
+        extra.Vary = "Accept-Encoding";
+        if (body.length >= GZIP_MIN_BYTES && body.length <= GZIP_MAX_BYTES && acceptsGzip(req.headers["accept-encoding"])) {
+          body = await compressed.get(real, body, info.mtimeMs);
+          extra["Content-Encoding"] = "gzip";
+        }
+      }
+      res.writeHead(200, { ...headers, ...extra, "Content-Type": type, "Content-Length": body.length });
       res.end(req.method === "HEAD" ? undefined : body);
     } catch {
       res.writeHead(404, { ...headers, "Content-Type": "text/plain; charset=utf-8" }).end("not found");
