@@ -21,6 +21,10 @@ const OPTIMIZER_CLASSES: Record<RunConfig["optimizer"], string> = {
   adamw: "AdamW",
   rmsprop: "RMSprop",
   adagrad: "Adagrad",
+  adadelta: "Adadelta",
+  adamax: "Adamax",
+  nadam: "NAdam",
+  radam: "RAdam",
 };
 
 /** A run's checkpoint, read and checked: its configuration and where training stands. */

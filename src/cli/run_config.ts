@@ -1,11 +1,11 @@
 import type { Module } from "../nn/module.js";
-import { Adagrad, Adam, AdamW, RMSprop, SGD } from "../optim/index.js";
+import { Adadelta, Adagrad, Adam, Adamax, AdamW, NAdam, RAdam, RMSprop, SGD } from "../optim/index.js";
 import * as sched from "../optim/lr_scheduler/index.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import type { Task } from "./evaluate.js";
 import type { ModelConfig } from "./models.js";
 
-export const OPTIMIZERS = ["sgd", "adam", "adamw", "rmsprop", "adagrad"] as const;
+export const OPTIMIZERS = ["sgd", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "adamax", "nadam", "radam"] as const;
 export const SCHEDULES = ["none", "step", "cosine", "onecycle", "plateau"] as const;
 
 /** A training run's settings: stored in the checkpoint so `--resume`, `eval` and `predict` can rebuild it. */
@@ -43,6 +43,14 @@ export function makeOptimizer(cfg: RunConfig, model: Module): Optimizer<{ lr: nu
       return new RMSprop(params, { lr, momentum, weightDecay });
     case "adagrad":
       return new Adagrad(params, { lr, weightDecay });
+    case "adadelta":
+      return new Adadelta(params, { lr, weightDecay });
+    case "adamax":
+      return new Adamax(params, { lr, weightDecay });
+    case "nadam":
+      return new NAdam(params, { lr, weightDecay });
+    case "radam":
+      return new RAdam(params, { lr, weightDecay });
   }
 }
 
