@@ -65,11 +65,11 @@ const LSTM_SIG = signature("LSTM", { ...common, ...tail, projSize: arg(is.nonNeg
 const GRU_SIG = signature("GRU", { ...common, ...tail, dtype: kw(is.floatDType, "float32") });
 
 interface LayerWeights {
-  wIH: Parameter;
-  wHH: Parameter;
-  bIH: Parameter | null;
-  bHH: Parameter | null;
-  wHR: Parameter | null;
+  wIH: Tensor;
+  wHH: Tensor;
+  bIH: Tensor | null;
+  bHH: Tensor | null;
+  wHR: Tensor | null;
 }
 
 const shapeStr = (s: readonly number[]) => `[${s.join(", ")}]`;
@@ -195,7 +195,10 @@ abstract class RNNBase<HX, Out> extends Module<[input: Tensor | PackedSequence, 
     for (let l = 0; l < this.numLayers; l++) {
       const dirOuts: Tensor[] = [];
       for (let d = 0; d < dirs; d++) {
-        const w = this.weights(l, d);
+        let w = this.weights(l, d);
+        // b_hh adds to the gates alongside b_ih (all but GRU's n gate, which scales it by r): folded into the input
+        // projection's bias once per sequence, it costs no add forward and no sum backward per step.
+        if (this.mode !== "GRU" && w.bIH && w.bHH) w = { ...w, bIH: w.bIH.add(w.bHH), bHH: null };
         const xp = linear(layerIn, w.wIH, w.bIH);
         let st = states.map((s) => s.select(0, l * dirs + d));
         const xs = unbindSteps(xp);
