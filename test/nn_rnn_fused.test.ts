@@ -208,6 +208,16 @@ describe("layers with and without the fused kernels", () => {
     }
   });
 
+  it("a whole LSTM and GRU layer pass gradgradcheck (float64)", () => {
+    tg.setBackend("cpu");
+    tg.manualSeed(8);
+    const lstm = new tg.nn.LSTM(2, 2, { dtype: "float64" });
+    const gru = new tg.nn.GRU(2, 2, { dtype: "float64" });
+    const x = f64([3, 1, 2]);
+    assert.ok(tg.autograd.gradgradcheck((x) => lstm(x)[0], [x]));
+    assert.ok(tg.autograd.gradgradcheck((x) => gru(x)[0], [x]));
+  });
+
   for (const kind of ["LSTM", "GRU"] as const) {
     for (const opts of [{}, { numLayers: 2, bidirectional: true }, ...(kind === "LSTM" ? [{ projSize: 2 }] : [])]) {
       it(`${kind} ${JSON.stringify(opts)}: fused and composed agree (float64)`, () => {
