@@ -1,22 +1,20 @@
 /**
- * `tg.onnx.export`: a model built from `tg.nn` layers to an ONNX model, by walking its module tree layer by layer
- * on an example input (which fixes every shape and tells the exporter the rank each layer sees).
+ * `tg.onnx.export`: a model to an ONNX model, by tracing its forward pass on an example input (which fixes every
+ * shape): built-in layers emit their own subgraphs, tensor methods on traced values theirs (see trace.ts).
  */
-import { noGrad } from "../autograd/grad_mode.js";
 import { ValueError } from "../errors.js";
-import { describeModule } from "../io/model_spec.js";
 import type { AnyModule } from "../nn/module.js";
 import { Tensor } from "../tensor/tensor.js";
-import { encodeModel, GraphBuilder } from "./graph.js";
-import { emitLayer, type Traced } from "./layers.js";
+import { encodeModel } from "./graph.js";
+import { Tracer, tensorsOf } from "./trace.js";
 
 /** Options of `tg.onnx.export`, as `torch.onnx.export`'s (camelCase). */
 export interface OnnxExportOptions {
   /** The default-domain opset, 17 (the default) to 21: LayerNormalization needs 17. */
   opsetVersion?: number;
-  /** The graph input's name; default ["input"]. */
+  /** The graph inputs' names, one per example input; default ["input"] (then "input_1", ...). */
   inputNames?: string[];
-  /** The graph output's name; default ["output"]. */
+  /** The graph outputs' names, one per result tensor (LSTM: output, h_n, c_n); default ["output"] (then "output_1", ...). */
   outputNames?: string[];
   /**
    * Axes left free in the graph, by input/output name: `{ input: { 0: "batch" }, output: { 0: "batch" } }` or
@@ -29,13 +27,14 @@ export interface OnnxExportOptions {
 
 const OPTION_KEYS = ["opsetVersion", "inputNames", "outputNames", "dynamicAxes", "graphName"];
 
-function checkNames(value: unknown, what: string): string[] | undefined {
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value) || value.length !== 1 || typeof value[0] !== "string" || value[0] === "") {
+function checkNames(value: unknown, what: string, count: number, base: string): string[] {
+  if (value === undefined) return Array.from({ length: count }, (_, i) => (i === 0 ? base : `${base}_${i}`));
+  if (!Array.isArray(value) || value.length !== count || value.some((v) => typeof v !== "string" || v === "")) {
     throw new ValueError(
-      `onnx.export: ${what} must be an array of one non-empty string (one input, one output), got ${JSON.stringify(value)}`,
+      `onnx.export: ${what} must be an array of ${count} non-empty string${count === 1 ? "" : "s"} (one per ${base}), got ${JSON.stringify(value)}`,
     );
   }
+  if (new Set(value).size !== value.length) throw new ValueError(`onnx.export: ${what} has a name twice: ${JSON.stringify(value)}`);
   return value as string[];
 }
 
@@ -57,58 +56,61 @@ function dynamicShape(name: string, shape: readonly number[], axes: OnnxExportOp
   return out;
 }
 
-function trace(g: GraphBuilder, m: AnyModule, x: Traced): Traced {
-  if (m.constructor.name === "Sequential") return m.children().reduce((v, child) => trace(g, child, v), x);
-  const name = emitLayer(g, m, x);
-  const example = (m as unknown as (t: Tensor) => Tensor)(x.example);
-  return { name, example };
-}
-
 /**
- * Exports `model` (built from `tg.nn` layers: Sequential, Linear, Conv1d/2d, BatchNorm, LayerNorm, GroupNorm,
- * Embedding, the activations, pooling, Flatten/Unflatten, Dropout) as ONNX bytes, in eval mode: Dropout is the
- * identity and BatchNorm uses its running statistics. `exampleInput` fixes the shapes (see `dynamicAxes`). The
- * model's own training flag is restored afterwards. A layer with no ONNX translation throws a `ValueError`.
+ * Exports `model` as ONNX bytes by running its forward once on `exampleInput` (a tensor, or an array of tensors for a
+ * forward of several arguments) in eval mode: Dropout is the identity and BatchNorm uses its running statistics.
+ * Built-in layers translate as a whole (Linear, Conv1d/2d, BatchNorm, LayerNorm, GroupNorm, Embedding, the
+ * activations, pooling, Flatten/Unflatten, Dropout, RNN/LSTM/GRU, MultiheadAttention, TransformerEncoderLayer);
+ * a custom forward is traced through tensor methods (add, mul, matmul, reshape, permute, transpose, softmax, ...) and
+ * `tg.cat`/`tg.stack`. A tuple result gives one graph output per tensor (LSTM: output, h_n, c_n). Sizes read from
+ * the example are fixed (see `dynamicAxes`); an op the exporter can't translate throws a `ValueError` naming it.
+ * The model's own training flag is restored afterwards.
  *
  * @example
  * const bytes = tg.onnx.export(model, tg.randn([1, 784]), { dynamicAxes: { input: { 0: "batch" }, output: { 0: "batch" } } });
  * // onnxruntime: await ort.InferenceSession.create(bytes)
  */
-export function exportOnnx(model: AnyModule, exampleInput: Tensor, options: OnnxExportOptions = {}): Uint8Array {
+export function exportOnnx(model: AnyModule, exampleInput: Tensor | Tensor[], options: OnnxExportOptions = {}): Uint8Array {
   if (typeof options !== "object" || options === null) throw new ValueError("onnx.export: options must be an object");
   for (const k of Object.keys(options)) {
     if (!OPTION_KEYS.includes(k)) throw new ValueError(`onnx.export: unknown option "${k}"; the options are ${OPTION_KEYS.join(", ")}`);
   }
-  if (!(exampleInput instanceof Tensor)) throw new ValueError("onnx.export: exampleInput must be a tensor");
+  const examples = Array.isArray(exampleInput) ? exampleInput : [exampleInput];
+  if (examples.length === 0 || !examples.every((t) => t instanceof Tensor)) {
+    throw new ValueError("onnx.export: exampleInput must be a tensor or a non-empty array of tensors");
+  }
   const opsetVersion = options.opsetVersion ?? 17;
   if (!Number.isInteger(opsetVersion) || opsetVersion < 17 || opsetVersion > 21) {
     throw new ValueError(`onnx.export: opsetVersion must be an integer from 17 to 21, got ${opsetVersion}`);
   }
-  const [inputName] = checkNames(options.inputNames, "inputNames") ?? ["input"];
-  const [outputName] = checkNames(options.outputNames, "outputNames") ?? ["output"];
-  for (const name of Object.keys(options.dynamicAxes ?? {})) {
-    if (name !== inputName && name !== outputName) {
-      throw new ValueError(
-        `onnx.export: dynamicAxes names "${name}", which is neither the input "${inputName}" nor the output "${outputName}"`,
-      );
-    }
-  }
-  describeModule(model); // throws, naming the layer, for anything but the built-in layers
+  const inputNames = checkNames(options.inputNames, "inputNames", examples.length, "input");
   const modes = model.modules().map((m) => [m, m.training] as const);
   model.eval();
   try {
-    const g = new GraphBuilder();
-    const input = exampleInput.detach();
-    const out = noGrad(() => trace(g, model, { name: inputName, example: input }));
-    g.op("Identity", [out.name], {}, outputName);
+    const tracer = new Tracer(opsetVersion);
+    // Float inputs require grad so that any op the tracer doesn't see shows in the autograd graph (and is refused).
+    const inputs = examples.map((t) => (t.dtype === "float32" || t.dtype === "float64" ? t.detach().requiresGrad_(true) : t.detach()));
+    const outs = tensorsOf(tracer.run(model, inputs, inputNames));
+    if (outs.length === 0) throw new ValueError("onnx.export: the model returned no tensor");
+    const outputNames = checkNames(options.outputNames, "outputNames", outs.length, "output");
+    const names = [...inputNames, ...outputNames];
+    for (const name of Object.keys(options.dynamicAxes ?? {})) {
+      if (!names.includes(name)) {
+        throw new ValueError(
+          `onnx.export: dynamicAxes names "${name}", which is neither the input nor an output (inputs ${inputNames.join(", ")}; outputs ${outputNames.join(", ")})`,
+        );
+      }
+    }
+    outs.forEach((t, i) => {
+      tracer.g.op("Identity", [tracer.ref(t)], {}, outputNames[i]);
+    });
     const count = { n: 0 };
-    return encodeModel(g, {
+    const spec = (name: string, t: Tensor) => ({ name, dtype: t.dtype, shape: dynamicShape(name, t.shape, options.dynamicAxes, count) });
+    return encodeModel(tracer.g, {
       name: options.graphName ?? "tensorgrad",
       opsetVersion,
-      inputs: [{ name: inputName, dtype: input.dtype, shape: dynamicShape(inputName, input.shape, options.dynamicAxes, count) }],
-      outputs: [
-        { name: outputName, dtype: out.example.dtype, shape: dynamicShape(outputName, out.example.shape, options.dynamicAxes, count) },
-      ],
+      inputs: inputs.map((t, i) => spec(inputNames[i], t)),
+      outputs: outs.map((t, i) => spec(outputNames[i], t)),
     });
   } finally {
     for (const [m, training] of modes) m.training = training;

@@ -14,7 +14,13 @@ type IAttribute = onnxProto.onnx.IAttributeProto;
 type IValueInfo = onnxProto.onnx.IValueInfoProto;
 
 /** An attribute value, tagged with its ONNX type. */
-export type Attr = { int: number } | { float: number } | { ints: readonly number[] } | { floats: readonly number[] } | { string: string };
+export type Attr =
+  | { int: number }
+  | { float: number }
+  | { ints: readonly number[] }
+  | { floats: readonly number[] }
+  | { string: string }
+  | { strings: readonly string[] };
 
 const DATA_TYPE: Record<DType, number> = {
   float32: onnx.TensorProto.DataType.FLOAT,
@@ -34,6 +40,7 @@ function attribute(name: string, value: Attr): IAttribute {
   if ("float" in value) return { name, type: T.FLOAT, f: value.float };
   if ("ints" in value) return { name, type: T.INTS, ints: [...value.ints] };
   if ("floats" in value) return { name, type: T.FLOATS, floats: [...value.floats] };
+  if ("strings" in value) return { name, type: T.STRINGS, strings: value.strings.map((v) => new TextEncoder().encode(v)) };
   return { name, type: T.STRING, s: new TextEncoder().encode(value.string) };
 }
 
@@ -58,6 +65,9 @@ export class GraphBuilder {
   readonly initializers: ITensor[] = [];
   private count = 0;
 
+  /** @param opset the default-domain opset the graph is written for (some ops changed form in 18). */
+  constructor(readonly opset = 17) {}
+
   /** A fresh value name starting with `prefix`. */
   fresh(prefix: string): string {
     return `${prefix}_${this.count++}`;
@@ -74,6 +84,26 @@ export class GraphBuilder {
       attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
     });
     return out;
+  }
+
+  /** Adds a node with `count` outputs (LSTM's Y, Y_h, Y_c); returns their names. */
+  opN(opType: string, inputs: readonly string[], attrs: Record<string, Attr>, count: number): string[] {
+    const outs = Array.from({ length: count }, () => this.fresh(opType.toLowerCase()));
+    this.nodes.push({
+      opType,
+      name: this.fresh(`${opType}`),
+      input: [...inputs],
+      output: outs,
+      attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
+    });
+    return outs;
+  }
+
+  /** A ReduceMean/ReduceSum/ReduceMax/ReduceMin over `axes`: an attribute before opset 18, an input from 18 on. */
+  reduce(opType: string, x: string, axes: readonly number[], keepdims: boolean): string {
+    const keep = { keepdims: { int: keepdims ? 1 : 0 } };
+    if (this.opset < 18 && opType !== "ReduceSum") return this.op(opType, [x], { axes: { ints: axes }, ...keep });
+    return this.op(opType, [x, this.constant("axes", axes, [axes.length], "int64")], keep);
   }
 
   /** A constant from a tensor (its values, shape and dtype). */

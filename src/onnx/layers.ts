@@ -61,9 +61,9 @@ function softplus(g: GraphBuilder, x: string, beta: number, dtype: DType): strin
 function groupNorm(g: GraphBuilder, m: GroupNorm, x: Traced, dtype: DType): string {
   const shape = x.example.shape;
   const grouped = reshape(g, x.name, [0, m.numGroups, -1]);
-  const mean = g.op("ReduceMean", [grouped], { axes: { ints: [2] }, keepdims: { int: 1 } });
+  const mean = g.reduce("ReduceMean", grouped, [2], true);
   const centered = g.op("Sub", [grouped, mean]);
-  const variance = g.op("ReduceMean", [g.op("Mul", [centered, centered])], { axes: { ints: [2] }, keepdims: { int: 1 } });
+  const variance = g.reduce("ReduceMean", g.op("Mul", [centered, centered]), [2], true);
   const std = g.op("Sqrt", [g.op("Add", [variance, g.scalar(m.eps, dtype)])]);
   const normalized = reshape(g, g.op("Div", [centered, std]), keepBatch(shape));
   if (!m.affine) return normalized;
@@ -72,6 +72,13 @@ function groupNorm(g: GraphBuilder, m: GroupNorm, x: Traced, dtype: DType): stri
   const b = reshape(g, g.tensor("gn_bias", m.bias as Tensor), perChannel);
   return g.op("Add", [g.op("Mul", [normalized, w]), b]);
 }
+
+/** The layers `emitLayer` translates, by class name. */
+export const LAYER_TYPES: ReadonlySet<string> = new Set(
+  "Identity Dropout Dropout1d Dropout2d Linear Conv1d Conv2d BatchNorm1d BatchNorm2d LayerNorm GroupNorm Embedding ReLU Sigmoid Tanh SiLU Mish LeakyReLU ELU PReLU GELU Softplus Hardtanh Softmax LogSoftmax MaxPool2d AvgPool2d AdaptiveAvgPool2d Flatten Unflatten".split(
+    " ",
+  ),
+);
 
 /** Emits the ONNX nodes of one non-container layer applied to `x`; returns the output's name. */
 export function emitLayer(g: GraphBuilder, m: AnyModule, x: Traced): string {

@@ -1,0 +1,287 @@
+/**
+ * Tracing a forward pass into an ONNX graph: the model runs once on the example input while (a) every built-in layer
+ * it calls emits its own subgraph (one rule per layer, see layers.ts, rnn.ts, attention.ts) and (b) the tensor methods
+ * called on traced values (`x.add(y)`, `x.permute(...)`, ...) emit theirs (ops.ts); `tg.cat`/`tg.stack` are read back
+ * from the autograd graph. So a custom forward with residual adds, concatenation or reshapes exports as it ran.
+ * Everything else a traced value meets is caught through the autograd graph and refused by name, never baked in
+ * silently as a constant.
+ */
+import { enableGrad } from "../autograd/grad_mode.js";
+import { AccumulateGrad, type Node } from "../autograd/node.js";
+import { ValueError } from "../errors.js";
+import type { AnyModule } from "../nn/module.js";
+import * as Act from "../nn/modules/activation.js";
+import * as Attn from "../nn/modules/attention.js";
+import * as BN from "../nn/modules/batchnorm.js";
+import * as Conv from "../nn/modules/conv.js";
+import * as Drop from "../nn/modules/dropout.js";
+import * as Emb from "../nn/modules/embedding.js";
+import * as Flat from "../nn/modules/flatten.js";
+import * as Lin from "../nn/modules/linear.js";
+import * as Norm from "../nn/modules/normalization.js";
+import * as Pool from "../nn/modules/pooling.js";
+import * as Rnn from "../nn/modules/rnn.js";
+import * as TL from "../nn/modules/transformer_layer.js";
+import { Tensor } from "../tensor/tensor.js";
+import { emitAttention, emitEncoderLayer } from "./attention.js";
+import { GraphBuilder } from "./graph.js";
+import { emitLayer, LAYER_TYPES } from "./layers.js";
+import { GETTER_RULES, OP_RULES } from "./ops.js";
+import { emitRecurrent } from "./rnn.js";
+
+const CLASSES: Record<string, unknown> = {
+  ...Act,
+  ...Attn,
+  ...BN,
+  ...Conv,
+  ...Drop,
+  ...Emb,
+  ...Flat,
+  ...Lin,
+  ...Norm,
+  ...Pool,
+  ...Rnn,
+  ...TL,
+};
+const SPECIAL = new Set(["RNN", "LSTM", "GRU", "MultiheadAttention", "TransformerEncoderLayer"]);
+
+/** The name of a built-in layer the exporter translates as a whole, or null (its forward is traced instead). */
+function layerType(m: AnyModule): string | null {
+  const name = m.constructor.name;
+  const cls = CLASSES[name];
+  if (typeof cls !== "function" || Object.getPrototypeOf(m) !== cls.prototype) return null;
+  return LAYER_TYPES.has(name) || SPECIAL.has(name) ? name : null;
+}
+
+/** The tensors of a value, in order: a tensor, or nested arrays of them (nulls skipped). */
+export function tensorsOf(v: unknown): Tensor[] {
+  if (v instanceof Tensor) return [v];
+  if (Array.isArray(v)) return v.flatMap(tensorsOf);
+  return [];
+}
+
+const MHA_POSITIONAL = ["keyPaddingMask", "needWeights", "attnMask", "averageAttnWeights", "isCausal"];
+
+/** MultiheadAttention's forward options from its call's arguments after (query, key, value). */
+function attentionOptions(rest: unknown[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  rest.forEach((v, i) => {
+    if (v !== null && typeof v === "object" && !(v instanceof Tensor)) Object.assign(out, v);
+    else out[MHA_POSITIONAL[i]] = v;
+  });
+  return out;
+}
+
+export class Tracer {
+  readonly g: GraphBuilder;
+  private readonly names = new Map<Tensor, string>();
+  private readonly constants = new Map<Tensor, string>();
+  /** The autograd nodes of traced values: an untraced value whose history reaches one was computed from the input. */
+  private readonly tainted = new Map<Node, Map<number, string>>();
+  private readonly clean = new Set<Node>();
+  private depth = 0;
+
+  constructor(opset: number) {
+    this.g = new GraphBuilder(opset);
+  }
+
+  /** Marks `t` as the graph value `name`. */
+  bind(t: Tensor, name: string): void {
+    if (this.names.has(t)) return;
+    this.names.set(t, name);
+    const node = t.gradFn;
+    if (node) {
+      if (!this.tainted.has(node)) this.tainted.set(node, new Map());
+      this.tainted.get(node)?.set(t._outputNr, name);
+    }
+  }
+
+  isTraced(t: Tensor): boolean {
+    return this.names.has(t);
+  }
+
+  /** Whether `t` is traced or computed from traced values (so an op on it must be recorded or refused). */
+  involved(t: Tensor): boolean {
+    return this.names.has(t) || (t.gradFn !== null && this.reaches(t.gradFn));
+  }
+
+  /** Runs `f` recording nothing (inside a translated layer or op). */
+  quiet<T>(f: () => T): T {
+    this.depth++;
+    try {
+      return f();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** The graph name of `t`: its traced value, a concatenation read from autograd, or a constant. */
+  ref(t: Tensor): string {
+    const traced = this.names.get(t);
+    if (traced !== undefined) return traced;
+    const node = t.gradFn;
+    if (node?.name === "CatBackward0" && this.reaches(node)) return this.catFromGraph(t, node);
+    if (node && this.reaches(node)) {
+      throw new ValueError(
+        `onnx.export: the forward computes a value from the input with an op the exporter does not trace (${node.name}); the traced ops are the built-in layers, tg.cat/tg.stack and the tensor methods ${Object.keys(OP_RULES).join(", ")}`,
+      );
+    }
+    let name = this.constants.get(t);
+    if (name === undefined) {
+      name = this.g.tensor("const", t.detach());
+      this.constants.set(t, name);
+    }
+    return name;
+  }
+
+  /** Whether the autograd history of `node` reaches a traced value. */
+  private reaches(node: Node): boolean {
+    const stack = [node];
+    const seen = new Set<Node>();
+    while (stack.length > 0) {
+      const n = stack.pop() as Node;
+      if (seen.has(n) || this.clean.has(n)) continue;
+      seen.add(n);
+      if (this.tainted.has(n)) return true;
+      if (n instanceof AccumulateGrad && this.names.has(n.variable)) return true;
+      for (const e of n.nextFunctions) if (e) stack.push(e.node);
+    }
+    for (const n of seen) this.clean.add(n);
+    return false;
+  }
+
+  /** `tg.cat` (and `tg.stack`, which unsqueezes then cats) of traced values, read from its autograd node. */
+  private catFromGraph(t: Tensor, node: Node): string {
+    const inputs = node.nextFunctions.map((e, i) => {
+      if (e === null)
+        throw new ValueError(
+          "onnx.export: tg.cat joins a traced value with a constant that has no autograd history; make the constant a buffer or parameter",
+        );
+      if (e.node instanceof AccumulateGrad) return this.ref(e.node.variable);
+      const name = this.tainted.get(e.node)?.get(e.outputNr);
+      if (name === undefined)
+        throw new ValueError(`onnx.export: input ${i} of tg.cat is computed with an op the exporter does not trace (${e.node.name})`);
+      return name;
+    });
+    const shapes = node.inputMeta.map((m) => m.shape);
+    let axis = t.shape.findIndex((s, k) => shapes.some((sh) => sh[k] !== s));
+    if (axis < 0) axis = 0;
+    const name = this.g.op("Concat", inputs, { axis: { int: axis } });
+    this.bind(t, name);
+    return name;
+  }
+
+  /** Emits a built-in layer's call; returns the names of its result's tensors. */
+  private emitModule(type: string, m: AnyModule, args: unknown[], out: unknown): string[] {
+    const traced = (t: Tensor) => ({ name: this.ref(t), example: t });
+    const ref = (t: Tensor) => this.ref(t);
+    const isTraced = (t: Tensor) => this.isTraced(t);
+    if (type === "RNN" || type === "LSTM" || type === "GRU") {
+      const hx = args[1] === undefined || args[1] === null ? null : tensorsOf(args[1]).map(ref);
+      return emitRecurrent(this.g, m, traced(args[0] as Tensor), hx);
+    }
+    if (type === "MultiheadAttention") {
+      const [query, key, value] = args as Tensor[];
+      const o = attentionOptions(args.slice(3));
+      const weights = (out as unknown[])[1];
+      return emitAttention(
+        this.g,
+        m as unknown as Attn.MultiheadAttention,
+        {
+          query: traced(query),
+          key: traced(key),
+          value: traced(value),
+          attnMask: (o.attnMask as Tensor | null | undefined) ?? null,
+          keyPaddingMask: (o.keyPaddingMask as Tensor | null | undefined) ?? null,
+          needWeights: weights instanceof Tensor,
+          averageAttnWeights: weights instanceof Tensor && weights.ndim === query.ndim,
+        },
+        ref,
+        isTraced,
+      );
+    }
+    if (type === "TransformerEncoderLayer") {
+      const o = TL.parseEncoderForward(args.slice(1));
+      return [emitEncoderLayer(this.g, m as unknown as TL.TransformerEncoderLayer, traced(args[0] as Tensor), o, ref, isTraced)];
+    }
+    if (args.length !== 1 || !(args[0] instanceof Tensor)) {
+      throw new ValueError(`onnx.export: ${type} called with ${args.length} arguments; the exporter translates it called on one tensor`);
+    }
+    return [emitLayer(this.g, m, traced(args[0]))];
+  }
+
+  private bindAll(out: unknown, names: string | string[]): void {
+    const list = tensorsOf(out);
+    const ns = typeof names === "string" ? [names] : names;
+    if (ns.length !== list.length) throw new ValueError(`onnx.export: internal: ${ns.length} names for ${list.length} results`);
+    list.forEach((t, i) => {
+      this.bind(t, ns[i]);
+    });
+  }
+
+  /** Runs `model(...inputs)` with the layers and tensor methods instrumented; returns the result. */
+  run(model: AnyModule, inputs: Tensor[], inputNames: string[]): unknown {
+    inputs.forEach((t, i) => {
+      this.bind(t, inputNames[i]);
+    });
+    const tracer = this;
+    const restore: (() => void)[] = [];
+    try {
+      for (const m of new Set(model.modules())) {
+        const type = layerType(m);
+        if (!type) continue;
+        const original = Object.getPrototypeOf(m).forward as (...a: unknown[]) => unknown;
+        Object.defineProperty(m, "forward", {
+          configurable: true,
+          writable: true,
+          value(this: AnyModule, ...args: unknown[]) {
+            if (tracer.depth > 0 || !tensorsOf(args).some((t) => tracer.involved(t))) return original.apply(this, args);
+            const out = tracer.quiet(() => original.apply(this, args));
+            tracer.bindAll(
+              out,
+              tracer.quiet(() => tracer.emitModule(type, this, args, out)),
+            );
+            return out;
+          },
+        });
+        restore.push(() => delete (m as unknown as { forward?: unknown }).forward);
+      }
+      const proto = Tensor.prototype as unknown as Record<string, unknown>;
+      for (const [name, rule] of Object.entries(OP_RULES)) {
+        const own = Object.getOwnPropertyDescriptor(proto, name);
+        const found = own ?? findDescriptor(proto, name);
+        if (!found) continue;
+        const getter = GETTER_RULES.has(name);
+        const original = (getter ? found.get : found.value) as (...a: unknown[]) => unknown;
+        if (typeof original !== "function") continue;
+        const wrapped = function (this: Tensor, ...args: unknown[]) {
+          if (tracer.depth > 0 || !tensorsOf([this, ...args]).some((t) => tracer.involved(t))) {
+            return original.apply(this, args);
+          }
+          const out = tracer.quiet(() => original.apply(this, args)) as Tensor | Tensor[];
+          tracer.bindAll(
+            out,
+            tracer.quiet(() => rule({ g: tracer.g, ref: (t) => tracer.ref(t) }, this, args, out)),
+          );
+          return out;
+        };
+        Object.defineProperty(proto, name, getter ? { ...found, get: wrapped } : { ...found, value: wrapped });
+        restore.push(() => {
+          if (own) Object.defineProperty(proto, name, own);
+          else delete proto[name];
+        });
+      }
+      return enableGrad(() => (model as unknown as (...a: Tensor[]) => unknown)(...inputs));
+    } finally {
+      for (const undo of restore.reverse()) undo();
+    }
+  }
+}
+
+function findDescriptor(proto: object, name: string): PropertyDescriptor | undefined {
+  for (let p: object | null = Object.getPrototypeOf(proto); p; p = Object.getPrototypeOf(p)) {
+    const d = Object.getOwnPropertyDescriptor(p, name);
+    if (d) return d;
+  }
+  return undefined;
+}
