@@ -29,6 +29,19 @@ export function appendBounded(history: LossPoint[], points: readonly LossPoint[]
   return [...history.slice(0, half).filter((_, i) => i % 2 === 0), ...history.slice(half)];
 }
 
+/**
+ * At most about `max` points of a history, evenly spaced, the first and the last kept: a chart a few hundred pixels
+ * wide draws no more (the history holds up to 2,000 epochs, drawn every frame).
+ */
+export function thin<T>(points: readonly T[], max = 400): T[] {
+  if (points.length <= max) return points.slice();
+  const step = points.length / (max - 1);
+  const out: T[] = [];
+  for (let i = 0; i < max - 1; i++) out.push(points[Math.floor(i * step)]);
+  out.push(points[points.length - 1]);
+  return out;
+}
+
 /** A y label: plain decimals where they are short (0.001 to 1000), otherwise 1e-5 / 1e+6 (never a fractional exponent). */
 export function axisNumber(v: number): string {
   if (v === 0) return "0";
@@ -67,7 +80,8 @@ export function drawChart(canvas: HTMLCanvasElement, series: Series[], options: 
   if (!ctx) return;
   const w = canvas.width;
   const h = canvas.height;
-  const k = canvas.clientWidth > 0 ? w / canvas.clientWidth : 1;
+  // Device pixels per CSS pixel (the page sizes its charts' canvases by devicePixelRatio).
+  const k = window.devicePixelRatio || 1;
   ctx.clearRect(0, 0, w, h);
   const font = Math.round(10 * k);
   ctx.font = `${font}px system-ui, sans-serif`;

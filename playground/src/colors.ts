@@ -30,6 +30,20 @@ for (let i = 0; i < LUT_SIZE; i++) {
   LUT.set(c.map(Math.round), i * 3);
 }
 
+/**
+ * Writes the colour of `v` on the −1..1 scale (clamped; with `discretize` only the sign counts) into RGBA pixel `i`
+ * of `px`, opaque: the heatmaps' inner loop, with nothing allocated.
+ */
+export function writeDiverging(px: Uint8ClampedArray, i: number, v: number, discretize: boolean): void {
+  let x = v === v && v !== Infinity && v !== -Infinity ? (v < -1 ? -1 : v > 1 ? 1 : v) : 0;
+  if (discretize) x = x > 0 ? 1 : x < 0 ? -1 : 0;
+  const j = Math.round(((x + 1) / 2) * (LUT_SIZE - 1)) * 3;
+  px[4 * i] = LUT[j];
+  px[4 * i + 1] = LUT[j + 1];
+  px[4 * i + 2] = LUT[j + 2];
+  px[4 * i + 3] = 255;
+}
+
 /** The colour of a value on the −1..1 scale (clamped); with `discretize`, only the sign counts. */
 export function divergingColor(v: number, discretize = false): RGB {
   let x = Number.isFinite(v) ? Math.max(-1, Math.min(1, v)) : 0;

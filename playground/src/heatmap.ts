@@ -2,7 +2,7 @@
  * Heatmaps on canvas: a grid of values painted at its own resolution (res × res pixels, cheap) and upscaled by the
  * browser, plus the big output plot with the data points on top.
  */
-import { CLASS_COLORS, classColor, css, divergingColor, NEGATIVE, POSITIVE } from "./colors.ts";
+import { CLASS_COLORS, classColor, css, divergingColor, NEGATIVE, POSITIVE, writeDiverging } from "./colors.ts";
 import type { Domain } from "./features.ts";
 
 /** How to colour a grid: values on −1..1, one class's probability, or the argmax of several classes. */
@@ -10,16 +10,30 @@ export type GridStyle = { kind: "diverging"; scale?: number } | { kind: "class";
 
 type Rgb = readonly [number, number, number] | number[];
 
-/** Fills a res × res canvas (resized if needed) pixel by pixel with the colour `colorAt(i)` of cell i. */
-function paintCells(canvas: HTMLCanvasElement, res: number, colorAt: (i: number) => Rgb): void {
+/** Each canvas's context and pixel buffer, kept between frames (a new ImageData per frame is garbage). */
+const buffers = new WeakMap<HTMLCanvasElement, { ctx: CanvasRenderingContext2D; img: ImageData }>();
+
+/** The res × res canvas (resized if needed) with its reusable pixel buffer; null without a 2-D context. */
+function bufferOf(canvas: HTMLCanvasElement, res: number): { ctx: CanvasRenderingContext2D; img: ImageData } | null {
   if (canvas.width !== res || canvas.height !== res) {
     canvas.width = res;
     canvas.height = res;
   }
-  const ctx = canvas.getContext("2d");
-  if (!ctx) return;
-  const img = ctx.createImageData(res, res);
-  const px = img.data;
+  let b = buffers.get(canvas);
+  if (!b || b.img.width !== res) {
+    const ctx = canvas.getContext("2d");
+    if (!ctx) return null;
+    b = { ctx, img: ctx.createImageData(res, res) };
+    buffers.set(canvas, b);
+  }
+  return b;
+}
+
+/** Fills a res × res canvas (resized if needed) pixel by pixel with the colour `colorAt(i)` of cell i. */
+function paintCells(canvas: HTMLCanvasElement, res: number, colorAt: (i: number) => Rgb): void {
+  const b = bufferOf(canvas, res);
+  if (!b) return;
+  const px = b.img.data;
   for (let i = 0; i < res * res; i++) {
     const c = colorAt(i);
     px[4 * i] = c[0];
@@ -27,17 +41,21 @@ function paintCells(canvas: HTMLCanvasElement, res: number, colorAt: (i: number)
     px[4 * i + 2] = c[2];
     px[4 * i + 3] = 255;
   }
-  ctx.putImageData(img, 0, 0);
+  b.ctx.putImageData(b.img, 0, 0);
 }
 
 /** Paints one grid into a res × res canvas (resizing it if needed). */
 export function paintGrid(canvas: HTMLCanvasElement, grid: Float32Array, res: number, style: GridStyle, discretize: boolean): void {
-  const scale = style.kind === "diverging" ? (style.scale ?? 1) : 1;
-  paintCells(canvas, res, (i) =>
-    style.kind === "diverging"
-      ? divergingColor(grid[i] / scale, discretize)
-      : classColor(style.cls, grid[i], style.classes, discretize && grid[i] > 1 / style.classes),
-  );
+  if (style.kind === "diverging") {
+    const b = bufferOf(canvas, res);
+    if (!b) return;
+    const inv = 1 / (style.scale ?? 1);
+    const px = b.img.data;
+    for (let i = 0; i < res * res; i++) writeDiverging(px, i, grid[i] * inv, discretize);
+    b.ctx.putImageData(b.img, 0, 0);
+    return;
+  }
+  paintCells(canvas, res, (i) => classColor(style.cls, grid[i], style.classes, discretize && grid[i] > 1 / style.classes));
 }
 
 /** Paints the argmax class of per-class probability grids (the multiclass decision regions). */
@@ -81,6 +99,32 @@ export function drawOutput(
   ctx.globalAlpha = 0.72;
   ctx.drawImage(source, 0, 0, w, h);
   ctx.globalAlpha = 1;
+  ctx.drawImage(overlayOf(target, domain, sets, problem), 0, 0);
+}
+
+/** The points and axis labels of each output canvas, drawn once per data, size and problem (not in every frame). */
+const overlays = new WeakMap<HTMLCanvasElement, { key: string; points: Float32Array; labels: Float32Array; layer: HTMLCanvasElement }>();
+
+function overlayOf(
+  target: HTMLCanvasElement,
+  domain: Domain,
+  sets: PointsToDraw[],
+  problem: "classification" | "multiclass" | "regression",
+): HTMLCanvasElement {
+  const w = target.width;
+  const h = target.height;
+  const key = JSON.stringify([w, h, domain, problem, sets.map((s) => [s.from, s.to, s.test])]);
+  const cached = overlays.get(target);
+  const points = sets[0]?.points ?? new Float32Array();
+  const labels = sets[0]?.labels ?? new Float32Array();
+  if (cached && cached.key === key && cached.points === points && cached.labels === labels) return cached.layer;
+  const layer = cached?.layer ?? document.createElement("canvas");
+  layer.width = w;
+  layer.height = h;
+  overlays.set(target, { key, points, labels, layer });
+  const ctx = layer.getContext("2d");
+  if (!ctx) return layer;
+  ctx.clearRect(0, 0, w, h);
   const r = Math.max(2.5, w / 110);
   const sx = (x: number) => ((x - domain.x0) / (domain.x1 - domain.x0)) * w;
   const sy = (y: number) => ((domain.y1 - y) / (domain.y1 - domain.y0)) * h;
@@ -115,4 +159,5 @@ export function drawOutput(
   ctx.textAlign = "left";
   ctx.textBaseline = "top";
   ctx.fillText(fmt(domain.y1), 3, 2);
+  return layer;
 }

@@ -3,7 +3,7 @@
  * worker. The page never trains: it sends settings to the worker and draws the latest snapshot once per animation
  * frame.
  */
-import { appendBounded, drawChart, renderLegend, type Series } from "./chart.ts";
+import { appendBounded, drawChart, renderLegend, type Series, thin } from "./chart.ts";
 import { $, Controls } from "./controls.ts";
 import type { ParsedCsv } from "./csv.ts";
 import type { PlaygroundData } from "./datasets.ts";
@@ -175,11 +175,12 @@ function reset(): void {
 
 /** Shows whether training runs: one button (Play while paused, Pause while playing) and a "Training" / "Paused" readout. */
 function setPlaying(p: boolean): void {
+  const what = p ? "training" : stopped ? "stopped" : "paused";
+  if (p === playing && $("run-state").dataset.state === what) return;
   playing = p;
   $("play").hidden = p;
   $("pause").hidden = !p;
   const readout = $("run-state");
-  const what = p ? "training" : stopped ? "stopped" : "paused";
   readout.dataset.state = what;
   readout.textContent = p ? "Training" : stopped ? "Stopped" : "Paused";
   document.body.classList.toggle("playing", p);
@@ -233,12 +234,28 @@ function schedule(): void {
 }
 
 const source = document.createElement("canvas");
+/** While training, the network diagram and the charts are redrawn at most this often (milliseconds). */
+const NETWORK_MS = 60;
+let labelsAt = 0;
+let networkAt = 0;
 const fmtLoss = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : "–");
+
+/**
+ * The CSS size of each drawn canvas, kept by a ResizeObserver: reading clientWidth in the frame would force a layout
+ * after the frame's DOM writes (the most expensive part of a frame with a big network).
+ */
+const cssSizes = new WeakMap<Element, { width: number; height: number }>();
+const sizeWatch = new ResizeObserver((entries) => {
+  for (const e of entries) cssSizes.set(e.target, { width: e.contentRect.width, height: e.contentRect.height });
+  schedule();
+});
+for (const id of ["output-canvas", "loss-chart", "grad-chart"]) sizeWatch.observe($(id));
 
 function fitCanvas(c: HTMLCanvasElement): void {
   const dpr = window.devicePixelRatio || 1;
-  const w = Math.round(c.clientWidth * dpr);
-  const h = Math.round(c.clientHeight * dpr);
+  const size = cssSizes.get(c) ?? { width: c.clientWidth, height: c.clientHeight };
+  const w = Math.round(size.width * dpr);
+  const h = Math.round(size.height * dpr);
   if (w > 0 && h > 0 && (c.width !== w || c.height !== h)) {
     c.width = w;
     c.height = h;
@@ -252,7 +269,17 @@ function render(): void {
   $("epoch").textContent = String(s.epoch);
   $("train-loss").textContent = fmtLoss(s.trainLoss);
   $("test-loss").textContent = fmtLoss(s.testLoss);
-  network.update(s, state.discretize);
+  // While training, the diagram (a heatmap per neuron, a path per weight: most of a frame's painting with a big
+  // network) and the charts are redrawn at most every NETWORK_MS, the output plot and the numbers every frame; the
+  // links' screen-reader labels once a second. Paused, everything is drawn at once (snapshots keep coming while training, and one follows a pause).
+  const now = performance.now();
+  const slowParts = !playing || now - networkAt >= NETWORK_MS;
+  if (slowParts) {
+    const labels = !playing || now - labelsAt > 1000;
+    if (labels) labelsAt = now;
+    network.update(s, state.discretize, labels);
+    networkAt = now;
+  }
   // The big plot: the hovered neuron, or the output.
   const out = s.grids[s.grids.length - 1];
   let caption = "";
@@ -277,16 +304,17 @@ function render(): void {
   if (state.showTest) sets.push({ points: data.points, labels: data.labels, from: data.nTrain, to: n, test: true });
   drawOutput(canvas, source, data.domain, sets, state.problem);
   // Charts.
-  if (!state.hide.includes("charts")) drawCharts(s);
+  if (slowParts && !state.hide.includes("charts")) drawCharts(s);
 }
 
 function drawCharts(s: Snapshot): void {
-  const epochs = history.map((p) => p.epoch);
+  const shown = thin(history);
+  const epochs = shown.map((p) => p.epoch);
   const lossChart = $<HTMLCanvasElement>("loss-chart");
   fitCanvas(lossChart);
   const losses: Series[] = [
-    { label: "training loss", color: "#999", values: history.map((p) => p.trainLoss) },
-    { label: "test loss", color: "#222", values: history.map((p) => p.testLoss) },
+    { label: "training loss", color: "#999", values: shown.map((p) => p.trainLoss) },
+    { label: "test loss", color: "#222", values: shown.map((p) => p.testLoss) },
   ];
   drawChart(lossChart, losses, { epochs, empty: "The loss per epoch appears here: press Play or Step" });
   renderLegend($("loss-legend"), losses);
@@ -296,7 +324,7 @@ function drawCharts(s: Snapshot): void {
   const norms: Series[] = Array.from({ length: layers }, (_, i) => ({
     label: i === layers - 1 ? "output layer" : `layer ${i + 1}`,
     color: `hsl(${(i * 360) / Math.max(1, layers)}, 65%, 42%)`,
-    values: history.map((p) => p.gradNorms[i] ?? Number.NaN),
+    values: shown.map((p) => p.gradNorms[i] ?? Number.NaN),
   }));
   drawChart(gradChart, norms, { log: true, epochs, empty: "Each layer's gradient norm appears here while training" });
   renderLegend($("grad-legend"), norms);
