@@ -35,7 +35,7 @@ for (let i = 0; i < LUT_SIZE; i++) {
  * of `px`, opaque: the heatmaps' inner loop, with nothing allocated.
  */
 export function writeDiverging(px: Uint8ClampedArray, i: number, v: number, discretize: boolean): void {
-  let x = v === v && v !== Infinity && v !== -Infinity ? (v < -1 ? -1 : v > 1 ? 1 : v) : 0;
+  let x = Number.isFinite(v) ? Math.max(-1, Math.min(1, v)) : 0;
   if (discretize) x = x > 0 ? 1 : x < 0 ? -1 : 0;
   const j = Math.round(((x + 1) / 2) * (LUT_SIZE - 1)) * 3;
   px[4 * i] = LUT[j];
