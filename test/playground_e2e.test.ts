@@ -273,6 +273,7 @@ describe("playground end to end (headless Chromium)", { skip }, () => {
     await setRange(page, "#batch-size", 5);
 
     await page.check("#show-test");
+    await page.click(".extras summary"); // "Beyond the original playground" starts closed
     await page.check("#batch-norm");
     await page.click(".classroom summary");
     await page.check("#hide-extras");
