@@ -3,9 +3,9 @@ import type { Tensor } from "../../tensor/tensor.js";
 import { gruCellFused, lstmCellFused } from "./rnn_fused.js";
 
 // One time step of each recurrent cell. `xp` is the input already projected for all gates at once (x·W_ihᵀ + b_ih,
-// one matmul over the whole sequence); each step adds h·W_hhᵀ + b_hh in one more matmul. The LSTM and GRU gate math
-// is then one fused op where the backend has the kernels (rnn_fused.ts), else composed from sigmoid, tanh, mul and
-// narrowing (so autograd and every device come for free).
+// one matmul over the whole sequence; the layers fold b_hh in there too, but for GRU); each step adds h·W_hhᵀ (+ b_hh)
+// in one more matmul. The LSTM and GRU gate math is then one fused op where the backend has the kernels (rnn_fused.ts),
+// else composed from sigmoid, tanh, mul and narrowing (so autograd and every device come for free).
 
 /** The recurrent part of the gates: h·W_hhᵀ + b_hh, one op (linear: W_hh read transposed in place, the bias fused). */
 export function hiddenGates(h: Tensor, wHH: Tensor, bHH: Tensor | null): Tensor {
