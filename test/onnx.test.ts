@@ -149,7 +149,10 @@ describe("tg.onnx.export, checked in onnxruntime-web", () => {
         return x.flip(1).mul(2);
       }
     }
-    assert.throws(() => tg.onnx.export(new nn.Sequential(new Custom()), tg.randn([1, 2])), /does not trace \(FlipBackward0\)/);
+    assert.throws(
+      () => tg.onnx.export(new nn.Sequential(new Custom()), tg.randn([1, 2])),
+      /calls \.flip\(\) on a value computed from the input/,
+    );
     assert.throws(() => tg.onnx.export(model, tg.randn([1, 2]), { opsetVersion: 9 }), /opsetVersion must be an integer from 17 to 21/);
     assert.throws(() => tg.onnx.export(model, tg.randn([1, 2]), { dynamicAxes: { inp: [0] } }), /neither the input/);
     assert.throws(

@@ -225,9 +225,13 @@ describe("tg.onnx.export traces a custom forward", () => {
         const [a] = this.attn(e, e, e, { keyPaddingMask: pad, needWeights: false });
         const keep = pad.logicalNot().unsqueeze(-1).float(); // [B, T, 1]
         const pooled = a.mul(keep).sum(1).div(keep.sum(1)); // masked mean over time
-        return this.mlp(pooled.unsqueeze(1))
-          .squeeze(1)
-          .add(e.select(1, 0).narrow(1, 0, 3));
+        const last = e.get(":, -1, 1:7:2"); // [B, 3]: x[:, -1, 1:7:2]
+        const first = e.get("...", tg.slice(null, 3)).get(tg.tensor([0], { dtype: "int32" }), null, 0); // [1, 1, 3]
+        const out = this.mlp(pooled.unsqueeze(1)).squeeze(1);
+        return out
+          .add(e.select(1, 0).narrow(1, 0, 3))
+          .add(last)
+          .add(first.reshape([1, 3]));
       }
     }
     const x = tg.tensor(
@@ -244,10 +248,27 @@ describe("tg.onnx.export traces a custom forward", () => {
     class Flip extends nn.Module {
       lin = new nn.Linear(3, 3);
       forward(x: tg.Tensor) {
-        return this.lin(x).flip(0).add(1);
+        return tg.flip(this.lin(x), 0).add(1); // a function, not a method: caught through the autograd graph
       }
     }
     assert.throws(() => tg.onnx.export(new Flip(), tg.randn([2, 3])), /does not trace \(FlipBackward0\)/);
     assert.throws(() => tg.onnx.export(new Flip(), [tg.randn([2, 3])], { inputNames: ["a", "b"] }), /inputNames must be an array of 1/);
+    class ArgMax extends nn.Module {
+      lin = new nn.Linear(3, 4);
+      emb = new nn.Embedding(4, 2);
+      forward(x: tg.Tensor) {
+        return this.emb(this.lin(x).argmax(-1)); // int, no autograd history: caught by the method, not the graph
+      }
+    }
+    assert.throws(() => tg.onnx.export(new ArgMax(), tg.randn([2, 3])), /calls \.argmax\(\) on a value computed from the input/);
+    class InPlace extends nn.Module {
+      lin = new nn.Linear(3, 3);
+      forward(x: tg.Tensor) {
+        const h = this.lin(x);
+        h.mul_(2);
+        return h.add(1);
+      }
+    }
+    assert.throws(() => tg.onnx.export(new InPlace(), tg.randn([2, 3])), /calls \.mul_\(\).*in-place ops are not traced/);
   });
 });

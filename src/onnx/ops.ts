@@ -6,6 +6,7 @@
 import { ValueError } from "../errors.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { GraphBuilder } from "./graph.js";
+import { getRule } from "./index_rule.js";
 
 /** What a rule needs: the graph, and graph names for tensors (traced values or constants). */
 export interface OpContext {
@@ -191,6 +192,7 @@ export const OP_RULES: Record<string, OpRule> = {
   expand: (c, self, _args, out) => c.g.op("Expand", [c.ref(self), ints(c.g, one(out).shape)]),
   expandAs: (c, self, _args, out) => c.g.op("Expand", [c.ref(self), ints(c.g, one(out).shape)]),
   contiguous: identity,
+  detach: identity,
   clone: identity,
   to: cast,
   float: cast,
@@ -198,6 +200,7 @@ export const OP_RULES: Record<string, OpRule> = {
   int: cast,
   bool: cast,
   typeAs: cast,
+  get: (c, self, args, out) => getRule(c, self, args, out),
   narrow: (c, self, args) => {
     const dim = norm(args[0] as number, self.ndim);
     const start = norm(args[1] as number, self.shape[dim]);

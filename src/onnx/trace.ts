@@ -29,6 +29,19 @@ import { emitLayer, LAYER_TYPES } from "./layers.js";
 import { GETTER_RULES, OP_RULES } from "./ops.js";
 import { emitRecurrent } from "./rnn.js";
 
+/** Tensor methods that read values out, set autograd state or make fresh constants: never traced, never refused. */
+const UNTRACED = new Set(
+  "constructor numel dim size stride storageOffset isContiguous requiresGrad_ retainGrad registerHook backward _setGradFn _accumulatorNode item toArray tolist toArrayAsync itemAsync tolistAsync toStringAsync nested toString cpu cpuAsync toAsync newZeros newOnes newEmpty newFull newTensor".split(
+    " ",
+  ),
+);
+
+/** The tensors of a method's result: a tensor, arrays of them, or an object of them (values/indices). */
+function resultTensors(v: unknown): Tensor[] {
+  if (v !== null && typeof v === "object" && !(v instanceof Tensor) && !Array.isArray(v)) return Object.values(v).flatMap(tensorsOf);
+  return tensorsOf(v);
+}
+
 const CLASSES: Record<string, unknown> = {
   ...Act,
   ...Attn,
@@ -79,6 +92,8 @@ export class Tracer {
   /** The autograd nodes of traced values: an untraced value whose history reaches one was computed from the input. */
   private readonly tainted = new Map<Node, Map<number, string>>();
   private readonly clean = new Set<Node>();
+  /** Values computed from traced ones by a method with no translation (or changed in place), by method name. */
+  private readonly poisoned = new WeakMap<Tensor, string>();
   private depth = 0;
 
   constructor(opset: number) {
@@ -102,7 +117,7 @@ export class Tracer {
 
   /** Whether `t` is traced or computed from traced values (so an op on it must be recorded or refused). */
   involved(t: Tensor): boolean {
-    return this.names.has(t) || (t.gradFn !== null && this.reaches(t.gradFn));
+    return this.names.has(t) || this.poisoned.has(t) || (t.gradFn !== null && this.reaches(t.gradFn));
   }
 
   /** Runs `f` recording nothing (inside a translated layer or op). */
@@ -117,6 +132,12 @@ export class Tracer {
 
   /** The graph name of `t`: its traced value, a concatenation read from autograd, or a constant. */
   ref(t: Tensor): string {
+    const method = this.poisoned.get(t);
+    if (method !== undefined) {
+      throw new ValueError(
+        `onnx.export: the forward calls .${method}() on a value computed from the input, which the exporter does not translate${method.endsWith("_") || method === "set" ? " (in-place ops are not traced: use the out-of-place form)" : ""}`,
+      );
+    }
     const traced = this.names.get(t);
     if (traced !== undefined) return traced;
     const node = t.gradFn;
@@ -270,6 +291,29 @@ export class Tracer {
           if (own) Object.defineProperty(proto, name, own);
           else delete proto[name];
         });
+      }
+      // Every other method: a result computed from traced values is marked, and refused where it is used.
+      for (let p: object | null = proto; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+        for (const name of Object.getOwnPropertyNames(p)) {
+          const found = Object.getOwnPropertyDescriptor(p, name);
+          if (Object.hasOwn(OP_RULES, name) || UNTRACED.has(name) || typeof found?.value !== "function") continue;
+          if (Object.getOwnPropertyDescriptor(proto, name) && p !== proto) continue; // shadowed
+          const own = Object.getOwnPropertyDescriptor(proto, name);
+          const original = found.value as (...a: unknown[]) => unknown;
+          const inPlace = name.endsWith("_") || name === "set";
+          const marking = function (this: Tensor, ...args: unknown[]) {
+            const out = original.apply(this, args);
+            if (tracer.depth === 0 && tensorsOf([this, ...args]).some((t) => tracer.involved(t))) {
+              for (const t of inPlace ? [this] : resultTensors(out)) if (t !== this || inPlace) tracer.poisoned.set(t, name);
+            }
+            return out;
+          };
+          Object.defineProperty(proto, name, { ...found, value: marking });
+          restore.push(() => {
+            if (own) Object.defineProperty(proto, name, own);
+            else delete proto[name];
+          });
+        }
       }
       return enableGrad(() => (model as unknown as (...a: Tensor[]) => unknown)(...inputs));
     } finally {
