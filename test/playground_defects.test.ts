@@ -13,6 +13,13 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
 import type { Page } from "playwright-core";
+import { buildGraph, leafGradients, PRESETS, sgdStep } from "../playground/src/backprop.ts";
+import { axisNumber, thin } from "../playground/src/chart.ts";
+import { parseCsv } from "../playground/src/csv.ts";
+import { makeData } from "../playground/src/datasets.ts";
+import { networkConfig } from "../playground/src/model.ts";
+import { decodeStateChecked, defaultState, type PlaygroundState } from "../playground/src/state.ts";
+import { Trainer } from "../playground/src/trainer.ts";
 import { acceptsGzip, servePlayground } from "../src/cli/playground.ts";
 import {
   api,
@@ -46,6 +53,90 @@ function get(
     req.end();
   });
 }
+
+describe("playground defects: the parts without a browser", () => {
+  it("5: decodeStateChecked falls back per field and says which", () => {
+    const { state, notes } = decodeStateChecked("#features=bogus&layers=1,2,3,4,5,6,7&lr=0&noise=20&dataset=blobs&hide=charts,nope");
+    assert.deepEqual(state.features, ["x1", "x2"]);
+    assert.deepEqual(state.layers, [4, 2]);
+    assert.equal(state.learningRate, 0.03);
+    assert.equal(state.noise, 20);
+    assert.equal(state.dataset, "circle");
+    assert.deepEqual(state.hide, ["charts"]);
+    assert.deepEqual(notes, [
+      "dataset=blobs is not a classification dataset; using circle",
+      'layers="1,2,3,4,5,6,7": expected at most 6 comma-separated layer sizes from 1 to 8; using 4,2',
+      'lr="0": expected a number above 0 up to 100; using 0.03',
+      'features="bogus": expected some of x1, x2, x1sq, x2sq, x1x2, sinx1, sinx2; using x1,x2',
+      'hide="charts,nope": ignored "nope" (not one of problem, dataset, data-settings, features, layers, learning-rate, activation, regularization, optimizer, extras, csv, export, charts, graph)',
+    ]);
+    assert.deepEqual(decodeStateChecked("#dataset=xor&layers=3,3&lr=0.1").notes, []);
+    assert.equal(decodeStateChecked(`#features=${"x".repeat(5000)}`).notes[0].length < 300, true, "long values are cut in the note");
+  });
+
+  it("8, 11: huge CSV values are refused; divergence names the completed epochs and blames large data", () => {
+    assert.throws(
+      () => parseCsv("1e200,1,0\n2,2,1\n3,3,0\n4,4,1\n", "classification"),
+      /line 1, column 1 \(x1\): 1e200 is too large in magnitude/,
+    );
+    assert.throws(() => parseCsv("1,1,-1e300\n2,2,1\n3,3,0\n4,4,1\n", "regression"), /column 3 \(label\): -1e300 is too large/);
+    assert.equal(parseCsv("1e5,1,0\n2,2,1\n3,3,0\n4,4,1\n", "classification").points[0], 1e5);
+    const diverging = (s: PlaygroundState, csvText?: string) => {
+      const csv = csvText ? parseCsv(csvText, s.problem) : null;
+      const data = makeData(s, csv);
+      const t = new Trainer(networkConfig(s, data.classes), data, s);
+      let epochs = 0;
+      while (epochs < 50 && t.trainEpoch()) epochs++;
+      assert.ok(t.diverged, "diverged");
+      assert.equal(t.diverged.epoch, t.epoch, "the epoch the counter shows");
+      assert.match(t.diverged.message, new RegExp(`^Training stopped at epoch ${t.epoch}: `));
+      return t.diverged.message;
+    };
+    const base = { ...defaultState(), problem: "regression" as const, layers: [8, 8], activations: ["linear" as const, "linear" as const] };
+    assert.match(diverging({ ...base, dataset: "plane", learningRate: 10 }), /Lower the learning rate|learning rate \(10\) is too high/);
+    const rows = Array.from({ length: 60 }, (_, i) => `${((i % 10) - 5) * 10_000},${Math.floor(i / 10)},${(i % 7) / 7}`).join("\n");
+    const message = diverging({ ...base, dataset: "csv" }, rows);
+    assert.match(message, /The data is the problem: its input features reach 5\.0e\+4/);
+    assert.doesNotMatch(message, /Lower the learning rate/);
+  });
+
+  it("9, 15: leaf gradients and the SGD step of the tanh example (PyTorch's numbers)", () => {
+    const tanh = PRESETS[3];
+    assert.ok(tanh.update);
+    const g = buildGraph(tanh.expr, tanh.values);
+    const grads = Object.fromEntries(leafGradients(g).map((l) => [l.name, l.grad]));
+    // torch: f = 0.289317952514053, df/dx1 = -1.6920669690965349, df/dx3 = -0.8460334845482674
+    assert.ok(Math.abs(grads.x1 - -1.6920669690965349) < 1e-12 && Math.abs(grads.x3 - -0.8460334845482674) < 1e-12);
+    const step = sgdStep(g, tanh.update.params, tanh.update.lr);
+    assert.ok(Math.abs(step.before - 0.289317952514053) < 1e-12);
+    // torch: x1 = 0.6692066969096535, x3 = -0.41539665154517325, f after = 0.0743536018285183
+    assert.deepEqual(
+      step.updates.map((u) => [u.name, Number(u.after.toFixed(12))]),
+      [
+        ["x1", 0.66920669691],
+        ["x3", -0.415396651545],
+      ],
+    );
+    assert.ok(Math.abs(step.after - 0.0743536018285183) < 1e-12);
+    const lecture = buildGraph(PRESETS[0].expr, { x1: 1, x2: 2, x3: 3, x4: 4 });
+    assert.deepEqual(
+      leafGradients(lecture).map((l) => l.grad),
+      [3, 3, 3, -1],
+    );
+  });
+
+  it("6: chart labels have whole exponents; long histories are thinned to what a chart can show", () => {
+    assert.deepEqual([0.5, 0.001, 1234, 1e-5, 2.5e-7, 3e6, 0].map(axisNumber), ["0.5", "0.001", "1200", "1e-5", "2.5×1e-7", "3×1e6", "0"]);
+    const t = thin(
+      Array.from({ length: 2000 }, (_, i) => i),
+      400,
+    );
+    assert.equal(t.length, 400);
+    assert.equal(t[0], 0);
+    assert.equal(t.at(-1), 1999);
+    assert.deepEqual(thin([1, 2, 3]), [1, 2, 3]);
+  });
+});
 
 describe("playground server gzip (issue 15, defect 17)", () => {
   it("compresses text files for clients that accept gzip, and nothing else", async () => {
