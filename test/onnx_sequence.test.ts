@@ -47,6 +47,14 @@ async function checkModel(model: tg.nn.AnyModule, inputs: tg.Tensor[], options: 
   const bytes = tg.onnx.export(model, inputs, options);
   const want = flat(tg.noGrad(() => (model as unknown as (...a: tg.Tensor[]) => unknown)(...inputs)));
   await check(bytes, inputs, want);
+  // And back: tg.onnx.load runs the same graph with tensorgrad ops.
+  const back = tg.noGrad(() => tg.onnx.load(bytes).runAll(...inputs));
+  assert.equal(back.length, want.length);
+  back.forEach((b, k) => {
+    assert.deepEqual(b.shape, want[k].shape);
+    const scale = Math.max(1, want[k].abs().max().item());
+    assert.ok(b.sub(want[k]).abs().max().item() <= 1e-5 * scale, `tg.onnx.load gives our output ${k}`);
+  });
   return bytes;
 }
 

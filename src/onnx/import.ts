@@ -11,13 +11,15 @@ import { fromTyped } from "../ops/creation.js";
 import { cat } from "../ops/join.js";
 import { Tensor } from "../tensor/tensor.js";
 import { decodeModel } from "./graph.js";
+import { EXTRA_OPS, runExtra } from "./import_ops.js";
 
 type Proto = ReturnType<typeof decodeModel>;
 type NodeProto = NonNullable<NonNullable<Proto["graph"]>["node"]>[number];
 type TensorProto = NonNullable<NonNullable<Proto["graph"]>["initializer"]>[number];
-type AttrValue = number | number[] | string | Value;
+type AttrValue = number | number[] | string | string[] | Value;
 
 const MAX_NODES = 100_000;
+const MAX_IO = 64;
 /** The ops `runNode` runs (checked when the file loads, not at the first forward). */
 const OPS = new Set([
   "Identity",
@@ -56,6 +58,7 @@ const OPS = new Set([
   "Transpose",
   "Concat",
   "ReduceMean",
+  ...EXTRA_OPS,
 ]);
 
 /** protobufjs gives 64-bit integers as numbers or Long objects. */
@@ -137,6 +140,9 @@ function attributes(node: NodeProto): Record<string, AttrValue> {
       case 7:
         out[name] = (a.ints ?? []).map(num);
         break;
+      case 8:
+        out[name] = (a.strings ?? []).map((b) => new TextDecoder().decode(b));
+        break;
       case 4:
         out[name] = readInitializer(a.t ?? fail(`${node.opType} node "${node.name}" has an empty tensor attribute "${name}"`));
         break;
@@ -165,8 +171,10 @@ export class OnnxModule extends Module {
   declare readonly graphNodes: { op: string; name: string; inputs: string[]; outputs: string[]; attrs: Record<string, AttrValue> }[];
   /** @internal */
   declare readonly constants: Map<string, Value>;
-  readonly inputName: string;
-  readonly outputName: string;
+  /** The graph's inputs (not initializers), in order: `model(...)` takes one tensor for each. */
+  readonly inputNames: string[];
+  /** The graph's outputs, in order: `model(...)` gives the first, `model.runAll(...)` every one. */
+  readonly outputNames: string[];
 
   constructor(proto: Proto) {
     super();
@@ -180,9 +188,10 @@ export class OnnxModule extends Module {
       if (value instanceof Tensor) this.registerBuffer(t.name ?? "", value);
     }
     const inputs = (graph.input ?? []).filter((i) => !constants.has(i.name ?? ""));
-    if (inputs.length !== 1 || (graph.output ?? []).length !== 1) fail("tensorgrad runs graphs with one input and one output");
-    this.inputName = inputs[0].name ?? "";
-    this.outputName = graph.output?.[0].name ?? "";
+    if (inputs.length === 0 || (graph.output ?? []).length === 0) fail("the graph has no input or no output");
+    if (inputs.length > MAX_IO || (graph.output ?? []).length > MAX_IO) fail(`the graph has more than ${MAX_IO} inputs or outputs`);
+    this.inputNames = inputs.map((i) => i.name ?? "");
+    this.outputNames = (graph.output ?? []).map((o) => o.name ?? "");
     Object.defineProperty(this, "constants", { value: constants, enumerable: false });
     Object.defineProperty(this, "graphNodes", {
       enumerable: false,
@@ -194,8 +203,29 @@ export class OnnxModule extends Module {
     });
   }
 
-  forward(x: Tensor): Tensor {
-    const env = new Map<string, Value>([[this.inputName, x]]);
+  /** The first graph input's name. */
+  get inputName(): string {
+    return this.inputNames[0];
+  }
+
+  /** The first graph output's name. */
+  get outputName(): string {
+    return this.outputNames[0];
+  }
+
+  /** Runs the graph on one tensor per graph input; returns the first output (`runAll` gives them all). */
+  forward(...inputs: Tensor[]): Tensor {
+    return this.runAll(...inputs)[0];
+  }
+
+  /** Runs the graph on one tensor per graph input; returns every graph output, in order. */
+  runAll(...inputs: Tensor[]): Tensor[] {
+    if (inputs.length !== this.inputNames.length || !inputs.every((x) => x instanceof Tensor)) {
+      fail(
+        `the graph takes ${this.inputNames.length} tensor${this.inputNames.length === 1 ? "" : "s"} (${this.inputNames.join(", ")}), got ${inputs.length} arguments`,
+      );
+    }
+    const env = new Map<string, Value>(this.inputNames.map((name, i) => [name, inputs[i]]));
     const get = (name: string): Value => {
       const fields = this as unknown as Record<string, unknown>;
       const v = env.get(name) ?? (fields[name] instanceof Tensor ? (fields[name] as Tensor) : this.constants.get(name));
@@ -203,15 +233,20 @@ export class OnnxModule extends Module {
     };
     for (const node of this.graphNodes) {
       const ins = node.inputs.map((n) => (n === "" ? null : get(n)));
-      env.set(node.outputs[0], runNode(node.op, ins, node.attrs, node.name));
+      const out = runNode(node.op, ins, node.attrs, node.name);
+      const outs = Array.isArray(out) ? out : [out];
+      node.outputs.forEach((name, i) => {
+        if (name !== "" && i < outs.length) env.set(name, outs[i]);
+      });
     }
-    const out = env.get(this.outputName);
-    if (!(out instanceof Tensor)) return fail(`the output "${this.outputName}" is never computed as a tensor`);
-    return out;
+    return this.outputNames.map((name) => {
+      const out = env.get(name);
+      return out instanceof Tensor ? out : fail(`the output "${name}" is never computed as a tensor`);
+    });
   }
 
   override extraRepr(): string {
-    return `nodes=${this.graphNodes.length}, input=${this.inputName}, output=${this.outputName}`;
+    return `nodes=${this.graphNodes.length}, inputs=${this.inputNames.join(",")}, outputs=${this.outputNames.join(",")}`;
   }
 }
 
@@ -227,7 +262,7 @@ function intsOf(v: Value | null, op: string): number[] {
   return v.ints;
 }
 
-function runNode(op: string, ins: (Value | null)[], a: Record<string, AttrValue>, name: string): Value {
+function runNode(op: string, ins: (Value | null)[], a: Record<string, AttrValue>, name: string): Value | Value[] {
   const x = () => tensorOf(ins[0], op);
   const t = (i: number) => (ins[i] == null ? null : tensorOf(ins[i], op));
   switch (op) {
@@ -337,10 +372,11 @@ function runNode(op: string, ins: (Value | null)[], a: Record<string, AttrValue>
     }
     case "Gather": {
       const axis = intAttr(a, "axis", 0);
-      const index = tensorOf(ins[1], op);
+      const raw = tensorOf(ins[1], op).to("int32");
       const data = x();
-      const flat = data.indexSelect(axis, index.reshape([-1]).to("int32"));
       const ax = axis < 0 ? axis + data.ndim : axis;
+      const index = raw.add(data.shape[ax]).where(raw.lt(0), raw); // ONNX counts negative indices from the end
+      const flat = data.indexSelect(ax, index.reshape([-1]));
       return flat.reshape([...data.shape.slice(0, ax), ...index.shape, ...data.shape.slice(ax + 1)]);
     }
     case "MaxPool":
@@ -389,7 +425,17 @@ function runNode(op: string, ins: (Value | null)[], a: Record<string, AttrValue>
       return x().mean(axes, intAttr(a, "keepdims", 1) === 1);
     }
     default:
-      return fail(`${op} (node "${name}") is not an op tensorgrad runs`);
+      return runExtra({
+        op,
+        name,
+        tensor: (i) => (ins[i] == null ? null : tensorOf(ins[i], op)),
+        ints: (i) => (ins[i] == null ? null : intsOf(ins[i], op)),
+        int: (k, d) => intAttr(a, k, d),
+        intList: (k) => intsAttr(a, k),
+        string: (k) => (typeof a[k] === "string" ? (a[k] as string) : undefined),
+        strings: (k) => (Array.isArray(a[k]) && (a[k] as unknown[]).every((v) => typeof v === "string") ? (a[k] as string[]) : undefined),
+        float: (k) => (typeof a[k] === "number" ? (a[k] as number) : undefined),
+      });
   }
 }
 
