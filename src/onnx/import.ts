@@ -246,7 +246,7 @@ export class OnnxModule extends Module {
   }
 
   override extraRepr(): string {
-    return `nodes=${this.graphNodes.length}, inputs=${this.inputNames.join(",")}, outputs=${this.outputNames.join(",")}`;
+    return `nodes=${this.graphNodes.length}, input=${this.inputNames.join(",")}, output=${this.outputNames.join(",")}`;
   }
 }
 
