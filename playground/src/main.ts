@@ -200,6 +200,8 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       data = msg.data;
       break;
     case "snapshot":
+      // One posted by the previous network before the worker saw the reset: its shape isn't the diagram's.
+      if (!fitsNetwork(msg.snapshot)) break;
       if (startingGpu && $("status").textContent === startingGpu) status("");
       startingGpu = "";
       latest = msg.snapshot;
@@ -228,6 +230,12 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
   }
 };
 worker.onerror = (e) => status(`The training worker failed: ${e.message}`);
+
+/** Whether a snapshot's layers have the current network's shape. */
+function fitsNetwork(s: Snapshot): boolean {
+  const widths = [state.features.length, ...state.layers, outputsOf(state)];
+  return s.weights.length === widths.length - 1 && s.weights.every((w, i) => w.inFeatures === widths[i] && w.outFeatures === widths[i + 1]);
+}
 
 function schedule(): void {
   if (frame === 0) frame = requestAnimationFrame(render);

@@ -332,6 +332,7 @@ export class NetworkView {
       const w = s.weights[l.layer];
       if (!w) continue;
       const v = w.weight[l.to * w.inFeatures + l.from];
+      if (v === undefined || l.from >= w.inFeatures) continue;
       l.value = v;
       const width = (Math.round(Math.min(8, 0.4 + 2.5 * Math.abs(v)) * 10) / 10).toFixed(1);
       if (width !== l.width) {
