@@ -10,114 +10,41 @@
  * SwiftShader without a GPU). Where that browser offers no adapter, the test fails under CI and skips elsewhere.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it, type TestContext } from "node:test";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
-import type { PlaygroundData } from "../playground/src/datasets.ts";
-import type { DeviceReport } from "../playground/src/device.ts";
 import { gridPoints } from "../playground/src/features.ts";
-import type { PlaygroundState } from "../playground/src/state.ts";
-import { GRID_RES, type LossPoint, type Snapshot } from "../playground/src/trainer.ts";
-import { buildPlayground } from "../scripts/build-playground.ts";
+import { GRID_RES } from "../playground/src/trainer.ts";
+import {
+  ARTIFACTS,
+  api,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  launchPlayground,
+  openPage as openPlayground,
+  type PlaygroundBrowser,
+  type PlaygroundWindow,
+  setRange,
+  skipReason as skip,
+} from "./helpers/playground_browser.ts";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const ARTIFACTS = join(ROOT, "test-artifacts");
-const CHROMIUM = process.env.TENSORGRAD_CHROMIUM ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 /** The WebGPU browser: the flags above, with the GPU process on (no `--disable-gpu`) and WebGPU enabled. */
 const WEBGPU_ARGS = [...CHROMIUM_ARGS.filter((a) => a !== "--disable-gpu"), "--enable-unsafe-webgpu", "--disable-gpu-sandbox"];
 
-/** What `window.tensorgradPlayground` exposes (see playground/src/main.ts). */
-interface PlaygroundApi {
-  state(): PlaygroundState;
-  snapshot(): Snapshot | null;
-  history(): LossPoint[];
-  playing(): boolean;
-  data(): PlaygroundData | null;
-  devices(): DeviceReport | null;
-}
-type PlaygroundWindow = Window & { tensorgradPlayground: PlaygroundApi };
-
-const inCi = process.env.CI === "true";
-const haveChromium = existsSync(CHROMIUM);
-const skip = haveChromium
-  ? false
-  : inCi
-    ? false // under CI the browser must be there (.ci/run installs it): fail below rather than skip
-    : `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the playground's browser tests`;
 if (skip) console.log(`# playground e2e skipped: ${skip}`);
 
-let child: ChildProcess | null = null;
-let context: BrowserContext | null = null;
+/** The served build and the browser (test/helpers/playground_browser.ts). */
+let pb: PlaygroundBrowser | null = null;
 let base = "";
-let buildDir = "";
-let profileDir = "";
 
-/** Starts `tensorgrad playground` on a free port and resolves to the URL it prints. */
-async function startServer(dir: string): Promise<string> {
-  const proc = spawn(
-    process.execPath,
-    ["--conditions=source", "--import", "tsx", "scripts/cli.ts", "playground", "--port", "0", "--dir", dir],
-    {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  child = proc;
-  let out = "";
-  return new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tensorgrad playground printed no URL: ${out}`)), 30_000);
-    proc.stdout?.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    proc.stderr?.on("data", (d: Buffer) => {
-      out += d.toString();
-    });
-    proc.once("exit", (code) => reject(new Error(`tensorgrad playground exited with ${code}: ${out}`)));
-  });
+/** A new tab on the playground, in the suite's browser or in `browser` (the WebGPU one). */
+function openPage(hash = "", browser?: BrowserContext | null): Promise<{ page: Page; problems: string[] }> {
+  assert.ok(pb, "the suite started the server and the browser");
+  return openPlayground(browser ? { ...pb, context: browser } : pb, hash);
 }
-
-/** A new tab on the playground, with every page error, console error and off-site request collected. */
-async function openPage(hash = "", browser: BrowserContext | null = context): Promise<{ page: Page; problems: string[] }> {
-  assert.ok(browser);
-  const page = await browser.newPage();
-  const problems: string[] = [];
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console error: ${m.text()}`);
-  });
-  page.on("request", (r) => {
-    const url = r.url();
-    if (!url.startsWith(base) && !url.startsWith("data:") && !url.startsWith("blob:")) problems.push(`network request: ${url}`);
-  });
-  await page.goto(`${base}${hash}`);
-  await page.waitForFunction(() => {
-    const api = (window as unknown as Partial<PlaygroundWindow>).tensorgradPlayground;
-    return api !== undefined && api.snapshot() !== null && api.data() !== null;
-  });
-  return { page, problems };
-}
-
-const api = <T>(page: Page, fn: (api: PlaygroundApi) => T): Promise<T> =>
-  page.evaluate(`(${fn.toString()})(window.tensorgradPlayground)`) as Promise<T>;
 
 /**
  * Counts animation frames for 3 s on the page, with the epochs trained meanwhile. (A string, not a function: the
@@ -141,13 +68,6 @@ const MEASURE_FPS = `new Promise((resolve) => {
   };
   requestAnimationFrame(tick);
 })`;
-
-/** Sets a range input as a user drag would (an input event). */
-const setRange = (page: Page, selector: string, value: number) =>
-  page.locator(selector).evaluate((el, v) => {
-    (el as HTMLInputElement).value = String(v);
-    el.dispatchEvent(new Event("input", { bubbles: true }));
-  }, value);
 
 const shot = (page: Page, name: string, selector?: string) =>
   selector
@@ -181,31 +101,12 @@ async function trainUntil(page: Page, testLossBelow: number, maxEpochs: number, 
 
 describe("playground end to end (headless Chromium)", { skip }, () => {
   before(async () => {
-    if (!haveChromium) {
-      assert.fail(
-        `${CHROMIUM} is missing: the CI script (.ci/run) installs Debian's chromium as root; run "apt-get install -y chromium" and retry`,
-      );
-    }
-    mkdirSync(ARTIFACTS, { recursive: true });
-    buildDir = mkdtempSync(join(tmpdir(), "tg-playground-e2e-"));
-    await buildPlayground(buildDir);
-    base = await startServer(buildDir);
-    const { chromium } = await import("playwright-core");
-    profileDir = mkdtempSync(join(tmpdir(), "tg-chromium-profile-"));
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      chromiumSandbox: false,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1400, height: 1000 },
-      acceptDownloads: true,
-    });
+    pb = await launchPlayground({ width: 1400, height: 1000 });
+    base = pb.base;
   });
 
   after(async () => {
-    await context?.close();
-    child?.kill("SIGTERM");
-    for (const d of [buildDir, profileDir]) if (d) rmSync(d, { recursive: true, force: true });
+    await pb?.close();
   });
 
   it("picks a dataset and a network, plays, and the test loss falls below 0.1 within 400 epochs", async () => {
