@@ -138,6 +138,7 @@ describe("tg.onnx.export of attention and transformer layers, checked in onnxrun
     const mha = new nn.MultiheadAttention(8, 2, { batchFirst: true });
     const x = tg.randn([2, 5, 8]);
     await checkModel(mha, [x, x, x]);
+    await checkModel(mha, [x, x, x], { opsetVersion: 21 }); // ReduceMean takes its axes as an input from opset 18
     class PerHead extends nn.Module<[tg.Tensor], unknown> {
       mha = mha;
       forward(q: tg.Tensor) {
@@ -194,6 +195,17 @@ describe("tg.onnx.export of attention and transformer layers, checked in onnxrun
 });
 
 describe("tg.onnx.export traces a custom forward", () => {
+  it("GroupNorm and mean-reductions at opsets 18 and 21 (ReduceMean's axes became an input)", async () => {
+    tg.manualSeed(11);
+    class Pool extends nn.Module {
+      gn = new nn.GroupNorm(2, 4);
+      forward(x: tg.Tensor) {
+        return this.gn(x).mean([2, 3]).add(x.amax(-1).sum(-1)).sub(x.amin(-1).mean(-1));
+      }
+    }
+    for (const opsetVersion of [17, 18, 21]) await checkModel(new Pool(), [tg.randn([2, 4, 3, 5])], { opsetVersion });
+  });
+
   it("residual adds, concat, stack, transpose/permute, reshape, narrow/chunk, mean, scalar ops and parameters", async () => {
     tg.manualSeed(9);
     class Block extends nn.Module {

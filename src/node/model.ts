@@ -33,6 +33,11 @@ export async function loadModel(file: string): Promise<Module> {
  * @example
  * await exportOnnxFile("model.onnx", model, tg.randn([1, 784]), { dynamicAxes: { input: [0], output: [0] } });
  */
-export async function exportOnnxFile(file: string, model: AnyModule, exampleInput: Tensor, options?: OnnxExportOptions): Promise<void> {
+export async function exportOnnxFile(
+  file: string,
+  model: AnyModule,
+  exampleInput: Tensor | Tensor[],
+  options?: OnnxExportOptions,
+): Promise<void> {
   await writeFileAtomic(file, exportOnnx(model, exampleInput, options));
 }
