@@ -288,15 +288,17 @@ export class NetworkView {
     const box = this.root.getBoundingClientRect();
     this.tip.textContent = `${this.describe(l)} (click to edit)`;
     this.tip.hidden = false;
-    this.tip.style.left = `${Math.round(clientX - box.left + 12)}px`;
-    this.tip.style.top = `${Math.round(clientY - box.top + 14)}px`;
+    this.tip.style.left = `${Math.round(clientX - box.left + this.root.scrollLeft + 12)}px`;
+    this.tip.style.top = `${Math.round(clientY - box.top + this.root.scrollTop + 14)}px`;
   }
 
   /** Places the link curves between the neurons' current positions. */
   layoutLinks(): void {
-    const box = this.root.getBoundingClientRect();
-    this.svg.setAttribute("width", String(box.width));
-    this.svg.setAttribute("height", String(box.height));
+    // In the diagram's own coordinates: on a narrow screen it scrolls sideways inside its box.
+    const rect = this.root.getBoundingClientRect();
+    const box = { left: rect.left - this.root.scrollLeft, top: rect.top - this.root.scrollTop };
+    this.svg.setAttribute("width", String(Math.max(rect.width, this.root.scrollWidth)));
+    this.svg.setAttribute("height", String(Math.max(rect.height, this.root.scrollHeight)));
     for (const l of this.links) {
       const a = this.nodes[l.layer]?.[l.from]?.getBoundingClientRect();
       const b = this.nodes[l.layer + 1]?.[l.to]?.getBoundingClientRect();
