@@ -279,7 +279,8 @@ function render(): void {
   $("test-loss").textContent = fmtLoss(s.testLoss);
   // While training, the diagram (a heatmap per neuron, a path per weight: most of a frame's painting with a big
   // network) and the charts are redrawn at most every NETWORK_MS, the output plot and the numbers every frame; the
-  // links' screen-reader labels once a second. Paused, everything is drawn at once (snapshots keep coming while training, and one follows a pause).
+  // links' screen-reader labels once a second. Paused, everything is drawn at once (snapshots keep coming while
+  // training, and one follows a pause).
   const now = performance.now();
   const slowParts = !playing || now - networkAt >= NETWORK_MS;
   if (slowParts) {
@@ -400,7 +401,7 @@ $("weight-input").addEventListener("keydown", (e) => {
 $("play").addEventListener("click", () => {
   status("");
   if (stopped) {
-    status("Training stopped (the message above says why): change the settings or press Reset, then Play.");
+    status("Training stopped (the message above says why): press Reset to start again, then Play.");
     return;
   }
   pausedSince = false;
