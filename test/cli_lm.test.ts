@@ -167,6 +167,43 @@ describe("tensorgrad train/sample/next for language models", () => {
     assert.match(s.out, /^the cat sat on/);
   });
 
+  it("word level (--tokens word): a GRU learns which word follows, and next prints it first", async () => {
+    const dir = tmp();
+    const file = join(dir, "words.txt");
+    const words =
+      "the united states of america is a nation we must work together for the people of the united states and the congress".split(" ");
+    writeFileSync(file, Array.from({ length: 300 }, (_, i) => `${words.slice(i % 5, (i % 5) + 12).join(" ")}.\n\n`).join(""));
+    const out = join(dir, "run");
+    const r = await run(
+      "train",
+      "--dataset",
+      `text:${file}`,
+      "--tokens",
+      "word",
+      "--model",
+      "gru",
+      "--epochs",
+      "3",
+      "--block-size",
+      "8",
+      "--samples",
+      "1",
+      "--out",
+      out,
+      "--quiet",
+    );
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /nats per word/);
+    const next = await run("next", "--checkpoint", out, "The United", "--k", "2");
+    assert.equal(next.code, 0, next.err);
+    const [word, p] = next.out.split("\n")[0].split(" ");
+    assert.equal(word, "states");
+    assert.ok(Number(p) > 0.5, next.out);
+    // Unknown words are <unk>, not an error; a prompt of no words at all is.
+    assert.equal((await run("next", "--checkpoint", out, "zebra")).code, 0);
+    assert.match((await run("next", "--checkpoint", out, "!!")).err, /the prompt holds no known token/);
+  });
+
   it("a small transformer on the bundled names reports train and validation loss per epoch", async () => {
     const out = join(tmp(), "run");
     const r = await run(
