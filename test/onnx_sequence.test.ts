@@ -186,6 +186,20 @@ describe("tg.onnx.export of attention and transformer layers, checked in onnxrun
     await checkModel(new Encoder(), [tg.randn([5, 3, 8])]);
   });
 
+  it("TransformerDecoderLayer and a whole nn.Transformer, traced through their forwards (two inputs)", async () => {
+    tg.manualSeed(12);
+    const tgtMask = nn.Transformer.generateSquareSubsequentMask(4);
+    class Decoder extends nn.Module<[tg.Tensor, tg.Tensor], tg.Tensor> {
+      dec = new nn.TransformerDecoderLayer(8, 2, { dimFeedforward: 16, activation: "gelu" });
+      forward(tgt: tg.Tensor, memory: tg.Tensor) {
+        return this.dec(tgt, memory, { tgtMask });
+      }
+    }
+    await checkModel(new Decoder(), [tg.randn([4, 2, 8]), tg.randn([6, 2, 8])]);
+    const model = new nn.Transformer({ dModel: 8, nhead: 2, numEncoderLayers: 2, numDecoderLayers: 1, dimFeedforward: 16, batchFirst: true });
+    await checkModel(model, [tg.randn([2, 6, 8]), tg.randn([2, 4, 8])], { inputNames: ["src", "tgt"] });
+  });
+
   it("refuses addBiasKv and a function activation, naming them", () => {
     const x = tg.randn([3, 1, 4]);
     assert.throws(() => tg.onnx.export(new nn.MultiheadAttention(4, 2, { addBiasKv: true }), [x, x, x]), /addBiasKv or addZeroAttn/);
@@ -262,6 +276,19 @@ describe("tg.onnx.export traces a custom forward", () => {
       { dtype: "int32" },
     );
     await checkModel(new Classifier(), [x]);
+  });
+
+  it("functions read back from autograd: tg.exp/tanh/sigmoid chains, F.relu, tg.cat with a constant class token", async () => {
+    tg.manualSeed(13);
+    class Tokens extends nn.Module {
+      cls = new nn.Parameter(tg.randn([1, 1, 4]));
+      lin = new nn.Linear(4, 4);
+      forward(x: tg.Tensor) {
+        const h = tg.exp(tg.tanh(this.lin(x))).add(tg.nn.functional.relu(x)).mul(tg.sigmoid(x));
+        return tg.cat([this.cls.expand([x.shape[0], 1, 4]), h, tg.neg(h)], 1);
+      }
+    }
+    await checkModel(new Tokens(), [tg.randn([2, 3, 4])]);
   });
 
   it("refuses an op it does not trace, naming the autograd node, instead of baking a constant", () => {

@@ -42,6 +42,23 @@ function resultTensors(v: unknown): Tensor[] {
   return tensorsOf(v);
 }
 
+/** Functions (tg.exp(x), F.relu(x), ...) read back from their autograd node: parameterless elementwise ops only. */
+const UNARY_NODES: Record<string, string> = {
+  NegBackward0: "Neg",
+  AbsBackward0: "Abs",
+  SignBackward0: "Sign",
+  ExpBackward0: "Exp",
+  LogBackward0: "Log",
+  SqrtBackward0: "Sqrt",
+  ReciprocalBackward0: "Reciprocal",
+  SinBackward0: "Sin",
+  CosBackward0: "Cos",
+  TanhBackward0: "Tanh",
+  SigmoidBackward0: "Sigmoid",
+  ReluBackward0: "Relu",
+  ErfBackward0: "Erf",
+};
+
 const CLASSES: Record<string, unknown> = {
   ...Act,
   ...Attn,
@@ -92,6 +109,8 @@ export class Tracer {
   /** The autograd nodes of traced values: an untraced value whose history reaches one was computed from the input. */
   private readonly tainted = new Map<Node, Map<number, string>>();
   private readonly clean = new Set<Node>();
+  /** Constant method results by autograd node (a cat of a traced value and `cls.expand(...)` needs the latter). */
+  private readonly constantNodes = new Map<Node, Map<number, Tensor>>();
   /** Values computed from traced ones by a method with no translation (or changed in place), by method name. */
   private readonly poisoned = new WeakMap<Tensor, string>();
   private depth = 0;
@@ -141,11 +160,15 @@ export class Tracer {
     const traced = this.names.get(t);
     if (traced !== undefined) return traced;
     const node = t.gradFn;
-    if (node?.name === "CatBackward0" && this.reaches(node)) return this.catFromGraph(t, node);
     if (node && this.reaches(node)) {
-      throw new ValueError(
-        `onnx.export: the forward computes a value from the input with an op the exporter does not trace (${node.name}); the traced ops are the built-in layers, tg.cat/tg.stack and the tensor methods ${Object.keys(OP_RULES).join(", ")}`,
-      );
+      const name = this.fromNode(node, t._outputNr);
+      if (name === null) {
+        throw new ValueError(
+          `onnx.export: the forward computes a value from the input with an op the exporter does not trace (${node.name}); the traced ops are the built-in layers, tg.cat/tg.stack, elementwise functions such as tg.exp and the tensor methods ${Object.keys(OP_RULES).join(", ")}`,
+        );
+      }
+      this.bind(t, name);
+      return name;
     }
     let name = this.constants.get(t);
     if (name === undefined) {
@@ -153,6 +176,16 @@ export class Tracer {
       this.constants.set(t, name);
     }
     return name;
+  }
+
+  /** Remembers constant results (not computed from the input) by autograd node, for ops read back from autograd. */
+  keepConstants(result: unknown): void {
+    for (const t of resultTensors(result)) {
+      const node = t.gradFn;
+      if (!node) continue;
+      if (!this.constantNodes.has(node)) this.constantNodes.set(node, new Map());
+      this.constantNodes.get(node)?.set(t._outputNr, t);
+    }
   }
 
   /** Whether the autograd history of `node` reaches a traced value. */
@@ -171,24 +204,42 @@ export class Tracer {
     return false;
   }
 
-  /** `tg.cat` (and `tg.stack`, which unsqueezes then cats) of traced values, read from its autograd node. */
-  private catFromGraph(t: Tensor, node: Node): string {
-    const inputs = node.nextFunctions.map((e, i) => {
-      if (e === null)
-        throw new ValueError(
-          "onnx.export: tg.cat joins a traced value with a constant that has no autograd history; make the constant a buffer or parameter",
-        );
-      if (e.node instanceof AccumulateGrad) return this.ref(e.node.variable);
-      const name = this.tainted.get(e.node)?.get(e.outputNr);
-      if (name === undefined)
-        throw new ValueError(`onnx.export: input ${i} of tg.cat is computed with an op the exporter does not trace (${e.node.name})`);
-      return name;
-    });
-    const shapes = node.inputMeta.map((m) => m.shape);
-    let axis = t.shape.findIndex((s, k) => shapes.some((sh) => sh[k] !== s));
-    if (axis < 0) axis = 0;
-    const name = this.g.op("Concat", inputs, { axis: { int: axis } });
-    this.bind(t, name);
+  /**
+   * The graph name of output `nr` of an autograd node computed from traced values: a traced value, a parameter, or
+   * an op read back from the node (tg.cat/tg.stack, parameterless elementwise functions), else null.
+   */
+  private fromNode(node: Node, nr: number): string | null {
+    const known = this.tainted.get(node)?.get(nr);
+    if (known !== undefined) return known;
+    if (node instanceof AccumulateGrad) return this.ref(node.variable);
+    const constant = this.constantNodes.get(node)?.get(nr);
+    if (constant) return this.ref(constant);
+    const unary = UNARY_NODES[node.name];
+    let name: string;
+    if (unary && node.nextFunctions.length === 1) name = this.g.op(unary, [this.nodeInput(node, 0)]);
+    else if (node.name === "CatBackward0") {
+      const inputs = node.nextFunctions.map((_, i) => this.nodeInput(node, i));
+      const out = node.outputMeta[0].shape;
+      const axis = out.findIndex((s, k) => node.inputMeta.some((m) => m.shape[k] !== s));
+      name = this.g.op("Concat", inputs, { axis: { int: Math.max(axis, 0) } });
+    } else return null;
+    if (!this.tainted.has(node)) this.tainted.set(node, new Map());
+    this.tainted.get(node)?.set(nr, name);
+    return name;
+  }
+
+  /** The graph name of input `i` of an autograd node read back by `fromNode`. */
+  private nodeInput(node: Node, i: number): string {
+    const e = node.nextFunctions[i];
+    const op = node.name.replace(/Backward\d*$/, "");
+    if (e === null) {
+      throw new ValueError(
+        `onnx.export: ${op} takes a constant that has no autograd history next to a traced value; make it a buffer or parameter, or use the tensor method`,
+      );
+    }
+    const name = this.fromNode(e.node, e.outputNr);
+    if (name === null)
+      throw new ValueError(`onnx.export: input ${i} of ${op} is computed with an op the exporter does not trace (${e.node.name})`);
     return name;
   }
 
@@ -277,7 +328,9 @@ export class Tracer {
         if (typeof original !== "function") continue;
         const wrapped = function (this: Tensor, ...args: unknown[]) {
           if (tracer.depth > 0 || !tensorsOf([this, ...args]).some((t) => tracer.involved(t))) {
-            return original.apply(this, args);
+            const result = original.apply(this, args);
+            if (tracer.depth === 0) tracer.keepConstants(result);
+            return result;
           }
           const out = tracer.quiet(() => original.apply(this, args)) as Tensor | Tensor[];
           tracer.bindAll(
@@ -305,7 +358,7 @@ export class Tracer {
             const out = original.apply(this, args);
             if (tracer.depth === 0 && tensorsOf([this, ...args]).some((t) => tracer.involved(t))) {
               for (const t of inPlace ? [this] : resultTensors(out)) if (t !== this || inPlace) tracer.poisoned.set(t, name);
-            }
+            } else if (tracer.depth === 0 && !inPlace) tracer.keepConstants(out);
             return out;
           };
           Object.defineProperty(proto, name, { ...found, value: marking });
