@@ -72,6 +72,9 @@ describe("playground defects: the parts without a browser", () => {
     ]);
     assert.deepEqual(decodeStateChecked("#dataset=xor&layers=3,3&lr=0.1").notes, []);
     assert.equal(decodeStateChecked(`#features=${"x".repeat(5000)}`).notes[0].length < 300, true, "long values are cut in the note");
+    const many = decodeStateChecked(`#features=x1,${Array.from({ length: 5000 }, (_, i) => `f${i}`).join(",")}`).notes;
+    assert.equal(many.length, 1);
+    assert.match(many[0], /ignored "f0", "f1", "f2", "f3", "f4" and 4995 more/);
   });
 
   it("8, 11: huge CSV values are refused; divergence names the completed epochs and blames large data", () => {

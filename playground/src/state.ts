@@ -173,6 +173,10 @@ const list = (v: string | null): string[] | null => (v === null ? null : v === "
 /** A URL value as the note shows it: at most 40 characters. */
 const shown = (v: string): string => JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
 
+/** Values as a note lists them: the first five, then how many more. */
+const shownList = (vs: readonly string[]): string =>
+  vs.slice(0, 5).map(shown).join(", ") + (vs.length > 5 ? ` and ${vs.length - 5} more` : "");
+
 /** A decoded state and one note per URL field that could not be used (each fell back to its default). */
 export interface DecodedState {
   state: PlaygroundState;
@@ -228,8 +232,7 @@ export function decodeStateChecked(hash: string): DecodedState {
       bad(key, v, `some of ${options.join(", ")}`, fallback.join(",") || "none");
       return [...fallback];
     }
-    if (unknown.length > 0)
-      notes.push(`${key}=${shown(v)}: ignored ${unknown.map((u) => shown(u)).join(", ")} (not one of ${options.join(", ")})`);
+    if (unknown.length > 0) notes.push(`${key}=${shown(v)}: ignored ${shownList(unknown)} (not one of ${options.join(", ")})`);
     return known;
   };
 
@@ -253,9 +256,7 @@ export function decodeStateChecked(hash: string): DecodedState {
     const items = list(actsRaw) ?? [];
     const unknown = items.filter((a) => !(ACTIVATIONS as readonly string[]).includes(a));
     if (unknown.length > 0)
-      notes.push(
-        `activations=${shown(actsRaw)}: ${unknown.map((u) => shown(u)).join(", ")} is not one of ${ACTIVATIONS.join(", ")}; using tanh`,
-      );
+      notes.push(`activations=${shown(actsRaw)}: ${shownList(unknown)} is not one of ${ACTIVATIONS.join(", ")}; using tanh`);
     activations = items.map((a) => ((ACTIVATIONS as readonly string[]).includes(a) ? (a as Activation) : "tanh"));
   }
   const learningRate = num("lr", 0, 100, d.learningRate, false, true);
