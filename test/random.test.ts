@@ -385,3 +385,23 @@ describe("argument errors", () => {
     assert.throws(() => tg.randperm(2.5), tg.ValueError);
   });
 });
+
+describe("Generator.fillRandom", () => {
+  it("gives exactly the numbers of as many random() calls, and leaves the generator where they would", () => {
+    const a = new tg.Generator(2024);
+    const b = new tg.Generator(2024);
+    a.random();
+    b.random();
+    const bulk = a.fillRandom(new Float64Array(1001));
+    for (let i = 0; i < bulk.length; i++) assert.equal(bulk[i], b.random(), `number ${i}`);
+    assert.equal(a.random(), b.random());
+    assert.ok(bulk.every((v) => v >= 0 && v < 1));
+  });
+
+  it("bernoulli(p, shape) draws from it: a mask is u < p for the same uniform stream", () => {
+    const g = new tg.Generator(7);
+    const mask = tg.bernoulli(0.3, [4, 250], { generator: g }).toArray();
+    const h = new tg.Generator(7);
+    for (let i = 0; i < mask.length; i++) assert.equal(mask[i], h.random() < 0.3 ? 1 : 0);
+  });
+});
