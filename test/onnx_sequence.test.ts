@@ -196,7 +196,14 @@ describe("tg.onnx.export of attention and transformer layers, checked in onnxrun
       }
     }
     await checkModel(new Decoder(), [tg.randn([4, 2, 8]), tg.randn([6, 2, 8])]);
-    const model = new nn.Transformer({ dModel: 8, nhead: 2, numEncoderLayers: 2, numDecoderLayers: 1, dimFeedforward: 16, batchFirst: true });
+    const model = new nn.Transformer({
+      dModel: 8,
+      nhead: 2,
+      numEncoderLayers: 2,
+      numDecoderLayers: 1,
+      dimFeedforward: 16,
+      batchFirst: true,
+    });
     await checkModel(model, [tg.randn([2, 6, 8]), tg.randn([2, 4, 8])], { inputNames: ["src", "tgt"] });
   });
 
@@ -284,7 +291,10 @@ describe("tg.onnx.export traces a custom forward", () => {
       cls = new nn.Parameter(tg.randn([1, 1, 4]));
       lin = new nn.Linear(4, 4);
       forward(x: tg.Tensor) {
-        const h = tg.exp(tg.tanh(this.lin(x))).add(tg.nn.functional.relu(x)).mul(tg.sigmoid(x));
+        const h = tg
+          .exp(tg.tanh(this.lin(x)))
+          .add(tg.nn.functional.relu(x))
+          .mul(tg.sigmoid(x));
         return tg.cat([this.cls.expand([x.shape[0], 1, 4]), h, tg.neg(h)], 1);
       }
     }
@@ -298,7 +308,7 @@ describe("tg.onnx.export traces a custom forward", () => {
         return tg.flip(this.lin(x), 0).add(1); // a function, not a method: caught through the autograd graph
       }
     }
-    assert.throws(() => tg.onnx.export(new Flip(), tg.randn([2, 3])), /does not trace \(FlipBackward0\)/);
+    assert.throws(() => tg.onnx.export(new Flip(), tg.randn([2, 3])), /does not trace \(FlipBackward0\).*\(in model \(Flip\)\)$/);
     assert.throws(() => tg.onnx.export(new Flip(), [tg.randn([2, 3])], { inputNames: ["a", "b"] }), /inputNames must be an array of 1/);
     class ArgMax extends nn.Module {
       lin = new nn.Linear(3, 4);
@@ -307,7 +317,7 @@ describe("tg.onnx.export traces a custom forward", () => {
         return this.emb(this.lin(x).argmax(-1)); // int, no autograd history: caught by the method, not the graph
       }
     }
-    assert.throws(() => tg.onnx.export(new ArgMax(), tg.randn([2, 3])), /calls \.argmax\(\) on a value computed from the input/);
+    assert.throws(() => tg.onnx.export(new ArgMax(), tg.randn([2, 3])), /calls \.argmax\(\) on a value computed from the input.*\(in model\.emb \(Embedding\)\)$/);
     class InPlace extends nn.Module {
       lin = new nn.Linear(3, 3);
       forward(x: tg.Tensor) {

@@ -299,21 +299,28 @@ export class Tracer {
     const tracer = this;
     const restore: (() => void)[] = [];
     try {
-      for (const m of new Set(model.modules())) {
+      const seen = new Set<AnyModule>();
+      for (const [path, m] of model.namedModules("model")) {
+        if (seen.has(m)) continue;
+        seen.add(m);
         const type = layerType(m);
-        if (!type) continue;
         const original = Object.getPrototypeOf(m).forward as (...a: unknown[]) => unknown;
+        const where = `${path} (${m.constructor.name})`;
         Object.defineProperty(m, "forward", {
           configurable: true,
           writable: true,
           value(this: AnyModule, ...args: unknown[]) {
-            if (tracer.depth > 0 || !tensorsOf(args).some((t) => tracer.involved(t))) return original.apply(this, args);
-            const out = tracer.quiet(() => original.apply(this, args));
-            tracer.bindAll(
-              out,
-              tracer.quiet(() => tracer.emitModule(type, this, args, out)),
-            );
-            return out;
+            try {
+              if (!type || tracer.depth > 0 || !tensorsOf(args).some((t) => tracer.involved(t))) return original.apply(this, args);
+              const out = tracer.quiet(() => original.apply(this, args));
+              tracer.bindAll(
+                out,
+                tracer.quiet(() => tracer.emitModule(type, this, args, out)),
+              );
+              return out;
+            } catch (e) {
+              throw tracer.depth > 0 ? e : locate(e, where);
+            }
           },
         });
         restore.push(() => delete (m as unknown as { forward?: unknown }).forward);
@@ -373,6 +380,16 @@ export class Tracer {
       for (const undo of restore.reverse()) undo();
     }
   }
+}
+
+const LOCATED = Symbol("located");
+
+/** Adds the innermost module an export error happened in to its message (once). */
+function locate(e: unknown, where: string): unknown {
+  if (!(e instanceof ValueError) || !e.message.startsWith("onnx.export:") || (e as unknown as Record<symbol, boolean>)[LOCATED]) return e;
+  e.message = `${e.message} (in ${where})`;
+  (e as unknown as Record<symbol, boolean>)[LOCATED] = true;
+  return e;
 }
 
 function findDescriptor(proto: object, name: string): PropertyDescriptor | undefined {
