@@ -317,7 +317,10 @@ describe("tg.onnx.export traces a custom forward", () => {
         return this.emb(this.lin(x).argmax(-1)); // int, no autograd history: caught by the method, not the graph
       }
     }
-    assert.throws(() => tg.onnx.export(new ArgMax(), tg.randn([2, 3])), /calls \.argmax\(\) on a value computed from the input.*\(in model\.emb \(Embedding\)\)$/);
+    assert.throws(
+      () => tg.onnx.export(new ArgMax(), tg.randn([2, 3])),
+      /calls \.argmax\(\) on a value computed from the input.*\(in model\.emb \(Embedding\)\)$/,
+    );
     class InPlace extends nn.Module {
       lin = new nn.Linear(3, 3);
       forward(x: tg.Tensor) {
