@@ -299,6 +299,13 @@ describe("tg.onnx.export traces a custom forward", () => {
       }
     }
     await checkModel(new Tokens(), [tg.randn([2, 3, 4])]);
+    class Field extends nn.Module {
+      lin = new nn.Linear(4, 2);
+      forward = (x: tg.Tensor) => this.lin(x).mul(3); // forward as an instance field
+    }
+    const field = new Field();
+    await checkModel(field, [tg.randn([2, 4])]);
+    assert.equal(Object.hasOwn(field, "forward"), true, "the instance's forward is put back");
   });
 
   it("refuses an op it does not trace, naming the autograd node, instead of baking a constant", () => {

@@ -304,7 +304,9 @@ export class Tracer {
         if (seen.has(m)) continue;
         seen.add(m);
         const type = layerType(m);
-        const original = Object.getPrototypeOf(m).forward as (...a: unknown[]) => unknown;
+        // A forward set on the instance (a class field) wins over the prototype's, as in the call itself.
+        const own = Object.getOwnPropertyDescriptor(m, "forward");
+        const original = (own ? own.value : Object.getPrototypeOf(m).forward) as (...a: unknown[]) => unknown;
         const where = `${path} (${m.constructor.name})`;
         Object.defineProperty(m, "forward", {
           configurable: true,
@@ -323,7 +325,10 @@ export class Tracer {
             }
           },
         });
-        restore.push(() => delete (m as unknown as { forward?: unknown }).forward);
+        restore.push(() => {
+          if (own) Object.defineProperty(m, "forward", own);
+          else delete (m as unknown as { forward?: unknown }).forward;
+        });
       }
       const proto = Tensor.prototype as unknown as Record<string, unknown>;
       for (const [name, rule] of Object.entries(OP_RULES)) {
