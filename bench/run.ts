@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { getNumThreads, kernelVariant, setNumThreads } from "../src/backend/wasm/index.ts";
 import { CASES, type Case, MLP_SIZES, plan, unitOf, workOf } from "./cases.ts";
+import { cnnLines } from "./cnn.ts";
 import { initJaxjs, jaxjsRunner } from "./jaxjs.ts";
 import { type Report, type Row, toMarkdown, toText } from "./report.ts";
 import type { Runner } from "./runner.ts";
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
     about.push(line);
   }
   if (!only || only.test("RSS")) about.push(await memoryLine());
+  if (!only || only.test("CNN")) about.push(cnnLines().join("\n"));
   about.push(`Whole run: ${((performance.now() - started) / 1000).toFixed(0)} s`);
 
   const report: Report = { columns, rows, about };
@@ -164,10 +166,12 @@ async function memoryLine(): Promise<string> {
   );
 }
 
-// `npm run bench -- --device webgpu` runs the WebGPU benchmark (bench/webgpu.ts) instead.
+// `npm run bench -- --device webgpu` runs the WebGPU benchmark (bench/webgpu.ts) instead; `npm run bench -- --cnn` only
+// the CNN case (bench/cnn.ts).
 const at = process.argv.indexOf("--device");
 const device = at < 0 ? "cpu" : process.argv[at + 1];
 if (device === "webgpu") await runWebgpuBench();
+else if (device === "cpu" && process.argv.includes("--cnn")) console.log(cnnLines().join("\n"));
 else if (device === "cpu") await main();
 else {
   console.error(`bench: unknown --device ${JSON.stringify(device ?? "")}; expected "cpu" or "webgpu"`);

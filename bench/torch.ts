@@ -26,6 +26,11 @@ export function torchAvailable(): boolean {
   return false;
 }
 
+/** The first of those Pythons that can `import torch`, or null. */
+export function pythonWithTorch(): string | null {
+  return torchAvailable() ? python : null;
+}
+
 /** Times `cases` in PyTorch; throws if the script fails or prints something that isn't its JSON. */
 export function runTorch(cases: readonly Case[]): TorchResult {
   const script = fileURLToPath(new URL("./torch_bench.py", import.meta.url));
