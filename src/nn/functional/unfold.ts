@@ -5,6 +5,7 @@ import { fromBuffer } from "../../ops/util.js";
 import { rawView } from "../../ops/views.js";
 import { contiguousStrides, fmt, numel } from "../../shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
+import { col2imAdd, floatArray, im2colInto } from "./window_kernels.js";
 
 /** A size given once for both spatial dims or as [height, width]. */
 export type Size2 = number | readonly [number, number];
@@ -45,10 +46,20 @@ function im2col(xp: Tensor, g: WindowGeometry, oh: number, ow: number): Tensor {
   const [n, c] = xp.shape;
   const shape = [n, c * g.kernel[0] * g.kernel[1], oh * ow];
   const out = fromBuffer(xp._backend.alloc(xp.dtype, numel(shape)), shape, xp.dtype, xp._backend);
-  xp._backend.copy(
-    { ...out._view, shape: [n, c, g.kernel[0], g.kernel[1], oh, ow], strides: contiguousStrides([n, c, g.kernel[0], g.kernel[1], oh, ow]) },
-    windowView(xp, g, oh, ow)._view,
-  );
+  const src = floatArray(xp._view.buffer);
+  const dst = floatArray(out._view.buffer);
+  if (src && dst && src.constructor === dst.constructor) {
+    im2colInto(src, xp.offset, dst, out.offset, { n, c, hp: xp.shape[2], wp: xp.shape[3], oh, ow }, g);
+  } else {
+    xp._backend.copy(
+      {
+        ...out._view,
+        shape: [n, c, g.kernel[0], g.kernel[1], oh, ow],
+        strides: contiguousStrides([n, c, g.kernel[0], g.kernel[1], oh, ow]),
+      },
+      windowView(xp, g, oh, ow)._view,
+    );
+  }
   const xpShape = xp.shape;
   return record1("Im2ColBackward0", out, [xp], (grad) => [col2im(grad, xpShape, g, oh, ow)]);
 }
@@ -63,6 +74,12 @@ export function col2im(cols: Tensor, xpShape: readonly number[], g: WindowGeomet
   const backend = src._backend;
   const out = fromBuffer(backend.alloc(src.dtype, numel(xpShape)), xpShape, src.dtype, backend);
   const l = oh * ow;
+  const colsData = floatArray(src._view.buffer);
+  const outData = floatArray(out._view.buffer);
+  if (colsData && outData && colsData.constructor === outData.constructor) {
+    col2imAdd(colsData, src.offset, outData, out.offset, { n, c, hp, wp, oh, ow }, g);
+    return record1("Col2ImBackward0", out, [cols], (grad) => [im2col(grad.contiguous(), g, oh, ow)]);
+  }
   // Within one kernel offset (i, j) the windows do not overlap, so each offset is one strided add (in place where the
   // backend has axpy).
   for (let i = 0; i < kh; i++) {
