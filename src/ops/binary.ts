@@ -5,6 +5,7 @@ import { DTypeError, ValueError } from "../errors.js";
 import { broadcastShapes } from "../shape.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { zerosLike } from "./creation.js";
+import { powScalar } from "./pow_scalar.js";
 import { asTensor, backendOf, broadcastView, fromBuffer, requireBool, resultTypeOf, sameShape } from "./util.js";
 
 /**
@@ -44,20 +45,27 @@ const anyZero = (x: TensorLike): boolean => (x instanceof Tensor ? !x._backend.a
 /** Inputs that are tensors, for recording (scalars take no gradient). */
 const tensors = (a: TensorLike, b: TensorLike): (Tensor | null)[] => [a instanceof Tensor ? a : null, b instanceof Tensor ? b : null];
 
+/** PyTorch's keyword-only `alpha` of add and sub (the scale of the second operand). */
+export interface AlphaOptions {
+  alpha?: number;
+}
+
 /**
  * a + alpha·b, broadcasting. d/da = 1, d/db = alpha.
  *
  * @example
- * tg.add(x, 1); x.add(y, 2); // x + 2y
+ * tg.add(x, 1); x.add(y, { alpha: 2 }); // x + 2y
  */
-export function add(a: TensorLike, b: TensorLike, alpha?: number): Tensor {
+export function add(a: TensorLike, b: TensorLike, options?: AlphaOptions): Tensor {
+  const alpha = options?.alpha;
   if (alpha !== undefined && alpha !== 1) return add(a, mul(b, alpha));
   const [out] = kernel("add", a, b, arithmeticType("add", a, b));
   return record1("AddBackward0", out, tensors(a, b), (g, _, needs) => [needs[0] ? g : null, needs[1] ? g : null]);
 }
 
 /** a − alpha·b. d/da = 1, d/db = −alpha. */
-export function sub(a: TensorLike, b: TensorLike, alpha?: number): Tensor {
+export function sub(a: TensorLike, b: TensorLike, options?: AlphaOptions): Tensor {
+  const alpha = options?.alpha;
   if (alpha !== undefined && alpha !== 1) return sub(a, mul(b, alpha));
   const [out] = kernel("sub", a, b, arithmeticType("sub", a, b));
   return record1("SubBackward0", out, tensors(a, b), (g, _, needs) => [needs[0] ? g : null, needs[1] ? g.neg() : null]);
@@ -110,6 +118,8 @@ export function div(a: TensorLike, b: TensorLike, options: DivOptions = {}): Ten
  * x.pow(2); tg.pow(2, x);
  */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
+  // A number exponent of a floating tensor: PyTorch's special cases (x·x for 2...) and gradient, see pow_scalar.ts.
+  if (a instanceof Tensor && typeof b === "number" && isFloating(a.dtype)) return powScalar(a, b, (d) => kernel("pow", d, b, d.dtype)[0]);
   const dtype = arithmeticType("pow", a, b);
   if (!isFloating(dtype) && anyBelowZero(b)) throw new ValueError("pow: integers to negative integer powers are not allowed");
   const [out, ta, tb] = kernel("pow", a, b, dtype);

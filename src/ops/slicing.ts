@@ -96,6 +96,19 @@ function maskSelect(x: Tensor, dim: number, mask: Tensor): Tensor {
   return indexSelect(flat, dim, fromTyped(Int32Array.from(picked), [picked.length], { device: x._backend.device }));
 }
 
+/** The smallest and largest entry of an index tensor, read on the host in one pass. */
+function hostRange(t: Tensor): [number, number] {
+  const values = t.toArray();
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < values.length; i++) {
+    const v = Number(values[i]);
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
+}
+
 /** Python's slice.indices: clamps start/stop into range for a dim of `size`. */
 function resolveSlice(s: Slice, size: number): { start: number; count: number; step: number } {
   const step = s.step ?? 1;
@@ -154,10 +167,11 @@ export function getIndex(x: Tensor, items: readonly IndexItem[]): Tensor {
         // Negative entries count from the end, as in PyTorch; anything outside [-size, size) is an IndexError (checked on
         // the host; a device read only asynchronously reports it at the next read).
         const size = out.shape[dim];
-        const bad =
-          t.numel() > 0 && !t._backend.asyncOnly ? [t.amin().item(), t.amax().item()].find((v) => v < -size || v >= size) : undefined;
+        const range = t.numel() > 0 && !t._backend.asyncOnly ? hostRange(t) : null;
+        const bad = range ? range.find((v) => v < -size || v >= size) : undefined;
         if (bad !== undefined) throw new IndexError(`index: index ${bad} is out of bounds for dimension ${dim} with size ${size}`);
-        const wrapped = t.dtype === "int32" ? t.add(size).where(t.lt(0), t) : t;
+        // Only an index with negative entries (or one not read on the host) needs them wrapped.
+        const wrapped = t.dtype === "int32" && (range === null || range[0] < 0) ? t.add(size).where(t.lt(0), t) : t;
         // Entries are picked with a flat index, then that dim is given the index's shape.
         out = indexSelect(out, dim, wrapped.reshape([-1]));
         out = t.ndim === 0 ? out.squeeze(dim) : out.unflatten(dim, t.shape);
