@@ -1,10 +1,11 @@
+import { checkOptions, is } from "../args.js";
 import { ValueError } from "../errors.js";
 import { tensor } from "../ops/creation.js";
 import { indexSelect } from "../ops/indexing.js";
-import { defaultGenerator, type Generator, randperm } from "../ops/random.js";
+import { defaultGenerator, Generator, randperm } from "../ops/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type Collated, type CollateFn, defaultCollate } from "./collate.js";
-import { ArrayDataset, Dataset, TensorDataset } from "./dataset.js";
+import { ArrayDataset, Dataset, normalizeIndex, TensorDataset } from "./dataset.js";
 import { Subset } from "./subset.js";
 
 export interface DataLoaderOptions<T, B> {
@@ -18,7 +19,30 @@ export interface DataLoaderOptions<T, B> {
   collate?: CollateFn<T, B>;
   /** The generator shuffling draws from; the default generator (seeded by `tg.manualSeed`) when omitted. */
   generator?: Generator;
+  /**
+   * Where the item indices come from, instead of `0..n-1` or a shuffle (mutually exclusive with `shuffle`): a
+   * `Sampler` such as `WeightedRandomSampler`, or any iterable of indices with a `length`; iterated once a pass.
+   */
+  sampler?: IndexSampler | null;
 }
+
+/** What `sampler` takes: indices to iterate (a `Sampler`, an array) and how many there are. */
+export type IndexSampler = Iterable<number> & { readonly length: number };
+
+const isSampler = (v: unknown): boolean =>
+  v !== null &&
+  typeof v === "object" &&
+  typeof (v as { length?: unknown }).length === "number" &&
+  typeof (v as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function";
+
+const OPTIONS = {
+  batchSize: is.number,
+  shuffle: is.boolean,
+  dropLast: is.boolean,
+  collate: is.function,
+  generator: is.instance(Generator, "Generator"),
+  sampler: is.where<IndexSampler | null>("a Sampler (an iterable of indices with a length) or null", (v) => v === null || isSampler(v)),
+};
 
 /** The tensors and row indices behind a TensorDataset, possibly seen through Subsets, for the batched fast path. */
 function tensorSource(dataset: Dataset<unknown>): { tensors: readonly Tensor[]; rows: number[] | null } | null {
@@ -40,7 +64,8 @@ function tensorSource(dataset: Dataset<unknown>): { tensors: readonly Tensor[]; 
 
 /**
  * Iterates over a dataset in batches, like `torch.utils.data.DataLoader` (single process): each batch
- * is `collate` of `batchSize` consecutive items (in a fresh random order per pass with `shuffle`).
+ * is `collate` of `batchSize` consecutive items (in a fresh random order per pass with `shuffle`, or in the order
+ * a `sampler` gives, such as `WeightedRandomSampler`).
  * A `TensorDataset` (or a `Subset` of one) with the default collate is batched with one `indexSelect`
  * per tensor instead of stacking rows.
  *
@@ -59,33 +84,40 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
   readonly shuffle: boolean;
   readonly dropLast: boolean;
   readonly generator: Generator | undefined;
+  readonly sampler: IndexSampler | null;
   private readonly collateFn: CollateFn<T, B> | undefined;
 
   constructor(dataset: Dataset<T> | readonly T[], options: DataLoaderOptions<T, B> = {}) {
-    const { batchSize = 1, shuffle = false, dropLast = false, collate, generator } = options;
+    checkOptions("DataLoader", options, OPTIONS);
+    const { batchSize = 1, shuffle = false, dropLast = false, collate, generator, sampler = null } = options;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new ValueError(`DataLoader: batchSize should be a positive integer, got ${batchSize}`);
     }
+    if (sampler !== null && shuffle) throw new ValueError("DataLoader: sampler option is mutually exclusive with shuffle");
     this.dataset = dataset instanceof Dataset ? dataset : new ArrayDataset(dataset as readonly T[]);
     this.batchSize = batchSize;
     this.shuffle = shuffle;
     this.dropLast = dropLast;
     this.generator = generator;
+    this.sampler = sampler;
     this.collateFn = collate;
   }
 
   /** The number of batches one pass yields. */
   get length(): number {
-    const n = this.dataset.length;
+    const n = this.sampler ? this.sampler.length : this.dataset.length;
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
   /** The item indices of each batch for one pass (drawing a new order when shuffling). */
   batchIndices(): number[][] {
-    const n = this.dataset.length;
-    const order = this.shuffle
-      ? Array.from(randperm(n, { generator: this.generator ?? defaultGenerator }).toArray())
-      : Array.from({ length: n }, (_, i) => i);
+    const size = this.dataset.length;
+    const order = this.sampler
+      ? Array.from(this.sampler, (i) => normalizeIndex(i, size, "DataLoader (an index from its sampler)"))
+      : this.shuffle
+        ? Array.from(randperm(size, { generator: this.generator ?? defaultGenerator }).toArray())
+        : Array.from({ length: size }, (_, i) => i);
+    const n = order.length;
     const batches: number[][] = [];
     for (let start = 0; start < n; start += this.batchSize) {
       const batch = order.slice(start, start + this.batchSize);

@@ -4,12 +4,14 @@
  * in the browser; file loaders and the bundled datasets live in tensorgrad/node.
  */
 export { type Collated, type CollateFn, defaultCollate } from "./collate.js";
+export { ConcatDataset } from "./concat.js";
 export { type CsvData, type CsvOptions, CsvReader, parseCsv } from "./csv.js";
-export { DataLoader, type DataLoaderOptions } from "./dataloader.js";
+export { DataLoader, type DataLoaderOptions, type IndexSampler } from "./dataloader.js";
 export { ArrayDataset, Dataset, TensorDataset } from "./dataset.js";
 export { parseIdx } from "./idx.js";
 export { KeyedVectors, type MostSimilarOptions, type Neighbor } from "./keyed_vectors.js";
 export { circle, gauss, gaussian, moons, type PlaygroundOptions, type Points2D, plane, spiral, xor } from "./playground.js";
+export { Sampler, WeightedRandomSampler, type WeightedRandomSamplerOptions } from "./sampler.js";
 export { randomSplit } from "./split.js";
 export { Subset } from "./subset.js";
 export { CharVocab, type CharVocabOptions, charContextDataset } from "./text.js";
