@@ -13,6 +13,7 @@ export * from "./modules/attention.js";
 export * from "./modules/batchnorm.js";
 export * from "./modules/container.js";
 export * from "./modules/conv.js";
+export * from "./modules/conv3d.js";
 export * from "./modules/conv_transpose.js";
 export * from "./modules/distance.js";
 export * from "./modules/dropout.js";

@@ -6,6 +6,7 @@ export * from "./activation.js";
 export * from "./activation_extra.js";
 export { type ScaledDotProductAttentionOptions, scaledDotProductAttention } from "./attention.js";
 export * from "./conv.js";
+export { type Conv3dOptions, type ConvPadding3, conv3d, type Size3 } from "./conv3d.js";
 export * from "./conv_transpose.js";
 export * from "./distance.js";
 export * from "./dropout.js";
