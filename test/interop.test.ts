@@ -19,6 +19,22 @@ function pytorchFixture(name: string) {
   return { state, input: tensors[`${name}:input`], output: tensors[`${name}:output`] };
 }
 
+/** make_fixture.py's Recurrent: Embedding → 2-layer batch-first LSTM or GRU → Linear on every position. */
+class Recurrent extends nn.Module<[tg.Tensor], tg.Tensor> {
+  emb = new nn.Embedding(12, 6);
+  rnn: tg.nn.LSTM | tg.nn.GRU;
+  head = new nn.Linear(8, 3);
+  constructor(kind: "lstm" | "gru") {
+    super();
+    const options = { numLayers: 2, batchFirst: true };
+    this.rnn = kind === "lstm" ? new nn.LSTM(6, 8, options) : new nn.GRU(6, 8, options);
+  }
+  forward(x: tg.Tensor): tg.Tensor {
+    const e = this.emb(x);
+    return this.head(this.rnn instanceof nn.LSTM ? this.rnn(e)[0] : this.rnn(e)[0]);
+  }
+}
+
 const pytorchModels = {
   mlp: () => new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 3)),
   cnn: () =>
@@ -31,6 +47,14 @@ const pytorchModels = {
       new nn.Linear(36, 5),
     ),
   emb: () => new nn.Sequential(new nn.Embedding(10, 6), new nn.LayerNorm(6), new nn.Linear(6, 2)),
+  lstm: () => new Recurrent("lstm"),
+  gru: () => new Recurrent("gru"),
+  attn: () =>
+    new nn.Sequential(
+      new nn.Embedding(12, 8),
+      new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, batchFirst: true }),
+      new nn.Linear(8, 3),
+    ),
 };
 
 describe("state dicts use PyTorch's keys", () => {
@@ -44,7 +68,7 @@ describe("state dicts use PyTorch's keys", () => {
     assert.ok(bn.runningMean, "the JS property stays camelCase");
   });
 
-  for (const name of ["mlp", "cnn", "emb"] as const) {
+  for (const name of ["mlp", "cnn", "emb", "lstm", "gru", "attn"] as const) {
     it(`loads PyTorch's ${name} with strict and gives PyTorch's outputs`, () => {
       const { state, input, output } = pytorchFixture(name);
       const model = pytorchModels[name]();
@@ -248,5 +272,34 @@ describe("self-describing models", () => {
     assert.match(code, /nn\.LayerNorm\(\(8,\), eps=0\.00001, elementwise_affine=True\)/);
     assert.match(code, /nn\.LogSoftmax\(1\)/);
     assert.match(code, /load_state_dict\(state, strict=True\)/);
+  });
+
+  it("describes recurrent and attention layers with PyTorch's constructor arguments, and rebuilds them", () => {
+    const layers = [
+      new nn.LSTM(6, 8, { numLayers: 2, batchFirst: true, dropout: 0.1 }),
+      new nn.LSTM(4, 8, { projSize: 3, bidirectional: true }),
+      new nn.GRU(6, 8, { bias: false }),
+      new nn.RNN(3, 5, { nonlinearity: "relu" }),
+      new nn.MultiheadAttention(8, 2, { batchFirst: true, kdim: 5 }),
+      new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, activation: "gelu", batchFirst: true, normFirst: true }),
+    ];
+    const code = tg.io.pytorchCode(tg.io.describeModule(new nn.Sequential(...layers)));
+    for (const line of [
+      "nn.LSTM(6, 8, num_layers=2, bias=True, batch_first=True, dropout=0.1, bidirectional=False)",
+      "nn.LSTM(4, 8, num_layers=1, bias=True, batch_first=False, dropout=0, bidirectional=True, proj_size=3)",
+      "nn.GRU(6, 8, num_layers=1, bias=False, batch_first=False, dropout=0, bidirectional=False)",
+      'nn.RNN(3, 5, num_layers=1, bias=True, batch_first=False, dropout=0, bidirectional=False, nonlinearity="relu")',
+      "nn.MultiheadAttention(8, 2, dropout=0, bias=True, add_bias_kv=False, add_zero_attn=False, kdim=5, vdim=8, batch_first=True)",
+      'nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.1, activation="gelu", layer_norm_eps=0.00001, batch_first=True, norm_first=True)',
+    ])
+      assert.ok(code.includes(line), `model.py lacks ${line}`);
+    for (const layer of layers) {
+      const rebuilt = tg.io.buildModule(tg.io.describeModule(layer));
+      assert.equal(rebuilt.constructor, layer.constructor);
+      rebuilt.loadStateDict(layer.stateDict()); // strict: the same keys and shapes
+      assert.deepEqual(tg.io.describeModule(rebuilt), tg.io.describeModule(layer));
+    }
+    const custom = new nn.TransformerEncoderLayer(8, 2, { activation: (x: tg.Tensor) => x.tanh() });
+    assert.throws(() => tg.io.describeModule(custom), /function as its activation/);
   });
 });

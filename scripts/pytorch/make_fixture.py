@@ -1,4 +1,4 @@
-"""Writes test/fixtures/pytorch_models.safetensors: three small PyTorch models' state dicts (strict PyTorch keys),
+"""Writes test/fixtures/pytorch_models.safetensors: small PyTorch models' state dicts (strict PyTorch keys),
 an input and PyTorch's output for each, so the tests can check without Python that tensorgrad loads PyTorch's
 weights with strict=True and gives PyTorch's numbers. Without an argument it also writes pytorch_cnn.onnx (a CNN
 from torch.onnx.export) and pytorch_cnn_io.safetensors (its input and output), for tg.onnx.load. Run: /usr/bin/python3 scripts/pytorch/make_fixture.py [OUT]
@@ -32,9 +32,40 @@ def models():
     }
 
 
+class Recurrent(nn.Module):
+    """Embedding -> 2-layer batch-first LSTM or GRU -> Linear on every position's output (the CLI's recurrent LM)."""
+
+    def __init__(self, kind):
+        super().__init__()
+        self.emb = nn.Embedding(12, 6)
+        self.rnn = (nn.LSTM if kind == "lstm" else nn.GRU)(6, 8, num_layers=2, batch_first=True)
+        self.head = nn.Linear(8, 3)
+
+    def forward(self, x):
+        return self.head(self.rnn(self.emb(x))[0])
+
+
+SEQUENCE_ARCHITECTURES = {
+    "lstm": lambda: Recurrent("lstm"),
+    "gru": lambda: Recurrent("gru"),
+    "attn": lambda: nn.Sequential(
+        nn.Embedding(12, 8), nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, batch_first=True), nn.Linear(8, 3)
+    ),
+}
+
+
+def sequence_models():
+    """Drawn after models(), from their own seed, so the earlier models' tensors stay as they were."""
+    torch.manual_seed(2)
+    out = {}
+    for name, build in SEQUENCE_ARCHITECTURES.items():
+        out[name] = (build(), torch.randint(0, 12, (2, 5)))
+    return out
+
+
 def main():
     out = {}
-    for name, (model, x) in models().items():
+    for name, (model, x) in {**models(), **sequence_models()}.items():
         model.eval()
         with torch.no_grad():
             y = model(x)

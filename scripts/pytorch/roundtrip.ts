@@ -1,10 +1,12 @@
 /**
  * `npm run test:pytorch`: models moved both ways between tensorgrad and PyTorch, checked by PyTorch itself.
- * - PyTorch → tensorgrad: make_fixture.py builds an MLP, a CNN with BatchNorm and an Embedding + LayerNorm model in
+ * - PyTorch → tensorgrad: make_fixture.py builds an MLP, a CNN with BatchNorm, an Embedding + LayerNorm model, an
+ *   Embedding → 2-layer LSTM (and GRU) → Linear model and an Embedding → TransformerEncoderLayer → Linear model in
  *   PyTorch; tensorgrad loads each state dict with strict and must give PyTorch's outputs.
- * - tensorgrad → PyTorch: the same three architectures built in tensorgrad (one training step, so BatchNorm's
- *   statistics move) and a CLI run are written as model.py + weights (`tensorgrad export --format pytorch`);
- *   `python model.py` loads them with strict=True and compares with tensorgrad's outputs.
+ * - tensorgrad → PyTorch: the same architectures built in tensorgrad (one training step, so BatchNorm's statistics
+ *   move) and a CLI run are written as model.py + weights (`tensorgrad export --format pytorch`); `python model.py`
+ *   loads them with strict=True and compares with tensorgrad's outputs. The recurrent models have a custom forward,
+ *   so check_model.py builds them from make_fixture.py's class instead of a generated model.py.
  * Skips with a message (exit status 0) when no Python with torch is found ($PYTHON, python3, /usr/bin/python3).
  */
 import { spawnSync } from "node:child_process";
@@ -36,6 +38,23 @@ function check(name: string, ok: boolean, detail: string): void {
   if (!ok) failures.push(name);
 }
 
+/** make_fixture.py's Recurrent: Embedding → 2-layer batch-first LSTM or GRU → Linear on every position. */
+class Recurrent extends nn.Module<[tg.Tensor], tg.Tensor> {
+  emb = new nn.Embedding(12, 6);
+  rnn: tg.nn.LSTM | tg.nn.GRU;
+  head = new nn.Linear(8, 3);
+  constructor(kind: "lstm" | "gru") {
+    super();
+    const options = { numLayers: 2, batchFirst: true };
+    this.rnn = kind === "lstm" ? new nn.LSTM(6, 8, options) : new nn.GRU(6, 8, options);
+  }
+  forward(x: tg.Tensor): tg.Tensor {
+    const e = this.emb(x);
+    return this.head(this.rnn instanceof nn.LSTM ? this.rnn(e)[0] : this.rnn(e)[0]);
+  }
+}
+const tokens = () => tg.randint(0, 12, [2, 5], { dtype: "int32" });
+
 const architectures = {
   mlp: () => new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 3)),
   cnn: () =>
@@ -48,7 +67,18 @@ const architectures = {
       new nn.Linear(36, 5),
     ),
   emb: () => new nn.Sequential(new nn.Embedding(10, 6), new nn.LayerNorm(6), new nn.Linear(6, 2)),
+  lstm: () => new Recurrent("lstm"),
+  gru: () => new Recurrent("gru"),
+  attn: () =>
+    new nn.Sequential(
+      new nn.Embedding(12, 8),
+      new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, batchFirst: true }),
+      new nn.Linear(8, 3),
+    ),
 };
+const NAMES = ["mlp", "cnn", "emb", "lstm", "gru", "attn"] as const;
+/** The models make_fixture.py's check_model.py rebuilds (a custom forward: no generated model.py). */
+const CUSTOM = new Set<string>(["lstm", "gru"]);
 const inputs = {
   mlp: () => tg.randn([3, 4]),
   cnn: () => tg.randn([2, 1, 6, 6]),
@@ -60,6 +90,9 @@ const inputs = {
       ],
       { dtype: "int32" },
     ),
+  lstm: tokens,
+  gru: tokens,
+  attn: tokens,
 };
 
 function fromPytorch(python: string, dir: string): void {
@@ -70,7 +103,7 @@ function fromPytorch(python: string, dir: string): void {
     return;
   }
   const { tensors } = tg.io.decodeSafetensors(new Uint8Array(readFileSync(file)));
-  for (const name of ["mlp", "cnn", "emb"] as const) {
+  for (const name of NAMES) {
     const state: tg.nn.StateDict = {};
     for (const [k, t] of Object.entries(tensors)) if (k.startsWith(`${name}.`)) state[k.slice(name.length + 1)] = t;
     const model = architectures[name]();
@@ -86,15 +119,15 @@ function fromPytorch(python: string, dir: string): void {
   }
 }
 
-function runModelPy(python: string, name: string, folder: string): void {
-  const r = spawnSync(python, [join(folder, "model.py")], { encoding: "utf8" });
+function runModelPy(python: string, name: string, folder: string, script = [join(folder, "model.py")]): void {
+  const r = spawnSync(python, script, { encoding: "utf8" });
   const out = `${r.stdout}${r.stderr}`.trim().split("\n").at(-1) ?? "";
   check(name, r.status === 0 && out.includes("OK"), out);
 }
 
 function toPytorch(python: string, dir: string): void {
   tg.manualSeed(0);
-  for (const name of ["mlp", "cnn", "emb"] as const) {
+  for (const name of NAMES) {
     const model = architectures[name]();
     const opt = new tg.optim.SGD(model.parameters(), { lr: 0.1 });
     model(inputs[name]()).square().mean().backward();
@@ -103,10 +136,11 @@ function toPytorch(python: string, dir: string): void {
     const x = inputs[name]();
     const folder = join(dir, name);
     mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, "model.py"), tg.io.pytorchCode(tg.io.describeModule(model)));
+    if (!CUSTOM.has(name)) writeFileSync(join(folder, "model.py"), tg.io.pytorchCode(tg.io.describeModule(model)));
     writeFileSync(join(folder, "model.safetensors"), tg.io.encodeSafetensors(model.stateDict(), { format: "pt" }, { int64: true }));
     writeFileSync(join(folder, "check.safetensors"), tg.io.encodeSafetensors({ input: x, output: tg.noGrad(() => model(x)) }));
-    runModelPy(python, `tensorgrad ${name} → PyTorch (strict)`, folder);
+    const script = CUSTOM.has(name) ? [join(here, "check_model.py"), name, folder] : undefined;
+    runModelPy(python, `tensorgrad ${name} → PyTorch (strict)`, folder, script);
   }
 }
 

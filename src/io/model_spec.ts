@@ -6,6 +6,7 @@
 import { ValueError } from "../errors.js";
 import type { AnyModule } from "../nn/module.js";
 import * as A from "../nn/modules/activation.js";
+import { MultiheadAttention } from "../nn/modules/attention.js";
 import { BatchNorm1d, BatchNorm2d } from "../nn/modules/batchnorm.js";
 import { Sequential } from "../nn/modules/container.js";
 import { Conv1d, Conv2d } from "../nn/modules/conv.js";
@@ -15,6 +16,8 @@ import { Flatten, Unflatten } from "../nn/modules/flatten.js";
 import { Identity, Linear } from "../nn/modules/linear.js";
 import { GroupNorm, LayerNorm } from "../nn/modules/normalization.js";
 import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from "../nn/modules/pooling.js";
+import { GRU, LSTM, RNN } from "../nn/modules/rnn.js";
+import { TransformerEncoderLayer } from "../nn/modules/transformer_layer.js";
 
 /** A constructor argument: what JSON holds. */
 export type SpecValue = number | string | boolean | null | SpecValue[] | { [key: string]: SpecValue };
@@ -47,6 +50,23 @@ const batchNorm = (cls: Ctor): Entry<BatchNorm1d> => ({
     options: { eps: m.eps, momentum: m.momentum, affine: m.affine, trackRunningStats: m.trackRunningStats },
   }),
 });
+
+const recurrent = (m: RNN | LSTM | GRU): Record<string, SpecValue> => ({
+  numLayers: m.numLayers,
+  bias: m.bias,
+  batchFirst: m.batchFirst,
+  dropout: m.dropout,
+  bidirectional: m.bidirectional,
+});
+
+const encoderLayer = (m: TransformerEncoderLayer): Described => {
+  const c = m.config;
+  if (typeof c.activation !== "string") {
+    throw new ValueError("describeModule: a TransformerEncoderLayer with a function as its activation can't be written down as data");
+  }
+  const { dModel, nhead, dimFeedforward, dropout, activation, layerNormEps, batchFirst, normFirst, bias } = c;
+  return { args: [dModel, nhead], options: { dimFeedforward, dropout, activation, layerNormEps, batchFirst, normFirst, bias } };
+};
 
 // Every class a spec may name. The key is the class's name; an instance must be of exactly that class.
 const ENTRIES = {
@@ -108,6 +128,28 @@ const ENTRIES = {
   Hardtanh: { cls: A.Hardtanh, describe: (m: A.Hardtanh) => ({ args: [m.minVal, m.maxVal] }) },
   Softmax: { cls: A.Softmax, describe: (m: A.Softmax) => ({ args: [m.dim] }) },
   LogSoftmax: { cls: A.LogSoftmax, describe: (m: A.LogSoftmax) => ({ args: [m.dim] }) },
+  RNN: {
+    cls: RNN,
+    describe: (m: RNN) => ({ args: [m.inputSize, m.hiddenSize], options: { ...recurrent(m), nonlinearity: m.nonlinearity } }),
+  },
+  LSTM: { cls: LSTM, describe: (m: LSTM) => ({ args: [m.inputSize, m.hiddenSize], options: { ...recurrent(m), projSize: m.projSize } }) },
+  GRU: { cls: GRU, describe: (m: GRU) => ({ args: [m.inputSize, m.hiddenSize], options: recurrent(m) }) },
+  MultiheadAttention: {
+    cls: MultiheadAttention,
+    describe: (m: MultiheadAttention) => ({
+      args: [m.embedDim, m.numHeads],
+      options: {
+        dropout: m.dropout,
+        bias: m.in_proj_bias !== null,
+        addBiasKv: m.bias_k !== null,
+        addZeroAttn: m.addZeroAttn,
+        kdim: m.kdim,
+        vdim: m.vdim,
+        batchFirst: m.batchFirst,
+      },
+    }),
+  },
+  TransformerEncoderLayer: { cls: TransformerEncoderLayer, describe: encoderLayer },
 } satisfies Record<string, Entry<never>>;
 
 /** The class names a spec may use. */

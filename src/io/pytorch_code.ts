@@ -27,6 +27,8 @@ function call(name: string, parts: string[]): string {
   return `nn.${name}(${parts.join(", ")})`;
 }
 
+const RECURRENT = { numLayers: "num_layers", bias: "bias", batchFirst: "batch_first", dropout: "dropout", bidirectional: "bidirectional" };
+
 const CONV = { stride: "stride", padding: "padding", dilation: "dilation", groups: "groups", bias: "bias" };
 
 /** The `torch.nn` constructor call for one module spec. */
@@ -67,6 +69,40 @@ export function pytorchExpression(spec: ModuleSpec, indent = ""): string {
       return call("Unflatten", a);
     case "GELU":
       return call("GELU", [`approximate=${a[0]}`]);
+    case "RNN":
+      return call("RNN", [...a, ...kwargs(o, { ...RECURRENT, nonlinearity: "nonlinearity" })]);
+    case "GRU":
+      return call("GRU", [...a, ...kwargs(o, RECURRENT)]);
+    case "LSTM": // proj_size written only when used, as PyTorch's repr does
+      return call("LSTM", [...a, ...kwargs(o, RECURRENT), ...(o.projSize ? [`proj_size=${py(o.projSize)}`] : [])]);
+    case "MultiheadAttention":
+      return call("MultiheadAttention", [
+        ...a,
+        ...kwargs(o, {
+          dropout: "dropout",
+          bias: "bias",
+          addBiasKv: "add_bias_kv",
+          addZeroAttn: "add_zero_attn",
+          kdim: "kdim",
+          vdim: "vdim",
+          batchFirst: "batch_first",
+        }),
+      ]);
+    case "TransformerEncoderLayer": {
+      // As LayerNorm's: `bias=` is PyTorch 2.1's, written only when False.
+      const parts = [
+        ...a,
+        ...kwargs(o, {
+          dimFeedforward: "dim_feedforward",
+          dropout: "dropout",
+          activation: "activation",
+          layerNormEps: "layer_norm_eps",
+          batchFirst: "batch_first",
+          normFirst: "norm_first",
+        }),
+      ];
+      return call("TransformerEncoderLayer", o.bias === false ? [...parts, "bias=False"] : parts);
+    }
     default:
       // The rest take PyTorch's positional arguments in the same order (Dropout(p), LeakyReLU(negative_slope), ...).
       return call(spec.type, a);
@@ -142,6 +178,8 @@ if __name__ == "__main__":
         x = x.float() if x.is_floating_point() else x.long()
         with torch.no_grad():
             y = model(x)
+        if isinstance(y, tuple):  # RNN/LSTM/GRU: (output, state)
+            y = y[0]
         expected = check["output"].to(y.dtype)
         err = (y - expected).abs().max().item()
         tol = 1e-4 * max(1.0, expected.abs().max().item())
