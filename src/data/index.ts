@@ -15,6 +15,7 @@ export { Sampler, WeightedRandomSampler, type WeightedRandomSamplerOptions } fro
 export { randomSplit } from "./split.js";
 export { Subset } from "./subset.js";
 export { CharVocab, type CharVocabOptions, charContextDataset } from "./text.js";
+export * as transforms from "./transforms/index.js";
 export { TSNE_MAX_POINTS, type TsneOptions, tsne } from "./tsne.js";
 export {
   CbowDataset,
