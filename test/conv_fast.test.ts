@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { col2imImage, im2colImage } from "../src/nn/functional/conv_image.ts";
 import type { WindowGeometry } from "../src/nn/functional/unfold.ts";
 import { col2imAdd, type FloatArray, im2colInto, type WindowDims } from "../src/nn/functional/window_kernels.ts";
 import { assertClose, checkGrads, forEachBackend, tg } from "./helpers.ts";
@@ -67,6 +68,51 @@ describe("window kernels (im2col / col2im on typed arrays) against their definit
   }
 });
 
+describe("per-image window kernels (conv_image.ts) with padding, against their definition", () => {
+  const cases: { c: number; h: number; w: number; g: WindowGeometry }[] = [
+    { c: 1, h: 5, w: 5, g: { kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1] } },
+    { c: 2, h: 7, w: 6, g: { kernel: [2, 3], stride: [2, 1], padding: [1, 2], dilation: [1, 2] } },
+    { c: 3, h: 9, w: 8, g: { kernel: [3, 2], stride: [1, 3], padding: [2, 0], dilation: [2, 1] } },
+    { c: 1, h: 4, w: 11, g: { kernel: [1, 4], stride: [3, 2], padding: [0, 3], dilation: [1, 3] } },
+    { c: 2, h: 3, w: 3, g: { kernel: [3, 3], stride: [2, 2], padding: [3, 3], dilation: [1, 1] } },
+  ];
+  for (const k of cases) {
+    const [kh, kw] = k.g.kernel;
+    const oh = Math.floor((k.h + 2 * k.g.padding[0] - k.g.dilation[0] * (kh - 1) - 1) / k.g.stride[0]) + 1;
+    const ow = Math.floor((k.w + 2 * k.g.padding[1] - k.g.dilation[1] * (kw - 1) - 1) / k.g.stride[1]) + 1;
+    const d = { c: k.c, h: k.h, w: k.w, oh, ow };
+    /** [column index, input index or -1 for padding] by the definition. */
+    const pairs: [number, number][] = [];
+    for (let ci = 0, o = 0; ci < k.c; ci++)
+      for (let i = 0; i < kh; i++)
+        for (let j = 0; j < kw; j++)
+          for (let y = 0; y < oh; y++)
+            for (let x = 0; x < ow; x++, o++) {
+              const hh = y * k.g.stride[0] - k.g.padding[0] + i * k.g.dilation[0];
+              const ww = x * k.g.stride[1] - k.g.padding[1] + j * k.g.dilation[1];
+              pairs.push([o, hh < 0 || hh >= k.h || ww < 0 || ww >= k.w ? -1 : (ci * k.h + hh) * k.w + ww]);
+            }
+    const label = `c=${k.c} ${k.h}x${k.w} kernel ${k.g.kernel} stride ${k.g.stride} padding ${k.g.padding} dilation ${k.g.dilation}`;
+    for (const Ctor of [Float32Array, Float64Array]) {
+      it(`im2colImage and col2imImage, ${Ctor.name}, ${label}`, () => {
+        const size = k.c * k.h * k.w;
+        const src = filled(new Ctor(size + 2), 5);
+        const cols = new Ctor(pairs.length).fill(9);
+        im2colImage(src, 2, cols, d, k.g);
+        const want = new Ctor(pairs.length);
+        for (const [o, s] of pairs) want[o] = s < 0 ? 0 : src[s + 2];
+        assert.deepEqual(cols, want);
+        const back = filled(new Ctor(size + 3), 6);
+        const wantBack = back.slice();
+        const colsIn = want.map((v, i) => v + i * 0.25);
+        col2imImage(colsIn, back, 3, d, k.g);
+        for (const [o, s] of pairs) if (s >= 0) wantBack[s + 3] += colsIn[o];
+        assert.deepEqual(back, wantBack);
+      });
+    }
+  }
+});
+
 /**
  * Direct convolution by its definition (float64), and the gradients of Σ gy·conv(x, w) by the same loops: the
  * independent reference for conv2d and its backward.
@@ -127,6 +173,9 @@ describe("conv2d through the window kernels", () => {
     { x: [3, 4, 7, 6], w: [6, 2, 2, 3], stride: [2, 1], padding: [1, 2], dilation: [1, 2], groups: 2 },
     { x: [2, 3, 9, 8], w: [3, 1, 3, 2], stride: [1, 3], padding: [2, 0], dilation: [2, 1], groups: 3 },
     { x: [5, 2, 6, 11], w: [4, 2, 1, 4], stride: [3, 2], padding: [0, 1], dilation: [1, 3], groups: 1 },
+    { x: [3, 2, 7, 6], w: [5, 2, 2, 3], stride: [2, 1], padding: [1, 2], dilation: [1, 2], groups: 1 },
+    { x: [1, 3, 5, 4], w: [2, 3, 3, 3], stride: [2, 3], padding: [2, 1], dilation: [2, 1], groups: 1 },
+    { x: [7, 1, 3, 3], w: [3, 1, 3, 3], stride: [2, 2], padding: [3, 3], dilation: [1, 1], groups: 1 },
   ];
   for (const cfg of configs) {
     it(`forward and both gradients match the direct convolution: ${JSON.stringify(cfg)}`, () => {
@@ -199,6 +248,32 @@ describe("conv2d through the window kernels", () => {
       { atol: 1e-9 },
     );
     assertClose(b.grad as tg.Tensor, [2.4485842129, 0.8873301172, -3.4206175502, 2.8598145234, 0.2878093636, -3.175097743], { atol: 1e-9 });
+  });
+
+  it("only the input's or only the weight's gradient; float32 through the per-image path against float64", () => {
+    forEachBackend((backend) => {
+      if (backend === "webgpu") return;
+      const cfg = { stride: [2, 1], padding: [1, 2], dilation: [1, 2], groups: 1 };
+      const x = seq([3, 2, 7, 6], (i) => Math.sin(i));
+      const w = seq([5, 2, 2, 3], (i) => Math.cos(i * 0.7));
+      const opts = { stride: [2, 1] as [number, number], padding: [1, 2] as [number, number], dilation: [1, 2] as [number, number] };
+      const gy = seq([3, 5, 4, 6], (i) => Math.sin(i * 0.3 + 1));
+      const ref = directConv(x, w, gy, cfg);
+      const xg = x.float().requiresGrad_(true);
+      F.conv2d(xg, w.float(), null, opts).mul(gy.float()).sum().backward();
+      assertClose((xg.grad as tg.Tensor).double(), ref.gx, { atol: 1e-5 });
+      const wg = w.float().requiresGrad_(true);
+      const y = F.conv2d(x.float(), wg, null, opts);
+      assertClose(y.double(), ref.y, { atol: 1e-5 });
+      y.mul(gy.float()).sum().backward();
+      assertClose((wg.grad as tg.Tensor).double(), ref.gw, { atol: 1e-5 });
+    });
+  });
+
+  it("gradcheck and gradgradcheck (float64) through the per-image path: stride, padding, dilation, bias", () => {
+    checkGrads((x, w, b) => F.conv2d(x, w, b, { stride: [2, 1], padding: [1, 2], dilation: [2, 1] }), [[2, 3, 6, 5], [2, 3, 2, 3], [2]], {
+      gradgrad: true,
+    });
   });
 
   it("gradcheck (float64): stride, padding, dilation and groups together", () => {

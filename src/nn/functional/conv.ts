@@ -2,7 +2,8 @@ import { type Args, arg, is, required, signature } from "../../args.js";
 import { ShapeError, ValueError } from "../../errors.js";
 import { fmt } from "../../shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
-import { pair, type Size2, unfold } from "./unfold.js";
+import { convImage, convImageApplies } from "./conv_image.js";
+import { outSize, pair, type Size2, unfold } from "./unfold.js";
 
 export interface Conv2dOptions {
   stride?: Size2;
@@ -62,7 +63,15 @@ export function conv2d(
     dilation: pair(options.dilation ?? 1, "conv2d dilation"),
   };
   if (geometry.stride[0] === 0 || geometry.stride[1] === 0) throw new ValueError("conv2d: stride must be positive");
-  const { cols, oh, ow } = unfold(x, geometry);
+  const [sh, sw] = geometry.stride;
+  const oh = outSize(x.shape[2], kh, sh, geometry.padding[0], geometry.dilation[0]);
+  const ow = outSize(x.shape[3], kw, sw, geometry.padding[1], geometry.dilation[1]);
+  if (oh > 0 && ow > 0 && convImageApplies(x, weight, groups)) {
+    // Image by image into a reused scratch buffer (conv_image.ts): no im2col matrix of the whole batch.
+    const out = convImage(x, weight, geometry, oh, ow);
+    return bias ? out.add(bias.reshape([o, 1, 1])) : out;
+  }
+  const { cols } = unfold(x, geometry);
   // [N, groups, C/g·kh·kw, L] with weights [groups, O/g, C/g·kh·kw] → [N, groups, O/g, L].
   const grouped = cols.reshape([n, groups, cg * kh * kw, oh * ow]);
   const w = weight.reshape([groups, o / groups, cg * kh * kw]);
