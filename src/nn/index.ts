@@ -9,6 +9,7 @@ export * as init from "./init.js";
 export { type AnyModule, type LoadResult, Module, type StateDict, stateDictKey } from "./module.js";
 export * from "./modules/activation.js";
 export * from "./modules/activation_extra.js";
+export * from "./modules/activation_more.js";
 export * from "./modules/attention.js";
 export * from "./modules/batchnorm.js";
 export * from "./modules/container.js";

@@ -23,5 +23,6 @@ export * from "./normalization_extra.js";
 export * from "./pixel_shuffle.js";
 export * from "./pooling.js";
 export * from "./pooling1d.js";
+export { type RreluOptions, rrelu } from "./rrelu.js";
 export { embeddingSparse } from "./sparse_embedding.js";
 export type { Size2 } from "./unfold.js";
