@@ -44,7 +44,8 @@ function special(d: Tensor, e: number): Tensor | null {
   // Other integer powers of float32: in float64 the products of float32 values carry about 29 spare bits, so rounding
   // the float64 result once to float32 gives the correctly rounded power that std::pow's powf gives (but for ties at
   // the 2^-53 level).
-  if (d.dtype === "float32" && Number.isInteger(e) && Math.abs(e) <= MAX_SQUARING_EXPONENT) {
+  // (A device read only asynchronously, WebGPU, has no float64: the pow kernel computes those.)
+  if (d.dtype === "float32" && Number.isInteger(e) && Math.abs(e) <= MAX_SQUARING_EXPONENT && !d._backend.asyncOnly) {
     const p = powBySquaring(d.double(), Math.abs(e));
     return (e < 0 ? p.reciprocal() : p).float();
   }
