@@ -6,7 +6,8 @@
  * - tensorgrad → PyTorch: the same architectures built in tensorgrad (one training step, so BatchNorm's statistics
  *   move) and a CLI run are written as model.py + weights (`tensorgrad export --format pytorch`); `python model.py`
  *   loads them with strict=True and compares with tensorgrad's outputs. The recurrent models have a custom forward,
- *   so check_model.py builds them from make_fixture.py's class instead of a generated model.py.
+ *   so check_model.py builds them from make_fixture.py's class instead of a generated model.py. The CLI's four
+ *   language models go the same way (their model.py defines the PyTorch classes, src/cli/lm_pytorch.ts).
  * Skips with a message (exit status 0) when no Python with torch is found ($PYTHON, python3, /usr/bin/python3).
  */
 import { spawnSync } from "node:child_process";
@@ -162,6 +163,29 @@ async function cliToPytorch(python: string, dir: string): Promise<void> {
   runModelPy(python, "CLI checkpoint → tensorgrad export --format pytorch → python model.py", join(run, "pytorch"));
 }
 
+/** The CLI's four language models (small, one epoch), each exported with --format pytorch and run by `python model.py`. */
+async function cliLanguageModelsToPytorch(python: string, dir: string): Promise<void> {
+  const corpus = join(dir, "cat.txt");
+  writeFileSync(corpus, "the cat sat on the mat again.\n\n".repeat(30));
+  for (const kind of ["mlp", "lstm", "gru", "transformer"]) {
+    const run = join(dir, `lm-${kind}`);
+    const data = kind === "mlp" ? ["--dataset", "names", "--batch-size", "512"] : ["--dataset", `text:${corpus}`, "--block-size", "8"];
+    const own = kind === "transformer" ? ["--heads", "2", "--layers", "2"] : kind === "mlp" ? [] : ["--layers", "2"];
+    const sizes = ["--embed", "8", "--hidden", "12", "--dropout", "0.1", "--epochs", "1", "--samples", "0", "--quiet"];
+    const quiet = console.log;
+    console.log = () => {};
+    let status: number;
+    try {
+      status = await cli(["train", ...data, "--model", kind, ...own, ...sizes, "--out", run]);
+      if (status === 0) status = await cli(["export", "--checkpoint", run, "--format", "pytorch"]);
+    } finally {
+      console.log = quiet;
+    }
+    if (status !== 0) check(`tensorgrad train --model ${kind} + export`, false, `exit status ${status}`);
+    else runModelPy(python, `CLI ${kind} language model → export --format pytorch → python model.py`, join(run, "pytorch"));
+  }
+}
+
 const python = findPython();
 if (!python) {
   console.log(
@@ -173,5 +197,6 @@ const dir = mkdtempSync(join(tmpdir(), "tg-pytorch-"));
 fromPytorch(python, dir);
 toPytorch(python, dir);
 await cliToPytorch(python, dir);
+await cliLanguageModelsToPytorch(python, dir);
 console.log(failures.length ? `${failures.length} failed` : "all round trips passed");
 process.exit(failures.length ? 1 : 0);

@@ -11,6 +11,7 @@ import { exportOnnx } from "../onnx/export.js";
 import { Generator, rand } from "../ops/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type FlagSpec, helpText, parseFlags, UsageError } from "./args.js";
+import { exportLanguageModel } from "./lm_export.js";
 import { isLmConfig } from "./lm_schema.js";
 import { buildModel, type ModelConfig } from "./models.js";
 
@@ -34,11 +35,6 @@ const FLAGS: Record<string, FlagSpec> = {
 
 /** The model a checkpoint describes (its recorded architecture, or the CLI's config for older files), with its weights. */
 function rebuild(ckpt: Checkpoint, path: string): AnyModule {
-  if (isLmConfig(ckpt.config)) {
-    throw new UsageError(
-      `${path} is a language model's checkpoint; its weights already carry PyTorch's state-dict names (load the file with safetensors), and export covers the classifier and regressor runs`,
-    );
-  }
   const cfg = (ckpt.config as { model?: ModelConfig } | null)?.model;
   let model: AnyModule;
   if (ckpt.architecture) model = buildModule(ckpt.architecture);
@@ -68,7 +64,7 @@ export async function exportCommand(argv: readonly string[]): Promise<void> {
     console.log(
       helpText(
         "tensorgrad export --format safetensors|pytorch|onnx [options]",
-        "Export a checkpoint's model: weights only under PyTorch's keys (load_state_dict(strict=True) takes them), a PyTorch model.py with the weights, or ONNX.",
+        "Export a checkpoint's model (a classifier, regressor or language-model run): weights only under PyTorch's keys (load_state_dict(strict=True) takes them), a PyTorch model.py with the weights, or ONNX.",
         FLAGS,
       ),
     );
@@ -82,6 +78,15 @@ export async function exportCommand(argv: readonly string[]): Promise<void> {
   const path = where.endsWith(".safetensors") ? where : join(where, "checkpoint.safetensors");
   const folder = dirname(path);
   const ckpt = await loadCheckpoint(path);
+  if (isLmConfig(ckpt.config)) {
+    // A language model: token indices [batch, blockSize] in, logits out; its config says everything about the input.
+    if (flags.inputShape !== undefined)
+      throw new UsageError("--input-shape doesn't apply to a language model (its input is [batch, blockSize] tokens)");
+    const floatDType = flags.dtype === "float32" ? undefined : (flags.dtype as "float16" | "bfloat16");
+    const options = { format, folder, out: flags.out as string | undefined, floatDType, opset: flags.opset as number };
+    await exportLanguageModel(ckpt, path, options, write);
+    return;
+  }
   const model = rebuild(ckpt, path);
   const weights = () => ({ ...model.stateDict() });
   switch (format) {

@@ -117,8 +117,17 @@ export function pytorchExpression(spec: ModuleSpec, indent = ""): string {
  * const code = tg.io.pytorchCode(tg.io.describeModule(model));
  */
 export function pytorchCode(spec: ModuleSpec, files: { weights?: string; check?: string } = {}): string {
+  return pytorchScript("", `return ${pytorchExpression(spec, "    ")}`, files);
+}
+
+/**
+ * A runnable `model.py` around given PyTorch code: `definitions` (classes, at the top level) and the body of
+ * `build_model()`; the rest as in `pytorchCode`. @internal (the CLI's language-model export)
+ */
+export function pytorchScript(definitions: string, buildBody: string, files: { weights?: string; check?: string } = {}): string {
   const weights = files.weights ?? "model.safetensors";
   const check = files.check ?? "check.safetensors";
+  const defs = definitions ? `${definitions.trim()}\n\n\n` : "";
   return `"""The model of a tensorgrad checkpoint, in PyTorch (written by \`tensorgrad export --format pytorch\`).
 
     python model.py     # loads ${weights} with strict=True and compares with tensorgrad's output in ${check}
@@ -133,8 +142,8 @@ import torch
 from torch import nn
 
 
-def build_model():
-    return ${pytorchExpression(spec, "    ")}
+${defs}def build_model():
+    ${buildBody}
 
 
 _DTYPES = {"F64": torch.float64, "F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16,

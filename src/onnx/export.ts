@@ -104,6 +104,16 @@ export function exportOnnx(model: AnyModule, exampleInput: Tensor | Tensor[], op
     outs.forEach((t, i) => {
       tracer.g.op("Identity", [tracer.ref(t)], {}, outputNames[i]);
     });
+    // An integer input has no autograd history, so a function the tracer can't see (tg.cat of integer tensors,
+    // F.pad) leaves what follows it untraced: the outputs would be constants. Refused rather than baked in.
+    const used = new Set(tracer.g.nodes.flatMap((n) => n.input ?? []));
+    inputNames.forEach((name, i) => {
+      if (!used.has(name)) {
+        throw new ValueError(
+          `onnx.export: the exported graph does not use input "${name}" (${examples[i].dtype} [${examples[i].shape.join(", ")}]): the forward ${examples[i].dtype === "int32" || examples[i].dtype === "bool" ? "passes it through a function the exporter can't follow (integer tensors have no autograd history: tg.cat/tg.stack/F.pad of them are not traced; index with a layer such as Embedding first, or use tensor methods)" : "ignores it, or computes from it with an op the exporter can't follow"}`,
+        );
+      }
+    });
     const count = { n: 0 };
     const spec = (name: string, t: Tensor) => ({ name, dtype: t.dtype, shape: dynamicShape(name, t.shape, options.dynamicAxes, count) });
     return encodeModel(tracer.g, {
