@@ -63,7 +63,8 @@ function dynamicShape(name: string, shape: readonly number[], axes: OnnxExportOp
  * activations, pooling, Flatten/Unflatten, Dropout, RNN/LSTM/GRU, MultiheadAttention, TransformerEncoderLayer);
  * a custom forward is traced through tensor methods (add, mul, matmul, reshape, permute, transpose, softmax, ...) and
  * `tg.cat`/`tg.stack`. A tuple result gives one graph output per tensor (LSTM: output, h_n, c_n). Sizes read from
- * the example are fixed (see `dynamicAxes`); an op the exporter can't translate throws a `ValueError` naming it.
+ * the example are fixed (see `dynamicAxes`); an op the exporter can't translate throws a `ValueError` naming it, and
+ * so does a graph that leaves an input unused (an integer input through `tg.cat`, which has no autograd history).
  * The model's own training flag is restored afterwards.
  *
  * @example
