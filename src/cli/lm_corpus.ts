@@ -274,7 +274,7 @@ function streamCorpus(dataset: string, docs: readonly string[], o: CorpusOptions
     train: new StreamWindows(train, blockSize),
     val: new StreamWindows(val, blockSize),
     blockSize,
-    description: `${fmt(train.length)} ${unit} for training, ${fmt(val.length)} for validation, a vocabulary of ${fmt(vocab.size)} ${level === "char" ? "characters" : "words (and <unk>)"}`,
+    description: `${fmt(train.length)} ${unit} for training, ${fmt(val.length)} for validation, a vocabulary of ${level === "char" ? `${fmt(vocab.size)} characters` : `${fmt(vocab.size - 1)} words and <unk>`}`,
   };
 }
 
