@@ -115,7 +115,7 @@ export function describe(v: unknown): string {
 const camel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 /** A hint for an unknown key: the snake_case spelling of an option, or one with a different case. */
-function didYouMean(key: string, names: readonly string[]): string {
+export function didYouMean(key: string, names: readonly string[]): string {
   const hit = names.find((n) => n === camel(key) || n.toLowerCase() === key.toLowerCase());
   return hit ? ` (did you mean "${hit}"?)` : "";
 }

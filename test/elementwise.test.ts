@@ -15,7 +15,7 @@ describe("elementwise arithmetic: forward", () => {
       assertEqual(tg.tensor([1, 2, 3]).add(tg.tensor([10, 20, 30])), [11, 22, 33], "float32");
       assertEqual(tg.tensor([1, 2]).add(0.5), [1.5, 2.5], "float32");
       assertEqual(tg.add(0.5, tg.tensor([1, 2])), [1.5, 2.5], "float32");
-      assertEqual(tg.tensor([1, 2]).add(tg.tensor([10, 20]), 2), [21, 42], "float32");
+      assertEqual(tg.tensor([1, 2]).add(tg.tensor([10, 20]), { alpha: 2 }), [21, 42], "float32");
       assertEqual(
         col.add(row),
         [
@@ -41,7 +41,7 @@ describe("elementwise arithmetic: forward", () => {
       assertEqual(tg.tensor([5, 7]).sub(tg.tensor([1, 10])), [4, -3], "float32");
       assertEqual(tg.sub(10, tg.tensor([1, 2.5])), [9, 7.5], "float32");
       assertEqual(tg.tensor([1, 2]).sub(0.25), [0.75, 1.75], "float32");
-      assertEqual(tg.tensor([10, 10]).sub(tg.tensor([1, 2]), 3), [7, 4], "float32");
+      assertEqual(tg.tensor([10, 10]).sub(tg.tensor([1, 2]), { alpha: 3 }), [7, 4], "float32");
       assertEqual(col.sub(row), [
         [-9, -19, -29, -39],
         [-8, -18, -28, -38],
@@ -444,9 +444,9 @@ describe("elementwise gradients (float64 gradcheck)", () => {
         ],
       ]) {
         checkGrads((a, b) => a.add(b), shapes, { gradgrad: true });
-        checkGrads((a, b) => a.add(b, -2.5), shapes);
+        checkGrads((a, b) => a.add(b, { alpha: -2.5 }), shapes);
         checkGrads((a, b) => a.sub(b), shapes, { gradgrad: true });
-        checkGrads((a, b) => a.sub(b, 3), shapes);
+        checkGrads((a, b) => a.sub(b, { alpha: 3 }), shapes);
         checkGrads((a, b) => a.mul(b), shapes, { gradgrad: true });
         checkGrads((a, b) => a.div(b), shapes, { gradgrad: true, positive: true });
         checkGrads((a, b) => a.pow(b), shapes, { gradgrad: true, positive: true });

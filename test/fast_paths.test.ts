@@ -17,7 +17,7 @@ describe("in-place axpy and leading-dim sums give what the general paths give", 
           const g = tg.randn([7, 13], { dtype });
           const expected = alpha === undefined ? x.add(g) : x.add(g.mul(alpha));
           const before = x._version;
-          x.add_(g, alpha);
+          x.add_(g, alpha === undefined ? undefined : { alpha });
           assert.ok(x._version > before);
           if (dtype === "float32") assert.deepEqual(bits(x), bits(expected));
           else assert.deepEqual(bits64(x), bits64(expected));
@@ -28,16 +28,16 @@ describe("in-place axpy and leading-dim sums give what the general paths give", 
       const row = base.get(1);
       const src = tg.randn([6]);
       const want = row.add(src.mul(0.5));
-      row.add_(src, 0.5);
+      row.add_(src, { alpha: 0.5 });
       assert.deepEqual(bits(base.get(1)), bits(want));
       const t = tg.randn([5, 5]);
       const tT = tg.randn([5, 5]).mT;
       const wantT = t.add(tT.mul(-2));
-      t.add_(tT, -2);
+      t.add_(tT, { alpha: -2 });
       assert.deepEqual(bits(t), bits(wantT));
       const self = tg.randn([3, 3]);
       const wantSelf = self.add(self.mul(0.25));
-      self.add_(self, 0.25);
+      self.add_(self, { alpha: 0.25 });
       assert.deepEqual(bits(self), bits(wantSelf));
       tg.setBackend("wasm");
     });

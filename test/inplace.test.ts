@@ -22,9 +22,9 @@ function checkInPlace(x: tg.Tensor, op: (x: tg.Tensor) => tg.Tensor, expected: t
 describe("in-place ops modify the tensor and return it", () => {
   it("arithmetic: add_ sub_ mul_ div_ pow_", () => {
     checkInPlace(f64([1, 2, 3]), (x) => x.add_(1), [2, 3, 4]);
-    checkInPlace(f64([1, 2, 3]), (x) => x.add_(f64([10, 20, 30]), 2), [21, 42, 63]);
+    checkInPlace(f64([1, 2, 3]), (x) => x.add_(f64([10, 20, 30]), { alpha: 2 }), [21, 42, 63]);
     checkInPlace(f64([1, 2, 3]), (x) => x.sub_(f64([1, 1, 1])), [0, 1, 2]);
-    checkInPlace(f64([1, 2, 3]), (x) => x.sub_(1, 3), [-2, -1, 0]);
+    checkInPlace(f64([1, 2, 3]), (x) => x.sub_(1, { alpha: 3 }), [-2, -1, 0]);
     checkInPlace(f64([1, 2, 3]), (x) => x.mul_(f64([2, 0, -1])), [2, 0, -3]);
     checkInPlace(f64([1, 2, 3]), (x) => x.div_(2), [0.5, 1, 1.5]);
     checkInPlace(f64([7, -7, 5]), (x) => x.div_(2, { roundingMode: "floor" }), [3, -4, 2]);
@@ -117,7 +117,7 @@ describe("in-place ops modify the tensor and return it", () => {
   it("uniform_ and normal_ fill a leaf's values under noGrad (weight init)", () => {
     const w = tg.zeros([2000], { dtype: "float64", requiresGrad: true });
     assert.equal(
-      tg.noGrad(() => w.uniform_(2, 3, new tg.Generator(5))),
+      tg.noGrad(() => w.uniform_(2, 3, { generator: new tg.Generator(5) })),
       w,
     );
     const u = Array.from(w.toArray());
@@ -127,14 +127,14 @@ describe("in-place ops modify the tensor and return it", () => {
     assert.equal(w.requiresGrad, true);
     assert.equal(w.isLeaf, true);
 
-    tg.noGrad(() => w.normal_(5, 0.5, new tg.Generator(6)));
+    tg.noGrad(() => w.normal_(5, 0.5, { generator: new tg.Generator(6) }));
     const n = Array.from(w.toArray());
     const m = n.reduce((a, b) => a + b, 0) / n.length;
     const sd = Math.sqrt(n.reduce((a, b) => a + (b - m) ** 2, 0) / n.length);
     assert.ok(Math.abs(m - 5) < 0.05, `mean ${m}`);
     assert.ok(Math.abs(sd - 0.5) < 0.05, `std ${sd}`);
     // The same generator seed gives the same values.
-    const again = tg.zeros([2000], { dtype: "float64" }).normal_(5, 0.5, new tg.Generator(6));
+    const again = tg.zeros([2000], { dtype: "float64" }).normal_(5, 0.5, { generator: new tg.Generator(6) });
     assertClose(again, w.detach(), { atol: 0, rtol: 0 });
     // Outside noGrad, on a leaf that requires grad, it is refused.
     assert.throws(() => w.uniform_(), tg.AutogradError);
@@ -165,7 +165,7 @@ describe("in-place ops modify the tensor and return it", () => {
       const want = base.clone();
       const view = base.permute([1, 0, 2]).get(":, ::2, 1:4"); // [8, 3, 3], strided
       const src = other.get(":, :, ::2"); // [8, 3, 3], strided
-      view.add_(src, -0.5);
+      view.add_(src, { alpha: -0.5 });
       const w = want.permute([1, 0, 2]).get(":, ::2, 1:4");
       w.copy_(w.add(src.mul(-0.5)));
       assert.deepEqual([...base.toArray()], [...want.toArray()], dtype);
@@ -237,7 +237,7 @@ describe("in-place ops and autograd", () => {
   it("an in-place op with a grad-requiring operand makes a plain tensor part of the graph", () => {
     const w = leaf([1, 2, 3]);
     const z = tg.zeros([3], { dtype: "float64" });
-    z.add_(w, 2);
+    z.add_(w, { alpha: 2 });
     assert.equal(z.requiresGrad, true);
     assert.equal(z.isLeaf, false);
     z.mul(z).sum().backward(); // (2w)² → 8w

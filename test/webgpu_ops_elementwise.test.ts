@@ -71,9 +71,9 @@ type Domain = (shape: number[]) => Input;
 const positive: Domain = (shape) => uniform(shape, 0.5, 2);
 const BINARY: [string, Binary, Domain?, Domain?][] = [
   ["add", (a, b) => a.add(b)],
-  ["add with alpha", (a, b) => a.add(b, 2.5)],
+  ["add with alpha", (a, b) => a.add(b, { alpha: 2.5 })],
   ["sub", (a, b) => a.sub(b)],
-  ["sub with alpha", (a, b) => a.sub(b, -0.5)],
+  ["sub with alpha", (a, b) => a.sub(b, { alpha: -0.5 })],
   ["mul", (a, b) => a.mul(b)],
   ["div", (a, b) => a.div(b), randn, positive],
   ["pow", (a, b) => a.pow(b), (shape) => uniform(shape, 0.2, 3), randn],

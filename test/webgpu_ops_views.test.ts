@@ -137,7 +137,7 @@ const cases: OpCase[] = [
   {
     name: "add_, sub_, mul_, div_ with broadcasting",
     inputs: [randn([4, 5]), randn([5])],
-    fn: (x, b) => [x.clone().add_(b), x.clone().sub_(b, 2), x.clone().mul_(b), x.clone().div_(b.abs().add(1))],
+    fn: (x, b) => [x.clone().add_(b), x.clone().sub_(b, { alpha: 2 }), x.clone().mul_(b), x.clone().div_(b.abs().add(1))],
   },
   {
     name: "pow_, clamp_, neg_, abs_",
@@ -261,7 +261,7 @@ const cases: OpCase[] = [
     grad: false,
     fn: (x) => {
       const g = new tg.Generator(3);
-      return [x.clone().uniform_(-1, 1, g), x.clone().normal_(2, 0.5, g)];
+      return [x.clone().uniform_(-1, 1, { generator: g }), x.clone().normal_(2, 0.5, { generator: g })];
     },
   },
   // Dtype casts.

@@ -335,7 +335,7 @@ describeWebgpu("webgpu reductions", () => {
     assert.deepEqual(await s.toArrayAsync(), before, "refusals write nothing");
     // Through the optimizers' path: p.add_(g, alpha) without autograd.
     const p = d0.to("webgpu");
-    p.add_(x.T, -0.37);
+    p.add_(x.T, { alpha: -0.37 });
     await assertNear(p, expected, 0, "add_ with alpha");
   });
 

@@ -1,3 +1,4 @@
+import { withCallForm } from "../arity.js";
 import { AutogradError } from "../errors.js";
 
 let gradEnabled = true;
@@ -41,9 +42,7 @@ const setGrad = (v: boolean): boolean => {
 };
 
 /** Sets whether ops record the graph from now on, and returns the previous setting. */
-export function setGradEnabled(enabled: boolean): boolean {
-  return setGrad(enabled);
-}
+export const setGradEnabled = withCallForm("setGradEnabled", (enabled: boolean): boolean => setGrad(enabled), "mode");
 
 /**
  * Runs `fn` without recording the computation graph (like `with torch.no_grad():`): results do not
@@ -53,14 +52,10 @@ export function setGradEnabled(enabled: boolean): boolean {
  * @example
  * const y = tg.noGrad(() => w.mul(2)); // y.requiresGrad === false
  */
-export function noGrad<T>(fn: () => Sync<T>): Sync<T> {
-  return withFlag("noGrad", setGrad, false, fn);
-}
+export const noGrad = withCallForm("noGrad", <T>(fn: () => Sync<T>): Sync<T> => withFlag("noGrad", setGrad, false, fn), "fn");
 
 /** Runs `fn` with graph recording on, even inside `noGrad` (like `torch.enable_grad()`). */
-export function enableGrad<T>(fn: () => Sync<T>): Sync<T> {
-  return withFlag("enableGrad", setGrad, true, fn);
-}
+export const enableGrad = withCallForm("enableGrad", <T>(fn: () => Sync<T>): Sync<T> => withFlag("enableGrad", setGrad, true, fn), "fn");
 
 /**
  * Runs `fn` with anomaly detection: every graph node remembers the stack of the forward call that made

@@ -39,12 +39,12 @@ export function calculateFans(t: Tensor): { fanIn: number; fanOut: number } {
 
 /** Fills with U(a, b). */
 export function uniform_(t: Tensor, a = 0, b = 1, generator?: Generator): Tensor {
-  return noGrad(() => t.uniform_(a, b, generator));
+  return noGrad(() => t.uniform_(a, b, { generator }));
 }
 
 /** Fills with N(mean, std²). */
 export function normal_(t: Tensor, mean = 0, std = 1, generator?: Generator): Tensor {
-  return noGrad(() => t.normal_(mean, std, generator));
+  return noGrad(() => t.normal_(mean, std, { generator }));
 }
 
 export function constant_(t: Tensor, value: number): Tensor {

@@ -35,7 +35,8 @@ function binary(opType: string): OpRule {
   return (c, self, args, out) => {
     const dtype = one(out).dtype;
     let b = operand(c, args[0], dtype);
-    const alpha = args[1];
+    // add/sub's keyword-only { alpha } (the call form has already refused any other key or argument)
+    const alpha = (args[1] as { alpha?: unknown } | undefined)?.alpha;
     if (typeof alpha === "number" && alpha !== 1) b = c.g.op("Mul", [b, c.g.scalar(alpha, dtype)]);
     else if (alpha !== undefined && typeof alpha !== "number")
       throw new ValueError(`onnx.export: ${opType} with options has no ONNX translation`);

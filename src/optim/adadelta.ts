@@ -61,12 +61,12 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
     }
     state.step = (state.step as number) + 1;
     let g = maximize ? grad.neg() : grad;
-    if (weightDecay !== 0) g = g.add(param, weightDecay);
+    if (weightDecay !== 0) g = g.add(param, { alpha: weightDecay });
     const squareAvg = addcmul_((state.squareAvg as Tensor).mul_(rho), g, g, 1 - rho);
     const std = squareAvg.add(eps).sqrt_();
     const accDelta = state.accDelta as Tensor;
     const delta = accDelta.add(eps).sqrt_().div_(std).mul_(g);
     addcmul_(accDelta.mul_(rho), delta, delta, 1 - rho);
-    param.add_(delta, -lr);
+    param.add_(delta, { alpha: -lr });
   }
 }

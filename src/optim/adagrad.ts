@@ -69,10 +69,10 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     const step = (state.step as number) + 1;
     state.step = step;
     let g = maximize ? grad.neg() : grad;
-    if (weightDecay !== 0) g = g.add(param, weightDecay);
+    if (weightDecay !== 0) g = g.add(param, { alpha: weightDecay });
     const clr = lr / (1 + (step - 1) * lrDecay);
     const sum = addcmul_(state.sum as Tensor, g, g);
-    param.add_(g.div(sum.sqrt().add_(eps)), -clr);
+    param.add_(g.div(sum.sqrt().add_(eps)), { alpha: -clr });
   }
 
   protected override updateSparse(param: Tensor, grad: SparseGrad, state: ParamState, group: ParamGroup<AdagradOptions>): void {

@@ -90,7 +90,7 @@ export class Adam extends Optimizer<AdamOptions> {
     let g = maximize ? grad.neg() : grad;
     if (weightDecay !== 0) {
       if (this.decoupledWeightDecay) param.mul_(1 - lr * weightDecay);
-      else g = g.add(param, weightDecay);
+      else g = g.add(param, { alpha: weightDecay });
     }
     lerp_(expAvg, g, 1 - beta1);
     addcmul_(expAvgSq.mul_(beta2), g, g, 1 - beta2);
@@ -99,6 +99,6 @@ export class Adam extends Optimizer<AdamOptions> {
     // AMSGrad keeps the running maximum of the second moment and normalizes by that.
     const second = amsgrad ? (state.maxExpAvgSq as Tensor).copy_((state.maxExpAvgSq as Tensor).maximum(expAvgSq)) : expAvgSq;
     const denom = second.sqrt().div(bias2Sqrt).add_(eps);
-    param.add_(expAvg.div(denom), -stepSize);
+    param.add_(expAvg.div(denom), { alpha: -stepSize });
   }
 }

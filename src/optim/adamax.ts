@@ -72,10 +72,10 @@ export class Adamax extends Optimizer<AdamaxOptions> {
     const step = (state.step as number) + 1;
     state.step = step;
     let g = maximize ? grad.neg() : grad;
-    if (weightDecay !== 0) g = g.add(param, weightDecay);
+    if (weightDecay !== 0) g = g.add(param, { alpha: weightDecay });
     const expAvg = lerp_(state.expAvg as Tensor, g, 1 - beta1);
     const expInf = state.expInf as Tensor;
     expInf.copy_(expInf.mul_(beta2).maximum(g.abs().add_(eps)));
-    param.add_(expAvg.div(expInf), -lr / (1 - beta1 ** step));
+    param.add_(expAvg.div(expInf), { alpha: -lr / (1 - beta1 ** step) });
   }
 }

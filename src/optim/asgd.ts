@@ -83,10 +83,10 @@ export class ASGD extends Optimizer<ASGDOptions> {
     const step = (state.step as number) + 1;
     state.step = step;
     let g = maximize ? grad.neg() : grad;
-    if (weightDecay !== 0) g = g.add(param, weightDecay);
+    if (weightDecay !== 0) g = g.add(param, { alpha: weightDecay });
     const eta = state.eta as number;
     const mu = state.mu as number;
-    param.mul_(1 - lambd * eta).add_(g, -eta);
+    param.mul_(1 - lambd * eta).add_(g, { alpha: -eta });
     const ax = state.ax as Tensor;
     if (mu !== 1) ax.add_(param.sub(ax).mul_(mu));
     else ax.copy_(param);

@@ -122,7 +122,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     let offset = 0;
     for (const p of this.params) {
       const n = p.numel();
-      p.add_(update.narrow(0, offset, n).reshape(p.shape), stepSize);
+      p.add_(update.narrow(0, offset, n).reshape(p.shape), { alpha: stepSize });
       offset += n;
     }
   }
@@ -200,12 +200,12 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
         const q = flatGrad.neg();
         for (let i = oldDirs.length - 1; i >= 0; i--) {
           al[i] = dot(oldStps[i], q) * ro[i];
-          q.add_(oldDirs[i], -al[i]);
+          q.add_(oldDirs[i], { alpha: -al[i] });
         }
         const r = q.mul(hDiag);
         for (let i = 0; i < oldDirs.length; i++) {
           const beI = dot(oldDirs[i], r) * ro[i];
-          r.add_(oldStps[i], al[i] - beI);
+          r.add_(oldStps[i], { alpha: al[i] - beI });
         }
         d = r;
       }

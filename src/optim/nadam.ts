@@ -84,7 +84,7 @@ export class NAdam extends Optimizer<NAdamOptions> {
     let g = maximize ? grad.neg() : grad;
     if (weightDecay !== 0) {
       if (decoupledWeightDecay) param.mul_(1 - lr * weightDecay);
-      else g = g.add(param, weightDecay);
+      else g = g.add(param, { alpha: weightDecay });
     }
     const mu = beta1 * (1 - 0.5 * 0.96 ** (step * momentumDecay));
     const muNext = beta1 * (1 - 0.5 * 0.96 ** ((step + 1) * momentumDecay));
@@ -97,7 +97,7 @@ export class NAdam extends Optimizer<NAdamOptions> {
       .div(1 - beta2 ** step)
       .sqrt_()
       .add_(eps);
-    param.add_(g.div(denom), (-lr * (1 - mu)) / (1 - muProduct));
-    param.add_(expAvg.div(denom), (-lr * muNext) / (1 - muProductNext));
+    param.add_(g.div(denom), { alpha: (-lr * (1 - mu)) / (1 - muProduct) });
+    param.add_(expAvg.div(denom), { alpha: (-lr * muNext) / (1 - muProductNext) });
   }
 }

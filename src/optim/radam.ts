@@ -80,7 +80,7 @@ export class RAdam extends Optimizer<RAdamOptions> {
     let g = maximize ? grad.neg() : grad;
     if (weightDecay !== 0) {
       if (decoupledWeightDecay) param.mul_(1 - lr * weightDecay);
-      else g = g.add(param, weightDecay);
+      else g = g.add(param, { alpha: weightDecay });
     }
     const biasCorrection1 = 1 - beta1 ** step;
     const biasCorrection2 = 1 - beta2 ** step;

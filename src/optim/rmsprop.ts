@@ -71,7 +71,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     if (centered && state.gradAvg === undefined) state.gradAvg = zerosLike(param);
     state.step = (state.step as number) + 1;
     let g = maximize ? grad.neg() : grad;
-    if (weightDecay !== 0) g = g.add(param, weightDecay);
+    if (weightDecay !== 0) g = g.add(param, { alpha: weightDecay });
     const squareAvg = addcmul_((state.squareAvg as Tensor).mul_(alpha), g, g, 1 - alpha);
     let avg: Tensor;
     if (centered) {
@@ -83,9 +83,9 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     avg.add_(eps);
     if (momentum > 0) {
       const buf = (state.momentumBuffer as Tensor).mul_(momentum).add_(g.div(avg));
-      param.add_(buf, -lr);
+      param.add_(buf, { alpha: -lr });
     } else {
-      param.add_(g.div(avg), -lr);
+      param.add_(g.div(avg), { alpha: -lr });
     }
   }
 }

@@ -66,18 +66,18 @@ export class SGD extends Optimizer<SGDOptions> {
   protected override update(param: Tensor, grad: Tensor, state: ParamState, group: ParamGroup<SGDOptions>): void {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
     let g = maximize ? grad.neg() : grad;
-    if (weightDecay !== 0) g = g.add(param, weightDecay);
+    if (weightDecay !== 0) g = g.add(param, { alpha: weightDecay });
     if (momentum !== 0) {
       let buf = state.momentumBuffer as Tensor | undefined;
       if (buf === undefined) {
         buf = g.clone();
         state.momentumBuffer = buf;
       } else {
-        buf.mul_(momentum).add_(g, 1 - dampening);
+        buf.mul_(momentum).add_(g, { alpha: 1 - dampening });
       }
-      g = nesterov ? g.add(buf, momentum) : buf;
+      g = nesterov ? g.add(buf, { alpha: momentum }) : buf;
     }
-    param.add_(g, -lr);
+    param.add_(g, { alpha: -lr });
   }
 
   protected override updateSparse(param: Tensor, grad: SparseGrad, state: ParamState, group: ParamGroup<SGDOptions>): void {
@@ -101,7 +101,7 @@ export class SGD extends Optimizer<SGDOptions> {
       buf.mul_(momentum);
       addRows_(buf, grad, sign * (1 - dampening));
     }
-    param.add_(buf, nesterov ? -lr * momentum : -lr);
+    param.add_(buf, { alpha: nesterov ? -lr * momentum : -lr });
     if (nesterov) addRows_(param, grad, -lr * sign);
   }
 }

@@ -1,3 +1,4 @@
+import { installCallForms } from "../arity.js";
 import { setZerosFactory } from "../autograd/engine.js";
 import type { DeviceType } from "../backend/backend.js";
 import type { DType } from "../dtype.js";
@@ -21,6 +22,7 @@ import * as U from "../ops/unary.js";
 import * as Uq from "../ops/unique.js";
 import * as V from "../ops/views.js";
 import { fmt } from "../shape.js";
+import { METHOD_FORMS } from "./method_forms.js";
 import { TensorCore, type TensorLike, type ValuesIndices } from "./tensor_core.js";
 
 export type { NestedArray, RemovableHandle, TensorBackwardOptions, TensorLike, ValuesIndices } from "./tensor_core.js";
@@ -109,11 +111,13 @@ export class Tensor extends TensorCore {
 
   // ---- elementwise ------------------------------------------------------------------------------
 
-  add(other: TensorLike, alpha?: number): Tensor {
-    return B.add(this, other, alpha);
+  /** this + alpha·other; `alpha` is keyword-only, as in PyTorch: `x.add(y, { alpha: 2 })`. */
+  add(other: TensorLike, options?: B.AlphaOptions): Tensor {
+    return B.add(this, other, options);
   }
-  sub(other: TensorLike, alpha?: number): Tensor {
-    return B.sub(this, other, alpha);
+  /** this − alpha·other; `alpha` is keyword-only, as in PyTorch: `x.sub(y, { alpha: 2 })`. */
+  sub(other: TensorLike, options?: B.AlphaOptions): Tensor {
+    return B.sub(this, other, options);
   }
   mul(other: TensorLike): Tensor {
     return B.mul(this, other);
@@ -524,12 +528,14 @@ export class Tensor extends TensorCore {
 
   // ---- in place (bump the version counter; see the README on autograd) ---------------------------
 
-  add_(other: TensorLike, alpha?: number): this {
-    if (P.addScaled_(this, other, alpha ?? 1)) return this;
-    return P.inplace(this, "add_", (x) => B.add(x, other, alpha), [other]);
+  /** In place, this += alpha·other (`{ alpha }` keyword-only, as in PyTorch: the optimizers' `p.add_(g, { alpha: -lr })`). */
+  add_(other: TensorLike, options?: B.AlphaOptions): this {
+    if (P.addScaled_(this, other, options?.alpha ?? 1)) return this;
+    return P.inplace(this, "add_", (x) => B.add(x, other, options), [other]);
   }
-  sub_(other: TensorLike, alpha?: number): this {
-    return P.inplace(this, "sub_", (x) => B.sub(x, other, alpha), [other]);
+  /** In place, this −= alpha·other (`{ alpha }` keyword-only). */
+  sub_(other: TensorLike, options?: B.AlphaOptions): this {
+    return P.inplace(this, "sub_", (x) => B.sub(x, other, options), [other]);
   }
   mul_(other: TensorLike): this {
     return P.inplace(this, "mul_", (x) => B.mul(x, other), [other]);
@@ -590,14 +596,15 @@ export class Tensor extends TensorCore {
   zero_(): this {
     return P.copy_(this, 0);
   }
-  /** Fills with samples of U(from, to) from the default (or given) generator. */
-  uniform_(from = 0, to = 1, generator?: Rn.Generator): this {
-    return P.copy_(this, Rn.uniformLike(this, from, to, generator));
+  /** Fills with samples of U(from, to) from the default (or given, keyword-only as in PyTorch) generator. */
+  uniform_(from = 0, to = 1, options?: { generator?: Rn.Generator }): this {
+    return P.copy_(this, Rn.uniformLike(this, from, to, options?.generator));
   }
-  /** Fills with samples of N(mean, std²). */
-  normal_(mean = 0, std = 1, generator?: Rn.Generator): this {
-    return P.copy_(this, Rn.normalLike(this, mean, std, generator));
+  /** Fills with samples of N(mean, std²) from the default (or given, keyword-only) generator. */
+  normal_(mean = 0, std = 1, options?: { generator?: Rn.Generator }): this {
+    return P.copy_(this, Rn.normalLike(this, mean, std, options?.generator));
   }
 }
 
 setZerosFactory((shape, dtype, device) => C.zeros([...shape], { dtype, device }));
+installCallForms(Tensor.prototype, METHOD_FORMS);
