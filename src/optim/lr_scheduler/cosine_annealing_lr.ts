@@ -1,4 +1,6 @@
+import type { Args } from "../../args.js";
 import { type AnyOptimizer, checkFinite, checkInt, LRScheduler, pyMod } from "./base.js";
+import { COSINE_ANNEALING_LR } from "./signatures.js";
 
 /**
  * Cosine annealing from each group's base learning rate down to `etaMin` over `tMax` epochs, as
@@ -16,7 +18,11 @@ export class CosineAnnealingLR extends LRScheduler {
   tMax: number;
   etaMin: number;
 
-  constructor(optimizer: AnyOptimizer, tMax: number, etaMin = 0, lastEpoch = -1) {
+  constructor(
+    optimizer: AnyOptimizer,
+    ...args: Args<[tMax: number, etaMin: number, lastEpoch: number], { tMax?: number; etaMin?: number; lastEpoch?: number }>
+  ) {
+    const { tMax, etaMin, lastEpoch } = COSINE_ANNEALING_LR.parse(args);
     checkInt("tMax", "CosineAnnealingLR", tMax, 1);
     checkFinite("etaMin", "CosineAnnealingLR", etaMin);
     super(optimizer, lastEpoch);

@@ -1,4 +1,6 @@
+import type { Args } from "../../args.js";
 import { type AnyOptimizer, checkFinite, LRScheduler } from "./base.js";
+import { EXPONENTIAL_LR } from "./signatures.js";
 
 /**
  * Multiplies each group's learning rate by `gamma` every epoch, as `torch.optim.lr_scheduler.ExponentialLR`:
@@ -13,7 +15,8 @@ import { type AnyOptimizer, checkFinite, LRScheduler } from "./base.js";
 export class ExponentialLR extends LRScheduler {
   gamma: number;
 
-  constructor(optimizer: AnyOptimizer, gamma: number, lastEpoch = -1) {
+  constructor(optimizer: AnyOptimizer, ...args: Args<[gamma: number, lastEpoch: number], { gamma?: number; lastEpoch?: number }>) {
+    const { gamma, lastEpoch } = EXPONENTIAL_LR.parse(args);
     checkFinite("gamma", "ExponentialLR", gamma);
     super(optimizer, lastEpoch);
     this.gamma = gamma;

@@ -1,5 +1,7 @@
+import type { Args } from "../../args.js";
 import { ValueError } from "../../errors.js";
 import { type AnyOptimizer, checkOptimizer, LRScheduler } from "./base.js";
+import { LAMBDA_LR } from "./signatures.js";
 
 /** A learning-rate multiplier as a function of the epoch. */
 export type LrLambda = (epoch: number) => number;
@@ -17,7 +19,14 @@ export type LrLambda = (epoch: number) => number;
 export class LambdaLR extends LRScheduler {
   readonly lrLambdas: LrLambda[];
 
-  constructor(optimizer: AnyOptimizer, lrLambda: LrLambda | readonly LrLambda[], lastEpoch = -1) {
+  constructor(
+    optimizer: AnyOptimizer,
+    ...args: Args<
+      [lrLambda: LrLambda | readonly LrLambda[], lastEpoch: number],
+      { lrLambda?: LrLambda | readonly LrLambda[]; lastEpoch?: number }
+    >
+  ) {
+    const { lrLambda, lastEpoch } = LAMBDA_LR.parse(args);
     checkOptimizer("LambdaLR", optimizer);
     const n = optimizer.paramGroups.length;
     let lambdas: LrLambda[];

@@ -1,5 +1,7 @@
+import type { Args } from "../../args.js";
 import { ValueError } from "../../errors.js";
 import { type AnyOptimizer, checkInt, LRScheduler } from "./base.js";
+import { LINEAR_LR } from "./signatures.js";
 
 /**
  * Scales each group's learning rate by a factor that moves linearly from `startFactor` to `endFactor` over
@@ -18,7 +20,14 @@ export class LinearLR extends LRScheduler {
   endFactor: number;
   totalIters: number;
 
-  constructor(optimizer: AnyOptimizer, startFactor = 1 / 3, endFactor = 1, totalIters = 5, lastEpoch = -1) {
+  constructor(
+    optimizer: AnyOptimizer,
+    ...args: Args<
+      [startFactor: number, endFactor: number, totalIters: number, lastEpoch: number],
+      { startFactor?: number; endFactor?: number; totalIters?: number; lastEpoch?: number }
+    >
+  ) {
+    const { startFactor, endFactor, totalIters, lastEpoch } = LINEAR_LR.parse(args);
     if (typeof startFactor !== "number" || !(startFactor > 0 && startFactor <= 1)) {
       throw new ValueError(`LinearLR: startFactor must be in (0, 1], got ${String(startFactor)}`);
     }

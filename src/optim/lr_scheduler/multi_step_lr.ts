@@ -1,5 +1,14 @@
+import type { Args } from "../../args.js";
 import { ValueError } from "../../errors.js";
 import { type AnyOptimizer, checkFinite, LRScheduler } from "./base.js";
+import { MULTI_STEP_LR } from "./signatures.js";
+
+/** MultiStepLR's arguments by name. */
+export interface MultiStepLROptions {
+  milestones?: Iterable<number>;
+  gamma?: number;
+  lastEpoch?: number;
+}
 
 /**
  * Multiplies each group's learning rate by `gamma` at every milestone epoch, as
@@ -18,7 +27,11 @@ export class MultiStepLR extends LRScheduler {
   milestones: number[];
   gamma: number;
 
-  constructor(optimizer: AnyOptimizer, milestones: Iterable<number>, gamma = 0.1, lastEpoch = -1) {
+  constructor(
+    optimizer: AnyOptimizer,
+    ...args: Args<[milestones: Iterable<number>, gamma: number, lastEpoch: number], MultiStepLROptions>
+  ) {
+    const { milestones, gamma, lastEpoch } = MULTI_STEP_LR.parse(args);
     const list = [...milestones];
     for (const m of list) {
       if (typeof m !== "number" || !Number.isInteger(m) || m < 0) {

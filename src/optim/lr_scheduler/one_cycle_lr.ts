@@ -1,5 +1,7 @@
+import type { Args } from "../../args.js";
 import { ValueError } from "../../errors.js";
 import { type AnyOptimizer, asRecord, checkOptimizer, groupNumber, LRScheduler, perGroup } from "./base.js";
+import { ONE_CYCLE_LR } from "./signatures.js";
 
 /** How `OneCycleLR` moves between two values within a phase. */
 export type AnnealStrategy = "cos" | "linear";
@@ -67,11 +69,34 @@ export class OneCycleLR extends LRScheduler {
   useBeta1: boolean;
   private readonly phases: Phase[];
 
-  constructor(optimizer: AnyOptimizer, maxLr: number | readonly number[], options: OneCycleLROptions = {}) {
+  constructor(
+    optimizer: AnyOptimizer,
+    ...args: Args<
+      [
+        maxLr: number | readonly number[],
+        totalSteps: number | null,
+        epochs: number | null,
+        stepsPerEpoch: number | null,
+        pctStart: number,
+        annealStrategy: AnnealStrategy,
+        cycleMomentum: boolean,
+        baseMomentum: number | readonly number[],
+        maxMomentum: number | readonly number[],
+        divFactor: number,
+        finalDivFactor: number,
+        threePhase: boolean,
+        lastEpoch: number,
+      ],
+      OneCycleLROptions & { maxLr?: number | readonly number[] }
+    >
+  ) {
     const where = "OneCycleLR";
     checkOptimizer(where, optimizer);
-    const { totalSteps, epochs, stepsPerEpoch, pctStart = 0.3, annealStrategy = "cos", threePhase = false, lastEpoch = -1 } = options;
-    const { divFactor = 25, finalDivFactor = 1e4, baseMomentum = 0.85, maxMomentum = 0.95 } = options;
+    const options = ONE_CYCLE_LR.parse(args);
+    const { maxLr, pctStart, annealStrategy, threePhase, lastEpoch, divFactor, finalDivFactor, baseMomentum, maxMomentum } = options;
+    const totalSteps = options.totalSteps ?? undefined;
+    const epochs = options.epochs ?? undefined;
+    const stepsPerEpoch = options.stepsPerEpoch ?? undefined;
     const positiveInt = (v: number) => Number.isInteger(v) && v > 0;
     let total: number;
     if (totalSteps !== undefined) {

@@ -1,6 +1,8 @@
+import type { Args } from "../../args.js";
 import { ValueError } from "../../errors.js";
 import { Tensor } from "../../tensor/tensor.js";
 import { type AnyOptimizer, checkInt, checkOptimizer, type SchedulerStateDict, type SchedulerStateValue } from "./base.js";
+import { REDUCE_LR_ON_PLATEAU } from "./signatures.js";
 
 /** Options of `ReduceLROnPlateau`. */
 export interface ReduceLROnPlateauOptions {
@@ -59,19 +61,25 @@ export class ReduceLROnPlateau {
   protected modeWorse: number;
   protected lastLr: number[];
 
-  constructor(optimizer: AnyOptimizer, options: ReduceLROnPlateauOptions = {}) {
+  constructor(
+    optimizer: AnyOptimizer,
+    ...args: Args<
+      [
+        mode: "min" | "max",
+        factor: number,
+        patience: number,
+        threshold: number,
+        thresholdMode: "rel" | "abs",
+        cooldown: number,
+        minLr: number | readonly number[],
+        eps?: number,
+      ],
+      ReduceLROnPlateauOptions
+    >
+  ) {
     const where = "ReduceLROnPlateau";
     checkOptimizer(where, optimizer);
-    const {
-      mode = "min",
-      factor = 0.1,
-      patience = 10,
-      threshold = 1e-4,
-      thresholdMode = "rel",
-      cooldown = 0,
-      minLr = 0,
-      eps = 1e-8,
-    } = options;
+    const { mode, factor, patience, threshold, thresholdMode, cooldown, minLr, eps } = REDUCE_LR_ON_PLATEAU.parse(args);
     if (typeof factor !== "number" || !(factor >= 0 && factor < 1))
       throw new ValueError(`${where}: factor should be in [0, 1), got ${String(factor)}`);
     checkInt("patience", where, patience, 0);

@@ -1,5 +1,7 @@
+import type { Args } from "../../args.js";
 import { ValueError } from "../../errors.js";
 import { type AnyOptimizer, asRecord, checkInt, checkOptimizer, LRScheduler, type SchedulerStateDict } from "./base.js";
+import { SEQUENTIAL_LR } from "./signatures.js";
 
 /**
  * Runs schedulers one after another, as `torch.optim.lr_scheduler.SequentialLR`: `schedulers[0]` until
@@ -19,7 +21,14 @@ export class SequentialLR extends LRScheduler {
   readonly schedulers: LRScheduler[];
   milestones: number[];
 
-  constructor(optimizer: AnyOptimizer, schedulers: readonly LRScheduler[], milestones: readonly number[], lastEpoch = -1) {
+  constructor(
+    optimizer: AnyOptimizer,
+    ...args: Args<
+      [schedulers: readonly LRScheduler[], milestones: readonly number[], lastEpoch: number],
+      { schedulers?: readonly LRScheduler[]; milestones?: readonly number[]; lastEpoch?: number }
+    >
+  ) {
+    const { schedulers, milestones, lastEpoch } = SEQUENTIAL_LR.parse(args);
     const where = "SequentialLR";
     checkOptimizer(where, optimizer);
     if (!Array.isArray(schedulers) || schedulers.length < 1) throw new ValueError(`${where}: expects at least one scheduler, got none`);

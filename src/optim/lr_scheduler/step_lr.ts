@@ -1,4 +1,13 @@
+import type { Args } from "../../args.js";
 import { type AnyOptimizer, checkFinite, checkInt, LRScheduler } from "./base.js";
+import { STEP_LR } from "./signatures.js";
+
+/** StepLR's arguments by name. */
+export interface StepLROptions {
+  stepSize?: number;
+  gamma?: number;
+  lastEpoch?: number;
+}
 
 /**
  * Multiplies each group's learning rate by `gamma` every `stepSize` epochs, as `torch.optim.lr_scheduler.StepLR`:
@@ -15,7 +24,8 @@ export class StepLR extends LRScheduler {
   stepSize: number;
   gamma: number;
 
-  constructor(optimizer: AnyOptimizer, stepSize: number, gamma = 0.1, lastEpoch = -1) {
+  constructor(optimizer: AnyOptimizer, ...args: Args<[stepSize: number, gamma: number, lastEpoch: number], StepLROptions>) {
+    const { stepSize, gamma, lastEpoch } = STEP_LR.parse(args);
     checkInt("stepSize", "StepLR", stepSize, 1);
     checkFinite("gamma", "StepLR", gamma);
     super(optimizer, lastEpoch);
