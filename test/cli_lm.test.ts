@@ -194,6 +194,25 @@ describe("tensorgrad train/sample/next for language models", () => {
     );
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /nats per word/);
+    // --model mlp on a text corpus is the MLP language model (the corpus alone would mean word2vec).
+    const mlp = await run(
+      "train",
+      "--dataset",
+      `text:${file}`,
+      "--tokens",
+      "word",
+      "--model",
+      "mlp",
+      "--epochs",
+      "1",
+      "--samples",
+      "0",
+      "--out",
+      join(dir, "mlp"),
+      "--quiet",
+    );
+    assert.equal(mlp.code, 0, mlp.err);
+    assert.match(mlp.out, /nats per word/);
     const next = await run("next", "--checkpoint", out, "The United", "--k", "2");
     assert.equal(next.code, 0, next.err);
     const [word, p] = next.out.split("\n")[0].split(" ");

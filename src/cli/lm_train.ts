@@ -101,8 +101,9 @@ export function isLanguageModelRun(argv: readonly string[]): boolean {
   const model = value("--model");
   const dataset = value("--dataset");
   if (model === "lstm" || model === "gru" || model === "transformer") return true;
-  // The MLP language model: names, or a text corpus with --model mlp (plain text corpora default to word2vec).
-  return dataset === "names" && (model === undefined || model === "mlp");
+  // The MLP language model: names, or a text corpus with --model mlp given (text corpora alone mean word2vec).
+  if (dataset === "names") return model === undefined || model === "mlp";
+  return model === "mlp" && (dataset === "sotu" || (dataset?.startsWith("text:") ?? false));
 }
 
 const int = (flags: FlagValues, name: string, camel: string, fallback: number, min: number, max: number): number => {
