@@ -283,3 +283,130 @@ describe("conv2d through the window kernels", () => {
     );
   });
 });
+
+describe("maxPool2d in one pass (max_pool_fast.ts)", () => {
+  it("PyTorch's values and gradients: ties go to the first maximum; padding 1, stride 1", () => {
+    forEachBackend((backend) => {
+      if (backend === "webgpu") return;
+      const x = tg
+        .tensor([
+          [
+            [
+              [2, 5, 5, 1],
+              [5, 0, -1, 2],
+              [0, 0, 0, 0],
+            ],
+          ],
+        ])
+        .requiresGrad_(true);
+      const y = F.maxPool2d(x, [2, 2], { stride: 1, padding: 1 });
+      assertClose(y, [
+        [
+          [
+            [2, 5, 5, 5, 1],
+            [5, 5, 5, 5, 2],
+            [5, 5, 0, 2, 2],
+            [0, 0, 0, 0, 0],
+          ],
+        ],
+      ]);
+      y.mul(tg.arange(20).reshape(y.shape)).sum().backward();
+      assertClose((x.grad as tg.Tensor).flatten(), [0, 16, 11, 4, 26, 12, 0, 36, 31, 17, 18, 19]);
+    });
+  });
+
+  it("PyTorch's values and gradients (float64): kernel [3, 2], stride [2, 3], padding [1, 1], dilation [2, 1]", () => {
+    const x = seq([2, 3, 7, 9], (i) => Math.sin(i * 1.3)).requiresGrad_(true);
+    const y = F.maxPool2d(x, [3, 2], { stride: [2, 3], padding: [1, 1], dilation: [2, 1] });
+    assert.deepEqual(y.shape, [2, 3, 3, 4]);
+    const flat = Array.from(y.flatten().toArray());
+    assertClose(
+      tg.tensor(flat.filter((_, i) => i % 5 === 0)),
+      [
+        -0.5162622201, 0.9867719643, 0.8268286795, 0.9863365129, 0.825828281, 0.9860423215, 0.8855265194, 0.9271403562, 0.5093999972,
+        0.9264732837, 0.9989427281, 0.6812916998, 0.2246505637, 0.8883977815, 0.0106576813,
+      ],
+      { atol: 1e-9 },
+    );
+    y.mul(seq(y.shape, (i) => Math.cos(i)))
+      .sum()
+      .backward();
+    const g = Array.from((x.grad as tg.Tensor).flatten().toArray());
+    const nz = g.flatMap((v, i) => (v !== 0 ? [i] : []));
+    assert.deepEqual(
+      nz,
+      [
+        11, 15, 27, 30, 35, 45, 50, 72, 78, 93, 98, 108, 113, 135, 141, 156, 161, 171, 176, 198, 204, 219, 224, 234, 239, 261, 267, 282,
+        287, 297, 302, 324, 330, 344, 348, 350, 360, 368,
+      ],
+    );
+    assertClose(
+      tg.tensor(nz.map((i) => g[i])),
+      [
+        0.8239644913, -0.4161468365, 1.0, -0.9111302619, -0.2316645443, -0.7991436547, 0.1210987576, 0.8438539587, 0.7970539265,
+        0.0845541832, -0.303816315, -0.5495774185, -0.9999608264, 0.4241790073, 0.8011707722, 0.229868535, -0.281088656, -0.1283825058,
+        -0.8485702748, -0.1279636896, 0.5550883291, 0.3033967632, -0.1705792353, 0.332905247, -0.4321779449, -0.6401443395, 0.1356561956,
+        0.2821765845, -0.0067992699, 0.6902293269, 0.1191801354, -0.56055575, -0.3261402936, 0.1728348925, 0.6333192031, 0.9858965816,
+        0.4401430225, -0.826792528,
+      ],
+      { atol: 1e-9 },
+    );
+  });
+
+  it("against the window definition on odd shapes and batch sizes, float32, both CPU backends; a NaN wins its window", () => {
+    forEachBackend((backend) => {
+      if (backend === "webgpu") return;
+      for (const [shape, k, s, p, d] of [
+        [
+          [3, 2, 5, 7],
+          [2, 3],
+          [1, 2],
+          [1, 1],
+          [1, 2],
+        ],
+        [
+          [1, 1, 6, 6],
+          [3, 3],
+          [3, 3],
+          [0, 0],
+          [1, 1],
+        ],
+        [
+          [5, 3, 4, 9],
+          [1, 2],
+          [2, 1],
+          [0, 1],
+          [3, 1],
+        ],
+      ] as [number[], [number, number], [number, number], [number, number], [number, number]][]) {
+        const data = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) =>
+          i === 3 ? Number.NaN : Math.sin(i * 0.9) * 4,
+        );
+        const y = F.maxPool2d(tg.tensor(data).reshape(shape), k, { stride: s, padding: p, dilation: d });
+        const [n, c, h, w] = shape;
+        const [oh, ow] = [y.shape[2], y.shape[3]];
+        const want: number[] = [];
+        for (let q = 0; q < n * c; q++)
+          for (let yy = 0; yy < oh; yy++)
+            for (let xx = 0; xx < ow; xx++) {
+              let m = Number.NEGATIVE_INFINITY;
+              for (let i = 0; i < k[0]; i++)
+                for (let j = 0; j < k[1]; j++) {
+                  const hh = yy * s[0] - p[0] + i * d[0];
+                  const ww = xx * s[1] - p[1] + j * d[1];
+                  if (hh >= 0 && hh < h && ww >= 0 && ww < w) {
+                    const v = data[(q * h + hh) * w + ww];
+                    m = Number.isNaN(v) || Number.isNaN(m) ? Number.NaN : Math.max(m, v);
+                  }
+                }
+              want.push(m);
+            }
+        assert.deepEqual(Array.from(y.flatten().toArray()), Array.from(Float32Array.from(want)));
+      }
+    });
+  });
+
+  it("gradcheck and gradgradcheck (float64) with stride, padding and dilation", () => {
+    checkGrads((x) => F.maxPool2d(x, [3, 2], { stride: [2, 1], padding: [1, 1], dilation: [1, 2] }), [[2, 3, 6, 7]], { gradgrad: true });
+  });
+});

@@ -5,7 +5,8 @@ import { fromTyped } from "../../ops/creation.js";
 import { pad } from "../../ops/join.js";
 import { fmt } from "../../shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
-import { pair, type Size2, unfold } from "./unfold.js";
+import { maxPoolFast, maxPoolFastApplies } from "./max_pool_fast.js";
+import { outSize, pair, type Size2, unfold } from "./unfold.js";
 
 export interface Pool2dOptions {
   /** Defaults to the kernel size. */
@@ -100,6 +101,20 @@ export function maxPool2d(
 ): Tensor {
   const a = MAX_POOL.parse([x, kernel, ...rest]);
   const options = windowOptions(a);
+  if (!a.ceilMode && x.ndim === 4 && maxPoolFastApplies(x)) {
+    // One pass over the windows, no im2col (max_pool_fast.ts); sizes it refuses fall through to windows(), which names them.
+    const k = pair(kernel, "maxPool2d kernel");
+    const g = {
+      kernel: k,
+      stride: pair(options.stride ?? k, "maxPool2d stride"),
+      padding: pair(options.padding ?? 0, "maxPool2d padding"),
+      dilation: pair(options.dilation ?? 1, "maxPool2d dilation"),
+    };
+    const oh = outSize(x.shape[2], k[0], g.stride[0], g.padding[0], g.dilation[0]);
+    const ow = outSize(x.shape[3], k[1], g.stride[1], g.padding[1], g.dilation[1]);
+    const valid = g.stride[0] > 0 && g.stride[1] > 0 && g.padding[0] * 2 <= k[0] && g.padding[1] * 2 <= k[1] && oh > 0 && ow > 0;
+    if (valid) return maxPoolFast(x, g, oh, ow);
+  }
   const { cols, finish } = windows(x, kernel, options, Number.NEGATIVE_INFINITY, "maxPool2d", a.ceilMode);
   return finish(cols.max(1).values);
 }
