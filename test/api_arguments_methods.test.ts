@@ -311,6 +311,42 @@ describe("argument rule: top-level functions, Tensor methods and schedulers refu
   });
 });
 
+describe("argument rule: tg.nn.init", () => {
+  const w = () => tg.zeros([4, 3]);
+  const INIT: Record<string, () => unknown[]> = {
+    calculateFans: () => [w()],
+    calculateGain: () => ["leaky_relu", 0.2],
+    constant_: () => [w(), 0.5],
+    eye_: () => [w()],
+    kaimingNormal_: () => [w()],
+    kaimingUniform_: () => [w()],
+    normal_: () => [w(), 0, 1, new tg.Generator(0)],
+    ones_: () => [w()],
+    orthogonal_: () => [w(), 1, new tg.Generator(0)],
+    uniform_: () => [w(), 0, 1, new tg.Generator(0)],
+    xavierNormal_: () => [w(), 1, new tg.Generator(0)],
+    xavierUniform_: () => [w(), 1, new tg.Generator(0)],
+    zeros_: () => [w()],
+  };
+
+  it("every function refuses one argument more and an unknown option", () => {
+    const init = tg.nn.init as unknown as Record<string, Fn>;
+    assert.deepEqual(
+      Object.keys(init).filter((k) => typeof init[k] === "function" && !(k in INIT)),
+      [],
+      "every tg.nn.init function is listed",
+    );
+    for (const [name, args] of Object.entries(INIT)) {
+      init[name](...args());
+      assertRefused(name, () => init[name](...args(), JUNK), "one positional argument too many");
+      assertRefused(name, () => init[name](...args(), BAD), "an unknown option");
+    }
+    // a = 0.1 given positionally was read as an (empty) options object before: now refused, by name only
+    assert.throws(() => init.kaimingUniform_(w(), 0.1), /kaimingUniform_: takes 1 positional argument \(tensor\)/);
+    assert.throws(() => tg.nn.init.kaimingUniform_(w(), { mod: "fanOut" } as never), /unknown option "mod"/);
+  });
+});
+
 describe("argument rule: the forms PyTorch has", () => {
   it("alpha and generator are keyword-only, as in PyTorch", () => {
     const a = tg.tensor([1, 2]);

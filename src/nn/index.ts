@@ -5,7 +5,7 @@
 
 export { loadModel, saveModelBytes } from "../io/model_file.js";
 export * as functional from "./functional/index.js";
-export * as init from "./init.js";
+export * as init from "./init_forms.js";
 export { type AnyModule, type LoadResult, Module, type StateDict, stateDictKey } from "./module.js";
 export * from "./modules/activation.js";
 export * from "./modules/activation_extra.js";
