@@ -209,7 +209,7 @@ function namesCorpus(names: readonly string[], o: CorpusOptions): LmCorpus {
   if (o.level === "word") throw new UsageError("--tokens word needs a text corpus (sotu or text:<file>); names are read letter by letter");
   const chars = CharVocab.fromWords(names);
   const lines = names.map((n) => Int32Array.from([0, ...chars.encode(n), 0]));
-  const width = Math.max(...lines.map((l) => l.length)) - 1;
+  const width = lines.reduce((m, l) => Math.max(m, l.length), 0) - 1;
   if (o.blockSize !== undefined && o.blockSize !== width) {
     throw new UsageError(`--block-size: the names corpus is read one name at a time, ${width} tokens at most (leave --block-size out)`);
   }
