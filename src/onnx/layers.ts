@@ -6,6 +6,8 @@ import type { DType } from "../dtype.js";
 import { ValueError } from "../errors.js";
 import type { AnyModule } from "../nn/module.js";
 import type * as A from "../nn/modules/activation.js";
+import type { CELU, Hardshrink, Softshrink } from "../nn/modules/activation_extra.js";
+import type { RReLU } from "../nn/modules/activation_more.js";
 import type { BatchNorm1d } from "../nn/modules/batchnorm.js";
 import type { Conv1d, Conv2d } from "../nn/modules/conv.js";
 import type { Embedding } from "../nn/modules/embedding.js";
@@ -52,6 +54,12 @@ function gelu(g: GraphBuilder, x: string, approximate: string, dtype: DType): st
   return g.op("Mul", [half, g.op("Add", [erf, g.scalar(1, dtype)])]);
 }
 
+/** relu6(x + 3)/6 as Clip(x + 3, 0, 6)/6, PyTorch's form. */
+function hardsigmoid(g: GraphBuilder, x: string, dtype: DType): string {
+  const clipped = g.op("Clip", [g.op("Add", [x, g.scalar(3, dtype)]), g.scalar(0, dtype), g.scalar(6, dtype)]);
+  return g.op("Div", [clipped, g.scalar(6, dtype)]);
+}
+
 function softplus(g: GraphBuilder, x: string, beta: number, dtype: DType): string {
   if (beta === 1) return g.op("Softplus", [x]);
   return g.op("Div", [g.op("Softplus", [g.op("Mul", [x, g.scalar(beta, dtype)])]), g.scalar(beta, dtype)]);
@@ -75,7 +83,7 @@ function groupNorm(g: GraphBuilder, m: GroupNorm, x: Traced, dtype: DType): stri
 
 /** The layers `emitLayer` translates, by class name. */
 export const LAYER_TYPES: ReadonlySet<string> = new Set(
-  "Identity Dropout Dropout1d Dropout2d Linear Conv1d Conv2d BatchNorm1d BatchNorm2d LayerNorm GroupNorm Embedding ReLU Sigmoid Tanh SiLU Mish LeakyReLU ELU PReLU GELU Softplus Hardtanh Softmax LogSoftmax MaxPool2d AvgPool2d AdaptiveAvgPool2d Flatten Unflatten".split(
+  "Identity Dropout Dropout1d Dropout2d Linear Conv1d Conv2d BatchNorm1d BatchNorm2d LayerNorm GroupNorm Embedding ReLU Sigmoid Tanh SiLU Mish LeakyReLU ELU PReLU GELU Softplus Hardtanh ReLU6 SELU CELU Hardsigmoid Hardswish Hardshrink Softshrink LogSigmoid Threshold RReLU Softmax LogSoftmax MaxPool2d AvgPool2d AdaptiveAvgPool2d Flatten Unflatten".split(
     " ",
   ),
 );
@@ -184,6 +192,40 @@ export function emitLayer(g: GraphBuilder, m: AnyModule, x: Traced): string {
       const h = m as unknown as A.Hardtanh;
       return g.op("Clip", [x.name, g.scalar(h.minVal, dtype), g.scalar(h.maxVal, dtype)]);
     }
+    case "ReLU6":
+      return g.op("Clip", [x.name, g.scalar(0, dtype), g.scalar(6, dtype)]);
+    case "SELU":
+      // scale·elu(x, α) with PyTorch's constants.
+      return g.op("Mul", [g.op("Elu", [x.name], { alpha: { float: 1.6732632423543772 } }), g.scalar(1.0507009873554805, dtype)]);
+    case "CELU": {
+      // α·elu(x/α, 1): x where positive, α(e^(x/α) − 1) elsewhere.
+      const alpha = (m as unknown as CELU).alpha;
+      const scaled = g.op("Div", [x.name, g.scalar(alpha, dtype)]);
+      return g.op("Mul", [g.op("Elu", [scaled], { alpha: { float: 1 } }), g.scalar(alpha, dtype)]);
+    }
+    case "Hardsigmoid":
+      return hardsigmoid(g, x.name, dtype);
+    case "Hardswish":
+      return g.op("Mul", [x.name, hardsigmoid(g, x.name, dtype)]);
+    case "Hardshrink": {
+      const lambd = (m as unknown as Hardshrink).lambd;
+      const keep = g.op("Greater", [g.op("Abs", [x.name]), g.scalar(lambd, dtype)]);
+      return g.op("Where", [keep, x.name, g.scalar(0, dtype)]);
+    }
+    case "Softshrink": {
+      // x − clip(x, −λ, λ): x − λ above λ, x + λ below −λ, 0 between.
+      const lambd = (m as unknown as Softshrink).lambd;
+      return g.op("Sub", [x.name, g.op("Clip", [x.name, g.scalar(-lambd, dtype), g.scalar(lambd, dtype)])]);
+    }
+    case "LogSigmoid":
+      return g.op("Neg", [g.op("Softplus", [g.op("Neg", [x.name])])]);
+    case "Threshold": {
+      const t = m as unknown as A.Threshold;
+      return g.op("Where", [g.op("Greater", [x.name, g.scalar(t.threshold, dtype)]), x.name, g.scalar(t.value, dtype)]);
+    }
+    case "RReLU":
+      // The export is of eval mode (as Dropout's): the fixed slope (lower + upper) / 2.
+      return g.op("LeakyRelu", [x.name], { alpha: { float: ((m as unknown as RReLU).lower + (m as unknown as RReLU).upper) / 2 } });
     case "Softmax":
     case "LogSoftmax": {
       // dim null: PyTorch's legacy choice, dim 0 for 0-, 1- and 3-D inputs, else dim 1.

@@ -11,6 +11,8 @@ import { AccumulateGrad, type Node } from "../autograd/node.js";
 import { ValueError } from "../errors.js";
 import type { AnyModule } from "../nn/module.js";
 import * as Act from "../nn/modules/activation.js";
+import * as ActExtra from "../nn/modules/activation_extra.js";
+import * as ActMore from "../nn/modules/activation_more.js";
 import * as Attn from "../nn/modules/attention.js";
 import * as BN from "../nn/modules/batchnorm.js";
 import * as Conv from "../nn/modules/conv.js";
@@ -61,6 +63,8 @@ const UNARY_NODES: Record<string, string> = {
 
 const CLASSES: Record<string, unknown> = {
   ...Act,
+  ...ActExtra,
+  ...ActMore,
   ...Attn,
   ...BN,
   ...Conv,
