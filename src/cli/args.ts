@@ -102,3 +102,37 @@ export function helpText(usage: string, description: string, specs: Record<strin
     `${`  --help`.padEnd(width)}Show this help`,
   ].join("\n");
 }
+
+/** Splits `argv` into positional words and `--flag value` pairs (checked by `parseFlags` against `specs`). */
+export function splitArgs(argv: readonly string[], specs: Record<string, FlagSpec>): { words: string[]; flags: FlagValues } {
+  const words: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith("--")) {
+      words.push(a);
+      continue;
+    }
+    rest.push(a);
+    const spec = Object.hasOwn(specs, a.slice(2)) ? specs[a.slice(2)] : undefined;
+    if (spec && spec.type !== "boolean" && !a.includes("=") && i + 1 < argv.length) rest.push(argv[++i]);
+  }
+  return { words, flags: parseFlags(rest, specs) };
+}
+
+/** The raw value of `flag` (`--flag v` or `--flag=v`) in `argv`, before parsing: how `train` picks its sub-command. */
+export function peekFlag(argv: readonly string[], flag: string): string | undefined {
+  const i = argv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
+  if (i < 0) return undefined;
+  return argv[i].includes("=") ? argv[i].slice(flag.length + 1) : argv[i + 1];
+}
+
+/** The integer flag `--name` (its parsed value, or `fallback` when unset), checked to lie in [min, max]. */
+export function intFlag(flags: FlagValues, name: string, fallback: number | undefined, min: number, max: number): number {
+  const raw = flags[camel(name)];
+  const v = raw === undefined ? fallback : Number(raw);
+  if (v === undefined || !(Number.isInteger(v) && v >= min && v <= max)) {
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got ${raw}`);
+  }
+  return v;
+}

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { ValueError } from "../errors.js";
 import { loadCheckpoint } from "../node/checkpoint.js";
 import { Generator } from "../ops/random.js";
-import { type FlagSpec, type FlagValues, helpText, parseFlags, UsageError } from "./args.js";
+import { type FlagSpec, type FlagValues, helpText, intFlag, parseFlags, splitArgs, UsageError } from "./args.js";
 import { CommandFailed } from "./errors.js";
 import { LmVocab } from "./lm_corpus.js";
 import { type LmHandle, sampleTokens, topNext } from "./lm_generate.js";
@@ -56,13 +56,6 @@ export async function loadLanguageModel(flags: FlagValues): Promise<LmHandle & {
   return { model, vocab, blockSize: cfg.model.blockSize, dataset: cfg.dataset };
 }
 
-function positiveInt(flags: FlagValues, name: string, camel: string, min: number, max: number): number {
-  const v = Number(flags[camel]);
-  if (!(Number.isInteger(v) && v >= min && v <= max))
-    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got ${flags[camel]}`);
-  return v;
-}
-
 /** The prompt as tokens; a character outside the vocabulary is a usage error naming it. */
 function encodePrompt(lm: LmHandle, prompt: string): number[] {
   try {
@@ -83,10 +76,10 @@ export async function sampleCommand(argv: readonly string[]): Promise<void> {
     return;
   }
   const flags = parseFlags(argv, SAMPLE_FLAGS);
-  const num = positiveInt(flags, "num", "num", 1, 10_000);
+  const num = intFlag(flags, "num", undefined, 1, 10_000);
   const temperature = Number(flags.temperature);
   if (!(temperature > 0 && temperature <= 100)) throw new UsageError(`--temperature must be in (0, 100], got ${flags.temperature}`);
-  const topK = positiveInt(flags, "top-k", "topK", 0, 1_000_000);
+  const topK = intFlag(flags, "top-k", undefined, 0, 1_000_000);
   const seed = Number(flags.seed);
   if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed must be an integer, got ${flags.seed}`);
   const lm = await loadLanguageModel(flags);
@@ -98,7 +91,7 @@ export async function sampleCommand(argv: readonly string[]): Promise<void> {
         : lm.vocab.level === "char"
           ? 200
           : 40
-      : positiveInt(flags, "length", "length", 1, 100_000);
+      : intFlag(flags, "length", undefined, 1, 100_000);
   let prompt = encodePrompt(lm, String(flags.prompt));
   if (prompt.length === 0 && !names) prompt = [defaultPromptToken(lm)];
   const generator = new Generator(seed);
@@ -121,18 +114,8 @@ export async function nextCommand(argv: readonly string[]): Promise<void> {
     );
     return;
   }
-  const words: string[] = [];
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith("--")) words.push(a);
-    else {
-      rest.push(a);
-      if (NEXT_FLAGS[a.slice(2)] && !a.includes("=") && i + 1 < argv.length) rest.push(argv[++i]);
-    }
-  }
-  const flags = parseFlags(rest, NEXT_FLAGS);
-  const k = positiveInt(flags, "k", "k", 1, 1_000_000);
+  const { words, flags } = splitArgs(argv, NEXT_FLAGS);
+  const k = intFlag(flags, "k", undefined, 1, 1_000_000);
   if (words.length !== 1) throw new UsageError(`next takes one prompt (quote it: "the united"), got ${words.length}`);
   const lm = await loadLanguageModel(flags);
   const prompt = encodePrompt(lm, words[0]);

@@ -15,7 +15,7 @@ import { Adam } from "../optim/adam.js";
 import { AdamW } from "../optim/adamw.js";
 import { CosineAnnealingLR } from "../optim/lr_scheduler/cosine_annealing_lr.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { type FlagSpec, type FlagValues, helpText, parseFlags, UsageError } from "./args.js";
+import { type FlagSpec, type FlagValues, helpText, intFlag, parseFlags, peekFlag, UsageError } from "./args.js";
 import { sparkline, svgChart } from "./charts.js";
 import { DEVICE_FLAG, openDevice, stateDictToHost } from "./device.js";
 import { CommandFailed } from "./errors.js";
@@ -93,25 +93,13 @@ const DEFAULTS: Record<
 
 /** Whether a `train` command line asks for a language model. */
 export function isLanguageModelRun(argv: readonly string[]): boolean {
-  const value = (flag: string): string | undefined => {
-    const i = argv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
-    if (i < 0) return undefined;
-    return argv[i].includes("=") ? argv[i].slice(flag.length + 1) : argv[i + 1];
-  };
-  const model = value("--model");
-  const dataset = value("--dataset");
+  const model = peekFlag(argv, "--model");
+  const dataset = peekFlag(argv, "--dataset");
   if (model === "lstm" || model === "gru" || model === "transformer") return true;
   // The MLP language model: names, or a text corpus with --model mlp given (text corpora alone mean word2vec).
   if (dataset === "names") return model === undefined || model === "mlp";
   return model === "mlp" && (dataset === "sotu" || (dataset?.startsWith("text:") ?? false));
 }
-
-const int = (flags: FlagValues, name: string, camel: string, fallback: number, min: number, max: number): number => {
-  const v = flags[camel] === undefined ? fallback : Number(flags[camel]);
-  if (!(Number.isInteger(v) && v >= min && v <= max))
-    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got ${flags[camel]}`);
-  return v;
-};
 
 function runConfig(flags: FlagValues, corpus: LmCorpus, kind: LmKind): LmRunConfig {
   const d = DEFAULTS[kind];
@@ -128,11 +116,11 @@ function runConfig(flags: FlagValues, corpus: LmCorpus, kind: LmKind): LmRunConf
     kind,
     vocabSize: corpus.vocab.size,
     blockSize: corpus.blockSize,
-    embed: int(flags, "embed", "embed", d.embed, 1, L.width),
-    hidden: int(flags, "hidden", "hidden", d.hidden, 1, L.width),
-    layers: int(flags, "layers", "layers", d.layers, 1, L.layers),
-    heads: int(flags, "heads", "heads", d.heads, 1, L.heads),
-    context: int(flags, "context", "context", d.context, 1, L.context),
+    embed: intFlag(flags, "embed", d.embed, 1, L.width),
+    hidden: intFlag(flags, "hidden", d.hidden, 1, L.width),
+    layers: intFlag(flags, "layers", d.layers, 1, L.layers),
+    heads: intFlag(flags, "heads", d.heads, 1, L.heads),
+    context: intFlag(flags, "context", d.context, 1, L.context),
     dropout,
   };
   for (const [flag, used] of [
@@ -159,8 +147,8 @@ function runConfig(flags: FlagValues, corpus: LmCorpus, kind: LmKind): LmRunConf
     lr,
     weightDecay,
     clip,
-    batchSize: int(flags, "batch-size", "batchSize", d.batchSize, 1, L.batchSize),
-    epochs: int(flags, "epochs", "epochs", d.epochs, 1, L.epochs),
+    batchSize: intFlag(flags, "batch-size", d.batchSize, 1, L.batchSize),
+    epochs: intFlag(flags, "epochs", d.epochs, 1, L.epochs),
     seed: Number(flags.seed),
   };
 }
@@ -213,12 +201,12 @@ export async function trainLanguageModelCommand(argv: readonly string[]): Promis
   const corpus = await loadLmCorpus(String(flags.dataset), {
     level: flags.tokens === undefined ? undefined : (String(flags.tokens) as TokenLevel),
     blockSize: flags.blockSize === undefined ? undefined : Number(flags.blockSize),
-    minCount: int(flags, "min-count", "minCount", 3, 1, 1e9),
-    maxVocab: int(flags, "max-vocab", "maxVocab", 10_000, 2, LM_LIMITS.vocab),
+    minCount: intFlag(flags, "min-count", 3, 1, 1e9),
+    maxVocab: intFlag(flags, "max-vocab", 10_000, 2, LM_LIMITS.vocab),
     generator,
   });
   const cfg = runConfig(flags, corpus, kind);
-  const samples = int(flags, "samples", "samples", corpus.vocab.boundary !== null ? 10 : 2, 0, 1000);
+  const samples = intFlag(flags, "samples", corpus.vocab.boundary !== null ? 10 : 2, 0, 1000);
   const outDir = flags.out !== undefined ? String(flags.out) : join("runs", `${cfg.dataset.replace(/[^\w.-]+/g, "_")}-${kind}`);
   await prepareOutDir(outDir);
   const { device, note: deviceNote } = await openDevice(String(flags.device));

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { KeyedVectors } from "../data/keyed_vectors.js";
 import { loadCheckpoint } from "../node/checkpoint.js";
-import { type FlagSpec, type FlagValues, helpText, parseFlags, UsageError } from "./args.js";
+import { type FlagSpec, type FlagValues, helpText, splitArgs, UsageError } from "./args.js";
 
 const CHECKPOINT: FlagSpec = { type: "string", description: "A word2vec run folder or its checkpoint.safetensors file" };
 
@@ -14,23 +14,6 @@ export const ANALOGY_FLAGS: Record<string, FlagSpec> = {
   checkpoint: CHECKPOINT,
   k: { type: "number", description: "How many answers to print", default: 5 },
 };
-
-/** Splits `argv` into positional words and `--flag value` pairs (checked by `parseFlags` against `specs`). */
-function splitArgs(argv: readonly string[], specs: Record<string, FlagSpec>): { words: string[]; flags: FlagValues } {
-  const words: string[] = [];
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith("--")) {
-      words.push(a);
-      continue;
-    }
-    rest.push(a);
-    const spec = specs[a.slice(2)];
-    if (spec && spec.type !== "boolean" && !a.includes("=") && i + 1 < argv.length) rest.push(argv[++i]);
-  }
-  return { words, flags: parseFlags(rest, specs) };
-}
 
 /** The word vectors of a word2vec checkpoint (a run folder or the file). */
 export async function loadWordVectors(flags: FlagValues): Promise<KeyedVectors> {

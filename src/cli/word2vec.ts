@@ -9,7 +9,7 @@ import { loadSotu } from "../node/sotu.js";
 import { manualSeed } from "../ops/random.js";
 import { LinearLR } from "../optim/lr_scheduler/linear_lr.js";
 import { SparseAdam } from "../optim/sparse_adam.js";
-import { type FlagSpec, type FlagValues, helpText, parseFlags, UsageError } from "./args.js";
+import { type FlagSpec, type FlagValues, helpText, parseFlags, peekFlag, UsageError } from "./args.js";
 import { sparkline, svgChart } from "./charts.js";
 import { CommandFailed } from "./errors.js";
 import { prepareOutDir } from "./out_dir.js";
@@ -44,13 +44,8 @@ const PROBES = ["war", "tax", "january", "two", "congress", "peace", "america", 
 
 /** Whether a `train` command line asks for word vectors (`--model word2vec`, or a word corpus). */
 export function isWord2vecRun(argv: readonly string[]): boolean {
-  const value = (flag: string): string | undefined => {
-    const i = argv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
-    if (i < 0) return undefined;
-    return argv[i].includes("=") ? argv[i].slice(flag.length + 1) : argv[i + 1];
-  };
-  const dataset = value("--dataset");
-  return value("--model") === "word2vec" || dataset === "sotu" || (dataset?.startsWith("text:") ?? false);
+  const dataset = peekFlag(argv, "--dataset");
+  return peekFlag(argv, "--model") === "word2vec" || dataset === "sotu" || (dataset?.startsWith("text:") ?? false);
 }
 
 /** The corpus as documents of tokens: SOTU speeches, or the paragraphs of a text file. */
