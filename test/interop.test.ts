@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import * as tg from "tensorgrad";
+import { fixtureModels } from "../scripts/pytorch/fixture_models.ts";
 
 const { nn } = tg;
 
@@ -19,44 +20,6 @@ function pytorchFixture(name: string) {
   return { state, input: tensors[`${name}:input`], output: tensors[`${name}:output`] };
 }
 
-/** make_fixture.py's Recurrent: Embedding → 2-layer batch-first LSTM or GRU → Linear on every position. */
-class Recurrent extends nn.Module<[tg.Tensor], tg.Tensor> {
-  emb = new nn.Embedding(12, 6);
-  rnn: tg.nn.LSTM | tg.nn.GRU;
-  head = new nn.Linear(8, 3);
-  constructor(kind: "lstm" | "gru") {
-    super();
-    const options = { numLayers: 2, batchFirst: true };
-    this.rnn = kind === "lstm" ? new nn.LSTM(6, 8, options) : new nn.GRU(6, 8, options);
-  }
-  forward(x: tg.Tensor): tg.Tensor {
-    const e = this.emb(x);
-    return this.head(this.rnn instanceof nn.LSTM ? this.rnn(e)[0] : this.rnn(e)[0]);
-  }
-}
-
-const pytorchModels = {
-  mlp: () => new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 3)),
-  cnn: () =>
-    new nn.Sequential(
-      new nn.Conv2d(1, 4, 3, { padding: 1 }),
-      new nn.BatchNorm2d(4),
-      new nn.ReLU(),
-      new nn.MaxPool2d(2),
-      new nn.Flatten(),
-      new nn.Linear(36, 5),
-    ),
-  emb: () => new nn.Sequential(new nn.Embedding(10, 6), new nn.LayerNorm(6), new nn.Linear(6, 2)),
-  lstm: () => new Recurrent("lstm"),
-  gru: () => new Recurrent("gru"),
-  attn: () =>
-    new nn.Sequential(
-      new nn.Embedding(12, 8),
-      new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, batchFirst: true }),
-      new nn.Linear(8, 3),
-    ),
-};
-
 describe("state dicts use PyTorch's keys", () => {
   it("spells buffers as PyTorch does, and every camelCase field in snake_case", () => {
     const bn = new nn.BatchNorm2d(3);
@@ -71,7 +34,7 @@ describe("state dicts use PyTorch's keys", () => {
   for (const name of ["mlp", "cnn", "emb", "lstm", "gru", "attn"] as const) {
     it(`loads PyTorch's ${name} with strict and gives PyTorch's outputs`, () => {
       const { state, input, output } = pytorchFixture(name);
-      const model = pytorchModels[name]();
+      const model = fixtureModels[name]();
       model.loadStateDict(state); // strict by default
       model.eval();
       const y = tg.noGrad(() => model(input));

@@ -17,9 +17,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { main as cli } from "../../src/cli/main.js";
 import * as tg from "../../src/index.js";
+import { fixtureModels } from "./fixture_models.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { nn } = tg;
 
 function findPython(): string | null {
   for (const py of [process.env.PYTHON, "python3", "/usr/bin/python3"]) {
@@ -39,44 +39,8 @@ function check(name: string, ok: boolean, detail: string): void {
   if (!ok) failures.push(name);
 }
 
-/** make_fixture.py's Recurrent: Embedding → 2-layer batch-first LSTM or GRU → Linear on every position. */
-class Recurrent extends nn.Module<[tg.Tensor], tg.Tensor> {
-  emb = new nn.Embedding(12, 6);
-  rnn: tg.nn.LSTM | tg.nn.GRU;
-  head = new nn.Linear(8, 3);
-  constructor(kind: "lstm" | "gru") {
-    super();
-    const options = { numLayers: 2, batchFirst: true };
-    this.rnn = kind === "lstm" ? new nn.LSTM(6, 8, options) : new nn.GRU(6, 8, options);
-  }
-  forward(x: tg.Tensor): tg.Tensor {
-    const e = this.emb(x);
-    return this.head(this.rnn instanceof nn.LSTM ? this.rnn(e)[0] : this.rnn(e)[0]);
-  }
-}
 const tokens = () => tg.randint(0, 12, [2, 5], { dtype: "int32" });
 
-const architectures = {
-  mlp: () => new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 3)),
-  cnn: () =>
-    new nn.Sequential(
-      new nn.Conv2d(1, 4, 3, { padding: 1 }),
-      new nn.BatchNorm2d(4),
-      new nn.ReLU(),
-      new nn.MaxPool2d(2),
-      new nn.Flatten(),
-      new nn.Linear(36, 5),
-    ),
-  emb: () => new nn.Sequential(new nn.Embedding(10, 6), new nn.LayerNorm(6), new nn.Linear(6, 2)),
-  lstm: () => new Recurrent("lstm"),
-  gru: () => new Recurrent("gru"),
-  attn: () =>
-    new nn.Sequential(
-      new nn.Embedding(12, 8),
-      new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, batchFirst: true }),
-      new nn.Linear(8, 3),
-    ),
-};
 const NAMES = ["mlp", "cnn", "emb", "lstm", "gru", "attn"] as const;
 /** The models make_fixture.py's check_model.py rebuilds (a custom forward: no generated model.py). */
 const CUSTOM = new Set<string>(["lstm", "gru"]);
@@ -107,7 +71,7 @@ function fromPytorch(python: string, dir: string): void {
   for (const name of NAMES) {
     const state: tg.nn.StateDict = {};
     for (const [k, t] of Object.entries(tensors)) if (k.startsWith(`${name}.`)) state[k.slice(name.length + 1)] = t;
-    const model = architectures[name]();
+    const model = fixtureModels[name]();
     model.loadStateDict(state);
     model.eval();
     const err = tg
@@ -129,7 +93,7 @@ function runModelPy(python: string, name: string, folder: string, script = [join
 function toPytorch(python: string, dir: string): void {
   tg.manualSeed(0);
   for (const name of NAMES) {
-    const model = architectures[name]();
+    const model = fixtureModels[name]();
     const opt = new tg.optim.SGD(model.parameters(), { lr: 0.1 });
     model(inputs[name]()).square().mean().backward();
     opt.step();
