@@ -59,8 +59,9 @@ function dynamicShape(name: string, shape: readonly number[], axes: OnnxExportOp
 /**
  * Exports `model` as ONNX bytes by running its forward once on `exampleInput` (a tensor, or an array of tensors for a
  * forward of several arguments) in eval mode: Dropout is the identity and BatchNorm uses its running statistics.
- * Built-in layers translate as a whole (Linear, Conv1d/2d, BatchNorm, LayerNorm, GroupNorm, Embedding, the
- * activations, pooling, Flatten/Unflatten, Dropout, RNN/LSTM/GRU, MultiheadAttention, TransformerEncoderLayer);
+ * Built-in layers translate as a whole (Linear, Conv1d/2d/3d, ConvTranspose1d/2d, BatchNorm, LayerNorm, GroupNorm,
+ * Embedding, the activations, 1-D and 2-D max/average/adaptive pooling, Flatten/Unflatten, Dropout, RNN/LSTM/GRU,
+ * MultiheadAttention, TransformerEncoderLayer);
  * a custom forward is traced through tensor methods (add, mul, matmul, reshape, permute, transpose, softmax, ...) and
  * `tg.cat`/`tg.stack`. A tuple result gives one graph output per tensor (LSTM: output, h_n, c_n). Sizes read from
  * the example are fixed (see `dynamicAxes`); an op the exporter can't translate throws a `ValueError` naming it, and

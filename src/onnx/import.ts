@@ -11,7 +11,8 @@ import { fromTyped } from "../ops/creation.js";
 import { cat } from "../ops/join.js";
 import { Tensor } from "../tensor/tensor.js";
 import { decodeModel } from "./graph.js";
-import { EXTRA_OPS, runExtra } from "./import_ops.js";
+import { CONV_OPS, runConv } from "./import_conv.js";
+import { EXTRA_OPS, type NodeReader, runExtra } from "./import_ops.js";
 
 type Proto = ReturnType<typeof decodeModel>;
 type NodeProto = NonNullable<NonNullable<Proto["graph"]>["node"]>[number];
@@ -46,18 +47,15 @@ const OPS = new Set([
   "Clip",
   "Softmax",
   "LogSoftmax",
-  "Conv",
   "BatchNormalization",
   "LayerNormalization",
   "Gather",
-  "MaxPool",
-  "AveragePool",
-  "GlobalAveragePool",
   "Flatten",
   "Reshape",
   "Transpose",
   "Concat",
   "ReduceMean",
+  ...CONV_OPS,
   ...EXTRA_OPS,
 ]);
 
@@ -155,15 +153,6 @@ function attributes(node: NodeProto): Record<string, AttrValue> {
 
 const intAttr = (a: Record<string, AttrValue>, k: string, d: number): number => (typeof a[k] === "number" ? (a[k] as number) : d);
 const intsAttr = (a: Record<string, AttrValue>, k: string): number[] | undefined => (Array.isArray(a[k]) ? (a[k] as number[]) : undefined);
-
-/** The pads attribute as PyTorch's symmetric padding; asymmetric pads are refused. */
-function symmetricPads(op: string, a: Record<string, AttrValue>, dims: number): number[] {
-  const pads = intsAttr(a, "pads") ?? new Array(2 * dims).fill(0);
-  const begin = pads.slice(0, dims);
-  if (pads.length !== 2 * dims || begin.some((p, i) => p !== pads[dims + i])) fail(`${op} with asymmetric pads ${JSON.stringify(pads)}`);
-  if ((a.auto_pad ?? "NOTSET") !== "NOTSET") fail(`${op} with auto_pad ${a.auto_pad}`);
-  return begin;
-}
 
 /** A module that runs an ONNX graph; its initializers are buffers (in `stateDict()` under their ONNX names). */
 export class OnnxModule extends Module {
@@ -333,31 +322,6 @@ function runNode(op: string, ins: (Value | null)[], a: Record<string, AttrValue>
       return F.softmax(x(), { dim: intAttr(a, "axis", -1) });
     case "LogSoftmax":
       return F.logSoftmax(x(), { dim: intAttr(a, "axis", -1) });
-    case "Conv": {
-      const w = tensorOf(ins[1], op);
-      const dims = w.ndim - 2;
-      if (dims !== 1 && dims !== 2) fail(`Conv "${name}" is ${dims}-D; tensorgrad has Conv1d and Conv2d`);
-      const options = {
-        stride: intsAttr(a, "strides") ?? new Array(dims).fill(1),
-        padding: symmetricPads(op, a, dims),
-        dilation: intsAttr(a, "dilations") ?? new Array(dims).fill(1),
-        groups: intAttr(a, "group", 1),
-      };
-      if (dims === 1) {
-        return F.conv1d(x(), w, t(2), {
-          stride: options.stride[0],
-          padding: options.padding[0],
-          dilation: options.dilation[0],
-          groups: options.groups,
-        });
-      }
-      return F.conv2d(x(), w, t(2), {
-        stride: options.stride as [number, number],
-        padding: options.padding as [number, number],
-        dilation: options.dilation as [number, number],
-        groups: options.groups,
-      });
-    }
     case "BatchNormalization":
       return F.batchNorm(x(), tensorOf(ins[3], op), tensorOf(ins[4], op), {
         weight: tensorOf(ins[1], op),
@@ -379,27 +343,6 @@ function runNode(op: string, ins: (Value | null)[], a: Record<string, AttrValue>
       const flat = data.indexSelect(ax, index.reshape([-1]));
       return flat.reshape([...data.shape.slice(0, ax), ...index.shape, ...data.shape.slice(ax + 1)]);
     }
-    case "MaxPool":
-    case "AveragePool": {
-      const kernel = intsAttr(a, "kernel_shape") ?? fail(`${op} "${name}" has no kernel_shape`);
-      if (kernel.length !== 2) fail(`${op} "${name}" is ${kernel.length}-D; tensorgrad pools in 2-D`);
-      if (intAttr(a, "ceil_mode", 0)) fail(`${op} "${name}" uses ceil_mode`);
-      const padding = symmetricPads(op, a, 2) as [number, number];
-      const stride = (intsAttr(a, "strides") ?? [1, 1]) as [number, number];
-      if (op === "MaxPool")
-        return F.maxPool2d(x(), kernel as [number, number], {
-          stride,
-          padding,
-          dilation: (intsAttr(a, "dilations") ?? [1, 1]) as [number, number],
-        });
-      if (!intAttr(a, "count_include_pad", 0) && padding.some((p) => p > 0)) fail(`AveragePool "${name}" excludes padding from the mean`);
-      return F.avgPool2d(x(), kernel as [number, number], { stride, padding });
-    }
-    case "GlobalAveragePool":
-      return x().mean(
-        Array.from({ length: x().ndim - 2 }, (_, i) => i + 2),
-        true,
-      );
     case "Flatten": {
       const axis = intAttr(a, "axis", 1);
       const s = x().shape;
@@ -424,8 +367,8 @@ function runNode(op: string, ins: (Value | null)[], a: Record<string, AttrValue>
       const axes = intsAttr(a, "axes") ?? (ins[1] ? intsOf(ins[1], op) : Array.from({ length: x().ndim }, (_, i) => i));
       return x().mean(axes, intAttr(a, "keepdims", 1) === 1);
     }
-    default:
-      return runExtra({
+    default: {
+      const reader: NodeReader = {
         op,
         name,
         tensor: (i) => (ins[i] == null ? null : tensorOf(ins[i], op)),
@@ -435,14 +378,16 @@ function runNode(op: string, ins: (Value | null)[], a: Record<string, AttrValue>
         string: (k) => (typeof a[k] === "string" ? (a[k] as string) : undefined),
         strings: (k) => (Array.isArray(a[k]) && (a[k] as unknown[]).every((v) => typeof v === "string") ? (a[k] as string[]) : undefined),
         float: (k) => (typeof a[k] === "number" ? (a[k] as number) : undefined),
-      });
+      };
+      return CONV_OPS.includes(op) ? runConv(reader) : runExtra(reader);
+    }
   }
 }
 
 /**
  * Builds a module that runs an ONNX model's graph with tensorgrad ops (`model(x)`, in any mode; gradients flow to the
- * input). Covers the ops `tg.onnx.export` writes plus Transpose, Concat, Pow, Exp, Log, Neg; anything else, a second
- * input or output, or a malformed file throws a `ValueError` naming it.
+ * input). Covers the ops `tg.onnx.export` writes (Conv 1-3-D, ConvTranspose 1-2-D, MaxPool/AveragePool 1-2-D, Pad, ...)
+ * plus Transpose, Concat, Pow, Exp, Log, Neg; anything else or a malformed file throws a `ValueError` naming it.
  *
  * @example
  * const model = tg.onnx.load(tg.onnx.export(original, x));

@@ -9,24 +9,20 @@ import type * as A from "../nn/modules/activation.js";
 import type { CELU, Hardshrink, Softshrink } from "../nn/modules/activation_extra.js";
 import type { RReLU } from "../nn/modules/activation_more.js";
 import type { BatchNorm1d } from "../nn/modules/batchnorm.js";
-import type { Conv1d, Conv2d } from "../nn/modules/conv.js";
 import type { Embedding } from "../nn/modules/embedding.js";
 import type { Flatten, Unflatten } from "../nn/modules/flatten.js";
 import type { Linear } from "../nn/modules/linear.js";
 import type { GroupNorm, LayerNorm } from "../nn/modules/normalization.js";
-import type { AdaptiveAvgPool2d, MaxPool2d } from "../nn/modules/pooling.js";
 import { ones, zeros } from "../ops/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { GraphBuilder } from "./graph.js";
+import { CONV_LAYER_TYPES, emitConvLayer } from "./layers_conv.js";
 
 /** A value in the graph and the example tensor it holds when the model runs on the example input. */
 export interface Traced {
   name: string;
   example: Tensor;
 }
-
-const pair = (v: number | readonly number[] | undefined, fallback: number): [number, number] =>
-  v === undefined ? [fallback, fallback] : typeof v === "number" ? [v, v] : [v[0], v[1]];
 
 /** A Reshape to `shape`, where 0 keeps the input's size (the batch axis stays dynamic). */
 function reshape(g: GraphBuilder, x: string, shape: readonly number[]): string {
@@ -82,11 +78,12 @@ function groupNorm(g: GraphBuilder, m: GroupNorm, x: Traced, dtype: DType): stri
 }
 
 /** The layers `emitLayer` translates, by class name. */
-export const LAYER_TYPES: ReadonlySet<string> = new Set(
-  "Identity Dropout Dropout1d Dropout2d Linear Conv1d Conv2d BatchNorm1d BatchNorm2d LayerNorm GroupNorm Embedding ReLU Sigmoid Tanh SiLU Mish LeakyReLU ELU PReLU GELU Softplus Hardtanh ReLU6 SELU CELU Hardsigmoid Hardswish Hardshrink Softshrink LogSigmoid Threshold RReLU Softmax LogSoftmax MaxPool2d AvgPool2d AdaptiveAvgPool2d Flatten Unflatten".split(
+export const LAYER_TYPES: ReadonlySet<string> = new Set([
+  ...CONV_LAYER_TYPES,
+  ..."Identity Dropout Dropout1d Dropout2d Linear BatchNorm1d BatchNorm2d LayerNorm GroupNorm Embedding ReLU Sigmoid Tanh SiLU Mish LeakyReLU ELU PReLU GELU Softplus Hardtanh ReLU6 SELU CELU Hardsigmoid Hardswish Hardshrink Softshrink LogSigmoid Threshold RReLU Softmax LogSoftmax Flatten Unflatten".split(
     " ",
   ),
-);
+]);
 
 /** Emits the ONNX nodes of one non-container layer applied to `x`; returns the output's name. */
 export function emitLayer(g: GraphBuilder, m: AnyModule, x: Traced): string {
@@ -106,23 +103,6 @@ export function emitLayer(g: GraphBuilder, m: AnyModule, x: Traced): string {
       }
       const y = g.op("MatMul", [x.name, wT]);
       return l.bias ? g.op("Add", [y, g.tensor("bias", l.bias.detach())]) : y;
-    }
-    case "Conv1d":
-    case "Conv2d": {
-      const c = m as unknown as Conv2d | Conv1d;
-      const dims = type === "Conv1d" ? 1 : 2;
-      const expand = (v: number | readonly number[] | undefined, fallback: number): number[] =>
-        dims === 1 ? [typeof v === "number" ? v : (v?.[0] ?? fallback)] : pair(v, fallback);
-      const padding = expand(c.options.padding, 0);
-      const inputs = [x.name, g.tensor("weight", c.weight.detach())];
-      if (c.bias) inputs.push(g.tensor("bias", c.bias.detach()));
-      return g.op("Conv", inputs, {
-        kernel_shape: { ints: c.weight.shape.slice(2) },
-        strides: { ints: expand(c.options.stride, 1) },
-        pads: { ints: [...padding, ...padding] },
-        dilations: { ints: expand(c.options.dilation, 1) },
-        group: { int: c.options.groups ?? 1 },
-      });
     }
     case "BatchNorm1d":
     case "BatchNorm2d": {
@@ -233,31 +213,6 @@ export function emitLayer(g: GraphBuilder, m: AnyModule, x: Traced): string {
       const axis = (m as unknown as A.Softmax).dim ?? (n === 0 || n === 1 || n === 3 ? 0 : 1);
       return g.op(type, [x.name], { axis: { int: axis } });
     }
-    case "MaxPool2d":
-    case "AvgPool2d": {
-      const p = m as unknown as MaxPool2d;
-      const kernel = pair(p.kernelSize, 0);
-      const padding = pair(p.options.padding, 0);
-      const attrs = {
-        kernel_shape: { ints: kernel },
-        strides: { ints: p.options.stride === undefined ? kernel : pair(p.options.stride, 1) },
-        pads: { ints: [...padding, ...padding] },
-      };
-      if (type === "AvgPool2d") return g.op("AveragePool", [x.name], { ...attrs, count_include_pad: { int: 1 } });
-      return g.op("MaxPool", [x.name], { ...attrs, dilations: { ints: pair(p.options.dilation, 1) } });
-    }
-    case "AdaptiveAvgPool2d": {
-      const [oh, ow] = pair((m as unknown as AdaptiveAvgPool2d).outputSize, 1);
-      const [h, w] = x.example.shape.slice(-2);
-      if (oh === 1 && ow === 1) return g.op("GlobalAveragePool", [x.name]);
-      if (h % oh !== 0 || w % ow !== 0) {
-        throw new ValueError(
-          `onnx.export: AdaptiveAvgPool2d to [${oh}, ${ow}] from [${h}, ${w}] has uneven windows, which ONNX can't express`,
-        );
-      }
-      const k = [h / oh, w / ow];
-      return g.op("AveragePool", [x.name], { kernel_shape: { ints: k }, strides: { ints: k } });
-    }
     case "Flatten": {
       const f = m as unknown as Flatten;
       const rank = x.example.ndim;
@@ -270,6 +225,7 @@ export function emitLayer(g: GraphBuilder, m: AnyModule, x: Traced): string {
     case "Unflatten":
       return reshape(g, x.name, keepBatch((m as unknown as Unflatten).forward(x.example).shape));
     default:
+      if (CONV_LAYER_TYPES.has(type)) return emitConvLayer(g, m, x);
       throw new ValueError(`onnx.export: no ONNX translation for ${type}`);
   }
 }

@@ -16,12 +16,15 @@ import * as ActMore from "../nn/modules/activation_more.js";
 import * as Attn from "../nn/modules/attention.js";
 import * as BN from "../nn/modules/batchnorm.js";
 import * as Conv from "../nn/modules/conv.js";
+import * as ConvT from "../nn/modules/conv_transpose.js";
+import * as Conv3 from "../nn/modules/conv3d.js";
 import * as Drop from "../nn/modules/dropout.js";
 import * as Emb from "../nn/modules/embedding.js";
 import * as Flat from "../nn/modules/flatten.js";
 import * as Lin from "../nn/modules/linear.js";
 import * as Norm from "../nn/modules/normalization.js";
 import * as Pool from "../nn/modules/pooling.js";
+import * as Pool1 from "../nn/modules/pooling1d.js";
 import * as Rnn from "../nn/modules/rnn.js";
 import * as TL from "../nn/modules/transformer_layer.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -68,12 +71,15 @@ const CLASSES: Record<string, unknown> = {
   ...Attn,
   ...BN,
   ...Conv,
+  ...Conv3,
+  ...ConvT,
   ...Drop,
   ...Emb,
   ...Flat,
   ...Lin,
   ...Norm,
   ...Pool,
+  ...Pool1,
   ...Rnn,
   ...TL,
 };
