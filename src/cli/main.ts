@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `tensorgrad` command: `train`, `eval`, `predict` and `playground`. Node-only; the library itself never imports it.
+ * The `tensorgrad` command: `train`, `eval`, `predict`, `playground`, `teach` and more (USAGE lists them). Node-only; the library itself never imports it.
  */
 import { UsageError } from "./args.js";
 import { doctorCommand } from "./doctor.js";
@@ -10,6 +10,7 @@ import { evalCommand, predictCommand } from "./inspect.js";
 import { nextCommand, sampleCommand } from "./lm_commands.js";
 import { playgroundCommand } from "./playground.js";
 import { analogyCommand, similarCommand } from "./similar.js";
+import { teachCommand } from "./teach.js";
 import { trainCommand } from "./train.js";
 
 const USAGE = `Usage: tensorgrad <command> [options]
@@ -19,6 +20,7 @@ Commands:
   eval        Evaluate a checkpoint on its dataset's test split
   predict     Show a checkpoint's predictions for some test examples or given inputs
   playground  Serve the browser playground on localhost (train networks and watch them learn)
+  teach       Serve the Teachable Machine page: train an image classifier from a webcam, images or drawings
   sample      Print text sampled from a trained language model (names, words, characters)
   next        The most likely next tokens after a prompt, with probabilities (a language model)
   similar     The nearest words to a word in a word2vec checkpoint (cosine similarity)
@@ -48,6 +50,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         return 0;
       case "playground":
         await playgroundCommand(rest);
+        return 0;
+      case "teach":
+        await teachCommand(rest);
         return 0;
       case "sample":
         await sampleCommand(rest);

@@ -1,7 +1,9 @@
 /**
- * `tensorgrad playground`: serves the browser playground (dist/playground, built by `npm run build:playground`) on
- * localhost with the headers that turn on cross-origin isolation (COOP/COEP), and prints the URL. Text files (HTML,
- * JavaScript, CSS, JSON, source maps, SVG, WebAssembly) go gzip-compressed to clients whose Accept-Encoding allows it.
+ * `tensorgrad playground`: serves the browser pages (dist/playground, built by `npm run build:playground`: the
+ * playground at / and the Teachable Machine page at /teach.html) on localhost with the headers that turn on
+ * cross-origin isolation (COOP/COEP), and prints the URL. Text files (HTML, JavaScript, CSS, JSON, source maps, SVG,
+ * WebAssembly) go gzip-compressed to clients whose Accept-Encoding allows it. `tensorgrad teach` (teach.ts) is the
+ * same server, printing the teach page's URL.
  */
 import { existsSync } from "node:fs";
 import { readFile, realpath, stat } from "node:fs/promises";
@@ -128,11 +130,12 @@ export function hostAllowed(header: string | undefined, listenHost: string): boo
 
 /** Starts the static server; resolves once it listens. */
 export async function servePlayground(
-  options: { dir?: string; port?: number; host?: string } = {},
+  options: { dir?: string; port?: number; host?: string; page?: string } = {},
 ): Promise<{ server: Server; url: string }> {
   const dir = resolve(options.dir ?? defaultPlaygroundDir());
-  if (!existsSync(join(dir, "index.html"))) {
-    throw new UsageError(`no playground build in ${dir}: run "npm run build:playground" first`);
+  const page = options.page ?? "index.html";
+  if (!existsSync(join(dir, page))) {
+    throw new UsageError(`no ${page} in the playground build in ${dir}: run "npm run build:playground" first`);
   }
   // Files are served only from inside the folder's real path: a symbolic link out of it is not followed.
   const root = await realpath(dir);
@@ -196,10 +199,20 @@ export async function servePlayground(
 
 /** The command: serves until interrupted (Ctrl-C). */
 export async function playgroundCommand(argv: readonly string[]): Promise<void> {
+  await serveCommand(argv, {
+    command: "playground",
+    summary: "Serve the browser playground on localhost: train networks and watch them learn.",
+    page: "",
+  });
+}
+
+/**
+ * A command that serves the build and prints the URL of one of its pages (`page`: "" for the playground at /,
+ * "teach.html" for the Teachable Machine page); serves until interrupted.
+ */
+export async function serveCommand(argv: readonly string[], what: { command: string; summary: string; page: string }): Promise<void> {
   if (argv.includes("--help")) {
-    console.log(
-      helpText("tensorgrad playground [options]", "Serve the browser playground on localhost: train networks and watch them learn.", SPECS),
-    );
+    console.log(helpText(`tensorgrad ${what.command} [options]`, what.summary, SPECS));
     return;
   }
   const flags = parseFlags(argv, SPECS);
@@ -209,7 +222,7 @@ export async function playgroundCommand(argv: readonly string[]): Promise<void> 
   if (!validHost(host)) throw new UsageError(`--host must be an IP address or a host name such as localhost, got ${JSON.stringify(host)}`);
   let served: { server: Server; url: string };
   try {
-    served = await servePlayground({ port, host, dir: flags.dir as string | undefined });
+    served = await servePlayground({ port, host, dir: flags.dir as string | undefined, page: what.page || "index.html" });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") throw new UsageError(`port ${port} is in use: pick another with --port, or --port 0 for a free one`);
@@ -219,7 +232,7 @@ export async function playgroundCommand(argv: readonly string[]): Promise<void> 
       );
     throw e;
   }
-  console.log(`tensorgrad playground: ${served.url}  (Ctrl-C to stop)`);
+  console.log(`tensorgrad ${what.command}: ${served.url}${what.page}  (Ctrl-C to stop)`);
   await new Promise<void>((resolve) => {
     const stop = () => served.server.close(() => resolve());
     process.once("SIGINT", stop);
