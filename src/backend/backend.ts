@@ -10,6 +10,16 @@ import type { Shape } from "../shape.js";
 /** An opaque handle to memory owned by a backend (a typed array on the CPU backends). */
 export type BackendBuffer = object;
 
+/** A conv2d's window geometry (pairs are [height, width]) and its output size. */
+export interface ConvGeometry {
+  kernel: readonly [number, number];
+  stride: readonly [number, number];
+  padding: readonly [number, number];
+  dilation: readonly [number, number];
+  oh: number;
+  ow: number;
+}
+
 /** A strided window onto a buffer: element `[i0, i1, ...]` is at `offset + Σ ik * strides[k]`. */
 export interface View {
   readonly buffer: BackendBuffer;
@@ -130,6 +140,16 @@ export interface Backend {
    */
   gruCell?(xg: View, hg: View, h: View): { h: BackendBuffer; act: BackendBuffer } | null;
   gruCellBackward?(act: View, hg: View, h: View, dh: View): { dXg: BackendBuffer; dHg: BackendBuffer; dH: BackendBuffer } | null;
+
+  /**
+   * Optional conv2d kernels (groups 1, no bias) over views of one float dtype, into new contiguous buffers; null where they
+   * do not apply (conv2d then runs image by image on `matmul`). conv2d: x [N, C, H, W] by w [O, C, kh, kw] into
+   * [N, O, OH, OW]; conv2dInputGrad: dY [N, O, OH, OW] and w into dX [N, C, H, W] (`inputShape`); conv2dWeightGrad: dY
+   * and x into dW [O, C, kh, kw], summed over the batch image by image in order.
+   */
+  conv2d?(x: View, w: View, g: ConvGeometry): BackendBuffer | null;
+  conv2dInputGrad?(gy: View, w: View, g: ConvGeometry, inputShape: readonly number[]): BackendBuffer | null;
+  conv2dWeightGrad?(gy: View, x: View, g: ConvGeometry, weightShape: readonly number[]): BackendBuffer | null;
 
   /** Elementwise `op(x)` into a new contiguous buffer of `outDType`. */
   unary(op: UnaryOp, x: View, outDType: DType): BackendBuffer;

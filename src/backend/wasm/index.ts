@@ -1,6 +1,7 @@
 import type { DType } from "../../dtype.js";
-import type { Backend, BackendBuffer, BinaryOp, ReduceOp, UnaryOp, View } from "../backend.js";
+import type { Backend, BackendBuffer, BinaryOp, ConvGeometry, ReduceOp, UnaryOp, View } from "../backend.js";
 import { cpuBackend } from "../cpu/index.js";
+import { wasmConv2d, wasmConv2dInputGrad, wasmConv2dWeightGrad } from "./conv.js";
 import { wasmBinary, wasmUnary } from "./elementwise.js";
 import { wasmMatmul } from "./matmul.js";
 import { getKernels } from "./module.js";
@@ -11,7 +12,7 @@ import { wasmLogSoftmax } from "./softmax.js";
 
 /**
  * The WASM SIMD backend: buffers are the CPU backend's plain typed arrays (so the two interoperate), and the hot float32
- * kernels (matmul, elementwise and comparisons with scalar/row/column broadcasting, where, sum/max/min over leading or
+ * kernels (matmul, conv2d, elementwise and comparisons with scalar/row/column broadcasting, where, sum/max/min over leading or
  * trailing dims) copy their operands into WASM memory, run there and copy the result out. Everything else, and small
  * tensors, runs on the CPU reference kernels.
  */
@@ -54,6 +55,18 @@ export const wasmBackend: Backend = {
   addmm(a: View, b: View, bias: View, outDType: DType): BackendBuffer | null {
     const k = getKernels();
     return (k && wasmMatmul(k, a, b, outDType, bias)) ?? cpuBackend.addmm?.(a, b, bias, outDType) ?? null;
+  },
+  conv2d(x: View, w: View, g: ConvGeometry): BackendBuffer | null {
+    const k = getKernels();
+    return k && wasmConv2d(k, x, w, g);
+  },
+  conv2dInputGrad(gy: View, w: View, g: ConvGeometry, inputShape: readonly number[]): BackendBuffer | null {
+    const k = getKernels();
+    return k && wasmConv2dInputGrad(k, gy, w, g, inputShape);
+  },
+  conv2dWeightGrad(gy: View, x: View, g: ConvGeometry, weightShape: readonly number[]): BackendBuffer | null {
+    const k = getKernels();
+    return k && wasmConv2dWeightGrad(k, gy, x, g, weightShape);
   },
 };
 

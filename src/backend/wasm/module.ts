@@ -48,6 +48,10 @@ export interface Kernels {
     work: number,
   ): void;
   gemmWorkSize(): number;
+  /** One block of a conv2d job (assembly/conv.ts): op 0 forward, 1 input gradient, 2 weight gradient; thread t's scratch. */
+  convBlock(op: number, geometry: number, b0: number, b1: number, t: number): void;
+  /** Floats of one thread's scratch for the conv2d geometry block at `geometry`. */
+  convScratchFloats(geometry: number): number;
   logSoftmaxRows(x: number, out: number, rows: number, cols: number): void;
   /** One LSTM step over dense rows: xg, hg [rows, 4H], c [rows, H] → h, c' [rows, H], act [rows, 5H]. */
   lstmCellRows(xg: number, hg: number, c: number, h: number, c2: number, act: number, rows: number, H: number): void;

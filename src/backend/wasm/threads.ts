@@ -26,7 +26,7 @@ const DONE = 2; // blocks of the current job finished
 const FAILED = 3; // set by a helper whose block threw
 const BASE = 4;
 const NBLOCKS = 5;
-const MODE = 6; // what a block is: ROWS, COLS, BATCH or UNARY (below)
+const MODE = 6; // what a block is: ROWS, COLS, BATCH, UNARY or CONV (below)
 const BLOCK = 7; // rows, columns, matrices or elements per block
 const M = 8;
 const N = 9;
@@ -50,15 +50,17 @@ const CTRL_WORDS = 32;
 /** How long (ms) the calling thread polls for the helpers' blocks before it sleeps. */
 const POLL_MS = 1;
 
-// What a block is (MODE): rows of C, NR-aligned columns of C, whole matrices of a batch, or a run of an elementwise op.
+// What a block is (MODE): rows of C, NR-aligned columns of C, whole matrices of a batch, a run of an elementwise op, or
+// images (or weight-gradient rows) of a conv2d.
 const ROWS = 0;
 const COLS = 1;
 const BATCH = 2;
 const UNARY = 3;
+const CONV = 4;
 
 /** The helper's script: self-contained plain JS (run by Node's `eval` workers and by Blob-URL Web Workers). */
 const WORKER_SOURCE = `"use strict";
-const GEN=${GEN},NEXT=${NEXT},DONE=${DONE},FAILED=${FAILED},BASE=${BASE},NBLOCKS=${NBLOCKS},MODE=${MODE},BLOCK=${BLOCK},M=${M},N=${N},K=${K},A=${A},RSA=${RSA},CSA=${CSA},B=${B},RSB=${RSB},CSB=${CSB},C=${C},LDC=${LDC},WORK=${WORK},WORK_BYTES=${WORK_BYTES},NBATCH=${NBATCH},OFFS=${OFFS},CSTRIDE=${CSTRIDE},OP=${OP},ACTIVE=${ACTIVE},COLS=${COLS},BATCH=${BATCH},UNARY=${UNARY};
+const GEN=${GEN},NEXT=${NEXT},DONE=${DONE},FAILED=${FAILED},BASE=${BASE},NBLOCKS=${NBLOCKS},MODE=${MODE},BLOCK=${BLOCK},M=${M},N=${N},K=${K},A=${A},RSA=${RSA},CSA=${CSA},B=${B},RSB=${RSB},CSB=${CSB},C=${C},LDC=${LDC},WORK=${WORK},WORK_BYTES=${WORK_BYTES},NBATCH=${NBATCH},OFFS=${OFFS},CSTRIDE=${CSTRIDE},OP=${OP},ACTIVE=${ACTIVE},COLS=${COLS},BATCH=${BATCH},UNARY=${UNARY},CONV=${CONV};
 const wt = typeof process === "object" && process && typeof process.getBuiltinModule === "function" ? process.getBuiltinModule("worker_threads") : null;
 let kern = null, ctrl = null, id = 0, seen = 0;
 function onMessage(msg) {
@@ -100,6 +102,7 @@ function work(p) {
 function computeBlock(p, at, block) {
   const work = p[WORK] + id * p[WORK_BYTES];
   if (p[MODE] === UNARY) kern.unary(p[OP], p[A] + 4 * at, p[C] + 4 * at, Math.min(block, p[N] - at));
+  else if (p[MODE] === CONV) kern.convBlock(p[OP], p[A], at, Math.min(at + block, p[N]), id);
   else if (p[MODE] === BATCH) {
     const offs = new Int32Array(kern.memory.buffer, p[OFFS], 2 * p[NBATCH]);
     for (let i = at; i < Math.min(at + block, p[NBATCH]); i++) {
@@ -324,6 +327,19 @@ export function threadedUnary(kern: Kernels, op: number, x: number, out: number,
 }
 
 /**
+ * Runs blocks [0, dim) of the conv2d kernel `op` (see convBlock in assembly/conv.ts) whose geometry block is at byte
+ * pointer `geometry`, split over the pool (started by `poolThreads`) in multiples of `unit`, thread t using its scratch
+ * t; false (having computed nothing) where it can't.
+ */
+export function threadedConv(kern: Kernels, op: number, geometry: number, dim: number, unit: number): boolean {
+  return runBlocks(kern, CONV, dim, unit, 2, [
+    [OP, op],
+    [A, geometry],
+    [N, dim],
+  ]);
+}
+
+/**
  * Publishes a job of `dim` units split into about `perThread` blocks per thread (a multiple of `unit` each; more than one
  * lets the calling thread take up the slack of a helper that wakes late), claims blocks like the helpers do and
  * waits for theirs; false where there is no pool for `kern` or too little work for two blocks.
@@ -398,6 +414,7 @@ function runBlocks(kern: Kernels, mode: number, dim: number, unit: number, perTh
 function computeBlock(kern: Kernels, p: Int32Array, at: number, block: number): void {
   const work = p[WORK];
   if (p[MODE] === UNARY) kern.unary(p[OP], p[A] + 4 * at, p[C] + 4 * at, Math.min(block, p[N] - at));
+  else if (p[MODE] === CONV) kern.convBlock(p[OP], p[A], at, Math.min(at + block, p[N]), 0);
   else if (p[MODE] === BATCH) {
     const offs = new Int32Array(kern.memory.buffer, p[OFFS], 2 * p[NBATCH]);
     for (let i = at; i < Math.min(at + block, p[NBATCH]); i++) {

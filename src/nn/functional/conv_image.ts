@@ -3,11 +3,12 @@
  * reused scratch buffer of [C·kh·kw, OH·OW] columns (with the padding read as zeros, no padded copy) and multiplied by
  * the weight on the backend's GEMM. The batch's whole im2col matrix (N times that) is never made, in the forward or in
  * either backward pass: the input gradient is Wᵀ·dY per image folded back (col2im) into its image, the weight gradient
- * dY·colsᵀ per image, summed over the batch. With create_graph the backward is built from differentiable ops instead.
+ * dY·colsᵀ per image, summed over the batch. A backend with conv2d kernels (the WASM one) runs all three there instead.
+ * With create_graph the backward is built from differentiable ops instead.
  */
 import { isGradEnabled } from "../../autograd/grad_mode.js";
 import { record1 } from "../../autograd/node.js";
-import type { Backend, View } from "../../backend/backend.js";
+import type { Backend, ConvGeometry, View } from "../../backend/backend.js";
 import { fromBuffer } from "../../ops/util.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { col2im, unfold, type WindowGeometry } from "./unfold.js";
@@ -130,14 +131,19 @@ export function convImage(x: Tensor, weight: Tensor, g: WindowGeometry, oh: numb
   const xd = floatArray(xc._view.buffer) as FloatArray;
   const wd = floatArray(wc._view.buffer) as FloatArray;
   const Ctor = dtype === "float32" ? Float32Array : Float64Array;
-  const cols = new Ctor(ckk * l);
-  const out = new Ctor(n * o * l);
   const d = { c, h, w, oh, ow };
-  const wView = view(wd, dtype, [o, ckk], [ckk, 1], wc.offset);
-  const colsView = view(cols, dtype, [ckk, l], [l, 1]);
-  for (let b = 0; b < n; b++) {
-    im2colImage(xd, xc.offset + b * c * h * w, cols, d, g);
-    out.set(asFloat(backend.matmul(wView, colsView, dtype)), b * o * l);
+  const geometry: ConvGeometry = { ...g, oh, ow };
+  let out = backend.conv2d?.(xc._view, wc._view, geometry) ?? null;
+  if (out === null) {
+    const cols = new Ctor(ckk * l);
+    const dense = new Ctor(n * o * l);
+    const wView = view(wd, dtype, [o, ckk], [ckk, 1], wc.offset);
+    const colsView = view(cols, dtype, [ckk, l], [l, 1]);
+    for (let b = 0; b < n; b++) {
+      im2colImage(xd, xc.offset + b * c * h * w, cols, d, g);
+      dense.set(asFloat(backend.matmul(wView, colsView, dtype)), b * o * l);
+    }
+    out = dense;
   }
   const result = fromBuffer(out, [n, o, oh, ow], dtype, backend);
   return record1(
@@ -152,16 +158,25 @@ export function convImage(x: Tensor, weight: Tensor, g: WindowGeometry, oh: numb
       const gd = floatArray(gyc._view.buffer) as FloatArray;
       const gView = (b: number) => view(gd, dtype, [o, l], [l, 1], gyc.offset + b * o * l);
       let gx: Tensor | null = null;
+      const wsc = ws.contiguous();
+      const xsc = xs.contiguous();
       if (needs[0]) {
+        const fast = backend.conv2dInputGrad?.(gyc._view, wsc._view, geometry, [n, c, h, w]) ?? null;
+        if (fast !== null) gx = fromBuffer(fast, [n, c, h, w], dtype, backend);
+      }
+      if (needs[0] && gx === null) {
         const gxd = new Ctor(n * c * h * w);
         // Wᵀ as a strided view of W: [ckk, o].
-        const wt = view(floatArray(ws.contiguous()._view.buffer) as FloatArray, dtype, [ckk, o], [1, ckk], ws.contiguous().offset);
+        const wt = view(floatArray(wsc._view.buffer) as FloatArray, dtype, [ckk, o], [1, ckk], wsc.offset);
         for (let b = 0; b < n; b++) col2imImage(asFloat(backend.matmul(wt, gView(b), dtype)), gxd, b * c * h * w, d, g);
         gx = fromBuffer(gxd, [n, c, h, w], dtype, backend);
       }
       let gw: Tensor | null = null;
       if (needs[1]) {
-        const xsc = xs.contiguous();
+        const fast = backend.conv2dWeightGrad?.(gyc._view, xsc._view, geometry, ws.shape) ?? null;
+        if (fast !== null) gw = fromBuffer(fast, ws.shape, dtype, backend);
+      }
+      if (needs[1] && gw === null) {
         const xsd = floatArray(xsc._view.buffer) as FloatArray;
         const gwd = new Ctor(o * ckk);
         const scratch = new Ctor(ckk * l);

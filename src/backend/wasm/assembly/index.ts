@@ -1,6 +1,7 @@
 // The WASM kernels' exports. Pointers are byte offsets into this module's memory, which the JS side manages as
 // one growable scratch area above `heapBase()`; lengths and strides count float32 elements.
 
+export { convBlock, convScratchFloats } from "./conv";
 export { binary, unary } from "./elementwise";
 export { gemm, gemmWorkSize } from "./matmul";
 export { reduceCols, reduceRows } from "./reduce";
