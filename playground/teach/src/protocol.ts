@@ -107,6 +107,10 @@ export type FromWorker =
   /** Class probabilities (softmax), in the order of the classes. */
   | { type: "prediction"; id: number; probabilities: number[] }
   | { type: "exported"; files: ExportFile[] }
-  /** The imported model is now the current one; `samples` are those project.json held (empty when none). */
-  | { type: "imported"; classes: string[]; samples: Sample[] }
+  /**
+   * An import succeeded. `model`: model.json + model.safetensors came and that model is now the current one (false:
+   * project.json alone, samples without a model, and the previous model is dropped). `samples` and `settings` are those
+   * project.json held (empty / absent when none).
+   */
+  | { type: "imported"; classes: string[]; samples: Sample[]; model: boolean; settings?: TrainSettings }
   | { type: "error"; message: string };
