@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { loadTeachModel } from "../playground/teach/src/core/import.ts";
 import { TeachSession } from "../playground/teach/src/core/session.ts";
 import { DEFAULT_SETTINGS, type FromWorker, type ToWorker } from "../playground/teach/src/protocol.ts";
+import { fakeReads, useFakeWebGpu } from "./helpers/fake_webgpu.ts";
 import { SCENE_NAMES, sceneSamples } from "./helpers/teach_scenes.ts";
 
 type Of<T extends FromWorker["type"]> = Extract<FromWorker, { type: T }>;
@@ -112,5 +114,27 @@ describe("teach worker session (protocol ↔ core)", () => {
     assert.match((await until("error")).message, /settings.epochs: must be in \[1, 500\], got 0/);
     send({ type: "export" });
     assert.match((await until("error", 2)).message, /export: there is no model yet/);
+  });
+
+  it("on a device read only asynchronously (the fake webgpu), trains, predicts and exports without a blocking read", async () => {
+    useFakeWebGpu();
+    const { session, send, of, until } = open();
+    session.device = "webgpu"; // as after init {device: "webgpu"} found an adapter
+    const sync = fakeReads.sync;
+    send({ type: "train", classes: SCENE_NAMES, samples, settings: { ...settings, epochs: 2 } });
+    const trained = await until("trained");
+    assert.equal(
+      trained.confusion.flat().reduce((a, b) => a + b, 0),
+      9,
+    );
+    assert.equal(session.classifier?.model.parameters()[0].device, "webgpu");
+    send({ type: "predict", id: 1, rgba: heldOut[0].rgba });
+    const p = await until("prediction");
+    send({ type: "export" });
+    const { files } = await until("exported");
+    assert.equal(fakeReads.sync, sync, "no synchronous read of the device");
+    assert.deepEqual(of("error"), []);
+    const cpu = await loadTeachModel(files).predict(heldOut[0].rgba);
+    assert.ok(Math.max(...cpu.map((v, i) => Math.abs(v - p.probabilities[i]))) < 1e-6);
   });
 });
