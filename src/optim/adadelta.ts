@@ -1,6 +1,7 @@
 import { type Args, arg, is, signature } from "../args.js";
 import { zerosLike } from "../ops/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { adadeltaFused } from "./adadelta_fused.js";
 import { maximize, params as paramsArg } from "./args.js";
 import { addcmul_, check } from "./ops.js";
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from "./optimizer.js";
@@ -60,6 +61,8 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
       state.accDelta = zerosLike(param);
     }
     state.step = (state.step as number) + 1;
+    // One pass over the elements where the tensors are host arrays (the same numbers as the ops below).
+    if (weightDecay === 0 && adadeltaFused(param, grad, state.squareAvg as Tensor, state.accDelta as Tensor, group)) return;
     let g = maximize ? grad.neg() : grad;
     if (weightDecay !== 0) g = g.add(param, { alpha: weightDecay });
     const squareAvg = addcmul_((state.squareAvg as Tensor).mul_(rho), g, g, 1 - rho);
