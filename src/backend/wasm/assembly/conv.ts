@@ -64,7 +64,7 @@ export function convScratchFloats(g: usize): i32 {
   const ckk = word(g, C) * word(g, KH) * word(g, KW);
   const l = word(g, OH) * word(g, OW);
   const o = word(g, O);
-  const result = max(roundUp(o, MR) * roundUp(l, NR), max(roundUp(ckk, MR) * roundUp(l, NR), roundUp(o, MR) * roundUp(ckk, NR)));
+  const result = max(roundUp(o, MR) * roundUp(l, NR), max(roundUp(ckk, MR) * roundUp(l, NR), roundUp(ckk, MR) * roundUp(o, NR)));
   return roundUp(ckk * l, 16) + roundUp(result, 16) + gemmWorkSize();
 }
 
@@ -185,7 +185,7 @@ export function convBlock(op: i32, g: usize, b0: i32, b1: i32, t: i32): void {
   const cols = scratch;
   const res = cols + (<usize>roundUp(ckk * l, 16) << 2);
   const ldl = roundUp(l, NR);
-  const result = max(roundUp(o, MR) * ldl, max(roundUp(ckk, MR) * ldl, roundUp(o, MR) * roundUp(ckk, NR)));
+  const result = max(roundUp(o, MR) * ldl, max(roundUp(ckk, MR) * ldl, roundUp(ckk, MR) * roundUp(o, NR)));
   const work = res + (<usize>roundUp(result, 16) << 2);
   const x = <usize>word(g, X);
   const wt = <usize>word(g, WT);
@@ -205,19 +205,24 @@ export function convBlock(op: i32, g: usize, b0: i32, b1: i32, t: i32): void {
       col2im(g, res, ldl, dst);
     }
   } else {
-    // dY·colsᵀ for the columns' rows [b0, b1), image by image, added into those columns of the weight gradient.
+    // Columns [b0, b1) of the weight gradient dY·colsᵀ, image by image, computed transposed as cols·dYᵀ ([rows, L] by
+    // [L, O]: the columns are packed as the GEMM's row-major A and the smaller dY as its transposed B) and added
+    // transposed into those columns. Each element is the same chain of multiply-adds as in dY·colsᵀ.
     const n = word(g, N);
     const gy = <usize>word(g, GY);
     const rows = b1 - b0;
-    const ld = roundUp(rows, NR);
+    const ld = roundUp(o, NR);
     for (let r = 0; r < o; r++) memory.fill(out + (<usize>(r * ckk + b0) << 2), 0, <usize>rows << 2);
     for (let b = 0; b < n; b++) {
       im2colRows(g, x + (<usize>(b * c * hw) << 2), cols, b0, b1);
-      gemm(gy + (<usize>(b * o * l) << 2), l, 1, cols, 1, l, res, ld, o, rows, l, work);
-      for (let r = 0; r < o; r++) {
-        const s = res + (<usize>(r * ld) << 2);
-        const d = out + (<usize>(r * ckk + b0) << 2);
-        for (let q = 0; q < rows; q++) store<f32>(d + (<usize>q << 2), load<f32>(d + (<usize>q << 2)) + load<f32>(s + (<usize>q << 2)));
+      gemm(cols, l, 1, gy + (<usize>(b * o * l) << 2), 1, l, res, ld, rows, o, l, work);
+      for (let q = 0; q < rows; q++) {
+        const s = res + (<usize>(q * ld) << 2);
+        const d = out + (<usize>(b0 + q) << 2);
+        for (let r = 0; r < o; r++) {
+          const at = d + (<usize>(r * ckk) << 2);
+          store<f32>(at, load<f32>(at) + load<f32>(s + (<usize>r << 2)));
+        }
       }
     }
   }
