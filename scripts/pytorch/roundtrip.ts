@@ -5,7 +5,8 @@
  *   PyTorch; tensorgrad loads each state dict with strict and must give PyTorch's outputs.
  * - tensorgrad → PyTorch: the same architectures built in tensorgrad (one training step, so BatchNorm's statistics
  *   move) and a CLI run are written as model.py + weights (`tensorgrad export --format pytorch`); `python model.py`
- *   loads them with strict=True and compares with tensorgrad's outputs. The recurrent models have a custom forward,
+ *   loads them with strict=True and compares with tensorgrad's outputs; so does every single-input layer the
+ *   module-tree spec describes (layer_cases.ts, check_layers.py). The recurrent models have a custom forward,
  *   so check_model.py builds them from make_fixture.py's class instead of a generated model.py. The CLI's four
  *   language models go the same way (their model.py defines the PyTorch classes, src/cli/lm_pytorch.ts).
  * Skips with a message (exit status 0) when no Python with torch is found ($PYTHON, python3, /usr/bin/python3).
@@ -18,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import { main as cli } from "../../src/cli/main.js";
 import * as tg from "../../src/index.js";
 import { fixtureModels } from "./fixture_models.js";
+import { LAYER_CASES } from "./layer_cases.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -150,6 +152,37 @@ async function cliLanguageModelsToPytorch(python: string, dir: string): Promise<
   }
 }
 
+/**
+ * Every layer the module-tree spec describes that takes one tensor (scripts/pytorch/layer_cases.ts): its model.py,
+ * weights (after a training-mode forward, so running statistics move) and output, run by check_layers.py in one
+ * Python process.
+ */
+function layersToPytorch(python: string, dir: string): void {
+  const root = join(dir, "layers");
+  tg.manualSeed(0);
+  for (const [name, c] of Object.entries(LAYER_CASES)) {
+    const xs = c.inputs?.();
+    if (xs?.length !== 1 || !(tg.io.SPEC_TYPES as readonly string[]).includes(name)) continue;
+    const model = c.make() as unknown as tg.nn.Module;
+    model.train();
+    tg.noGrad(() => model(xs[0]));
+    model.eval();
+    let y: unknown = tg.noGrad(() => model(xs[0]));
+    while (Array.isArray(y)) y = y[0];
+    const folder = join(root, name);
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, "model.py"), tg.io.pytorchCode(tg.io.describeModule(model)));
+    writeFileSync(join(folder, "model.safetensors"), tg.io.encodeSafetensors(model.stateDict(), { format: "pt" }, { int64: true }));
+    writeFileSync(join(folder, "check.safetensors"), tg.io.encodeSafetensors({ input: xs[0], output: y as tg.Tensor }));
+  }
+  const r = spawnSync(python, [join(here, "check_layers.py"), root], { encoding: "utf8" });
+  for (const line of r.stdout.trim().split("\n")) {
+    const m = /^(ok {2}|FAIL) (\w+): (.*)$/.exec(line);
+    if (m) check(`tensorgrad ${m[2]} → model.py → PyTorch`, m[1] !== "FAIL", m[3]);
+  }
+  if (r.status !== 0 && !r.stdout.includes("FAIL")) check("check_layers.py", false, r.stderr.trim());
+}
+
 const python = findPython();
 if (!python) {
   console.log(
@@ -160,6 +193,7 @@ if (!python) {
 const dir = mkdtempSync(join(tmpdir(), "tg-pytorch-"));
 fromPytorch(python, dir);
 toPytorch(python, dir);
+layersToPytorch(python, dir);
 await cliToPytorch(python, dir);
 await cliLanguageModelsToPytorch(python, dir);
 console.log(failures.length ? `${failures.length} failed` : "all round trips passed");

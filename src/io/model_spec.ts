@@ -18,9 +18,9 @@ import { GroupNorm, LayerNorm } from "../nn/modules/normalization.js";
 import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from "../nn/modules/pooling.js";
 import { GRU, LSTM, RNN } from "../nn/modules/rnn.js";
 import { TransformerEncoderLayer } from "../nn/modules/transformer_layer.js";
+import { type Described, type Entry, MORE_ENTRIES, none, normEntry, plain, refusal, type SpecValue, size } from "./model_spec_layers.js";
 
-/** A constructor argument: what JSON holds. */
-export type SpecValue = number | string | boolean | null | SpecValue[] | { [key: string]: SpecValue };
+export type { SpecValue } from "./model_spec_layers.js";
 
 /** One module: its `tg.nn` class name, positional constructor arguments, options object, and (Sequential) children. */
 export interface ModuleSpec {
@@ -29,27 +29,6 @@ export interface ModuleSpec {
   options: Record<string, SpecValue>;
   children?: ModuleSpec[];
 }
-
-type Ctor = { readonly prototype: object };
-type Described = { args: SpecValue[]; options?: Record<string, SpecValue> };
-
-interface Entry<M> {
-  cls: Ctor;
-  describe(m: M): Described;
-}
-
-const size = (s: number | readonly number[]): SpecValue => (typeof s === "number" ? s : [...s]);
-const plain = (o: object): Record<string, SpecValue> =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Record<string, SpecValue>;
-const none = <M>(cls: Ctor): Entry<M> => ({ cls, describe: () => ({ args: [] }) });
-
-const batchNorm = (cls: Ctor): Entry<BatchNorm1d> => ({
-  cls,
-  describe: (m) => ({
-    args: [m.numFeatures],
-    options: { eps: m.eps, momentum: m.momentum, affine: m.affine, trackRunningStats: m.trackRunningStats },
-  }),
-});
 
 const recurrent = (m: RNN | LSTM | GRU): Record<string, SpecValue> => ({
   numLayers: m.numLayers,
@@ -89,8 +68,8 @@ const ENTRIES = {
       options: { ...plain(m.options), bias: m.bias !== null },
     }),
   },
-  BatchNorm1d: batchNorm(BatchNorm1d),
-  BatchNorm2d: batchNorm(BatchNorm2d),
+  BatchNorm1d: normEntry(BatchNorm1d),
+  BatchNorm2d: normEntry(BatchNorm2d),
   LayerNorm: {
     cls: LayerNorm,
     describe: (m: LayerNorm) => ({
@@ -112,7 +91,13 @@ const ENTRIES = {
   Dropout: { cls: Dropout, describe: (m: Dropout) => ({ args: [m.p] }) },
   Dropout1d: { cls: Dropout1d, describe: (m: Dropout1d) => ({ args: [m.p] }) },
   Dropout2d: { cls: Dropout2d, describe: (m: Dropout2d) => ({ args: [m.p] }) },
-  MaxPool2d: { cls: MaxPool2d, describe: (m: MaxPool2d) => ({ args: [size(m.kernelSize)], options: plain(m.options) }) },
+  MaxPool2d: {
+    cls: MaxPool2d,
+    describe: (m: MaxPool2d) => ({
+      args: [size(m.kernelSize)],
+      options: { ...plain(m.options), ...(m.ceilMode ? { ceilMode: true } : {}) },
+    }),
+  },
   AvgPool2d: { cls: AvgPool2d, describe: (m: AvgPool2d) => ({ args: [size(m.kernelSize)], options: plain(m.options) }) },
   AdaptiveAvgPool2d: { cls: AdaptiveAvgPool2d, describe: (m: AdaptiveAvgPool2d) => ({ args: [size(m.outputSize)] }) },
   ReLU: none(A.ReLU),
@@ -150,6 +135,7 @@ const ENTRIES = {
     }),
   },
   TransformerEncoderLayer: { cls: TransformerEncoderLayer, describe: encoderLayer },
+  ...MORE_ENTRIES,
 } satisfies Record<string, Entry<never>>;
 
 /** The class names a spec may use. */
@@ -173,6 +159,8 @@ function entryOf(type: string): Entry<AnyModule> | undefined {
 export function describeModule(model: AnyModule, path = "model"): ModuleSpec {
   const type = model.constructor.name;
   const entry = entryOf(type);
+  const why = refusal(type);
+  if (why) throw new ValueError(`describeModule: ${path} is a ${type}, ${why}; a spec can't describe it`);
   if (!entry || Object.getPrototypeOf(model) !== entry.cls.prototype) {
     throw new ValueError(
       `describeModule: ${path} is a ${type}, which is not a built-in layer; architectures can be saved for models built from ${SPEC_TYPES.join(", ")}`,

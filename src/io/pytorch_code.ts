@@ -3,25 +3,8 @@
  * state-dict keys match ours and `load_state_dict(strict=True)` takes our weights; run as a script it loads the
  * weights and compares the output on a saved input with tensorgrad's. Browser-safe (it only writes text).
  */
-import { ValueError } from "../errors.js";
-import type { ModuleSpec, SpecValue } from "./model_spec.js";
-
-/** A Python literal for a spec value: arrays become tuples, null None, booleans True/False. */
-function py(v: SpecValue | undefined): string {
-  if (v === null || v === undefined) return "None";
-  if (typeof v === "boolean") return v ? "True" : "False";
-  if (typeof v === "number") return String(v); // JS and Python spell finite numbers alike (1e-5 is "0.00001")
-  if (typeof v === "string") return JSON.stringify(v);
-  if (Array.isArray(v)) return v.length === 1 ? `(${py(v[0])},)` : `(${v.map(py).join(", ")})`;
-  throw new ValueError(`pytorchCode: can't write ${JSON.stringify(v)} as a Python argument`);
-}
-
-/** `name=value` for each option present in `o`, with PyTorch's snake_case names. */
-function kwargs(o: Record<string, SpecValue>, names: Record<string, string>): string[] {
-  return Object.entries(names)
-    .filter(([k]) => o[k] !== undefined)
-    .map(([k, pyName]) => `${pyName}=${py(o[k])}`);
-}
+import type { ModuleSpec } from "./model_spec.js";
+import { kwargs, morePytorchExpression, py, pytorchDefinitions } from "./pytorch_layers.js";
 
 function call(name: string, parts: string[]): string {
   return `nn.${name}(${parts.join(", ")})`;
@@ -29,7 +12,7 @@ function call(name: string, parts: string[]): string {
 
 const RECURRENT = { numLayers: "num_layers", bias: "bias", batchFirst: "batch_first", dropout: "dropout", bidirectional: "bidirectional" };
 
-const CONV = { stride: "stride", padding: "padding", dilation: "dilation", groups: "groups", bias: "bias" };
+const CONV = { stride: "stride", padding: "padding", dilation: "dilation", groups: "groups", bias: "bias", paddingMode: "padding_mode" };
 
 /** The `torch.nn` constructor call for one module spec. */
 export function pytorchExpression(spec: ModuleSpec, indent = ""): string {
@@ -62,7 +45,7 @@ export function pytorchExpression(spec: ModuleSpec, indent = ""): string {
     case "Embedding":
       return call("Embedding", [...a, ...kwargs(o, { paddingIdx: "padding_idx" })]);
     case "MaxPool2d":
-      return call("MaxPool2d", [...a, ...kwargs(o, { stride: "stride", padding: "padding", dilation: "dilation" })]);
+      return call("MaxPool2d", [...a, ...kwargs(o, { stride: "stride", padding: "padding", dilation: "dilation", ceilMode: "ceil_mode" })]);
     case "AvgPool2d":
       return call("AvgPool2d", [...a, ...kwargs(o, { stride: "stride", padding: "padding" })]);
     case "Unflatten":
@@ -105,7 +88,7 @@ export function pytorchExpression(spec: ModuleSpec, indent = ""): string {
     }
     default:
       // The rest take PyTorch's positional arguments in the same order (Dropout(p), LeakyReLU(negative_slope), ...).
-      return call(spec.type, a);
+      return morePytorchExpression(spec) ?? call(spec.type, a);
   }
 }
 
@@ -117,7 +100,7 @@ export function pytorchExpression(spec: ModuleSpec, indent = ""): string {
  * const code = tg.io.pytorchCode(tg.io.describeModule(model));
  */
 export function pytorchCode(spec: ModuleSpec, files: { weights?: string; check?: string } = {}): string {
-  return pytorchScript("", `return ${pytorchExpression(spec, "    ")}`, files);
+  return pytorchScript(pytorchDefinitions(spec), `return ${pytorchExpression(spec, "    ")}`, files);
 }
 
 /**
