@@ -1,7 +1,8 @@
 /**
- * `npm run build:playground`: bundles the browser playground (playground/src) with esbuild into dist/playground/:
- * index.html, style.css, main.js (the page) and worker.js (the module worker that runs tensorgrad). The output is
- * static and self-contained: no network requests, served by any web server or by `tensorgrad playground`.
+ * `npm run build:playground`: bundles the browser pages with esbuild into dist/playground/: the playground
+ * (playground/src: index.html, style.css, main.js the page, worker.js the module worker that runs tensorgrad) and the
+ * Teachable Machine page (playground/teach: teach.html, teach.css, teach.js, teach_worker.js). The output is static and
+ * self-contained: no network requests, served by any web server or by `tensorgrad playground` / `tensorgrad teach`.
  */
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -22,7 +23,12 @@ export async function buildPlayground(outdir = PLAYGROUND_OUT, options: { minify
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   const result = await esbuild.build({
-    entryPoints: { main: join(root, "playground/src/main.ts"), worker: join(root, "playground/src/worker.ts") },
+    entryPoints: {
+      main: join(root, "playground/src/main.ts"),
+      worker: join(root, "playground/src/worker.ts"),
+      teach: join(root, "playground/teach/src/page/main.ts"),
+      teach_worker: join(root, "playground/teach/src/worker.ts"),
+    },
     bundle: true,
     format: "esm",
     platform: "browser",
@@ -31,15 +37,24 @@ export async function buildPlayground(outdir = PLAYGROUND_OUT, options: { minify
     conditions: ["source"],
     outdir,
     minify: options.minify ?? true,
+    // Class names survive minification: describeModule names layers by their constructors (the teach page's export).
+    keepNames: true,
     sourcemap: true,
     logLevel: "warning",
     metafile: true,
   });
   if (result.errors.length > 0) throw new Error(`build:playground failed: ${result.errors.map((e) => e.text).join("; ")}`);
-  for (const f of ["index.html", "style.css"]) copyFileSync(join(root, "playground", f), join(outdir, f));
+  /** The static files: their source under playground/ and their name in the build. */
+  const copies = [
+    ["index.html", "index.html"],
+    ["style.css", "style.css"],
+    ["teach/index.html", "teach.html"],
+    ["teach/teach.css", "teach.css"],
+  ] as const;
+  for (const [from, to] of copies) copyFileSync(join(root, "playground", from), join(outdir, to));
   const outputs = Object.entries(result.metafile.outputs).map(([p, o]) => [p.split("/").pop() ?? p, o] as const);
   return {
-    files: ["index.html", "style.css", ...outputs.map(([name]) => name)],
+    files: [...copies.map(([, to]) => to), ...outputs.map(([name]) => name)],
     externalImports: Object.fromEntries(outputs.map(([name, o]) => [name, o.imports.filter((i) => i.external).map((i) => i.path)])),
   };
 }

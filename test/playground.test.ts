@@ -273,17 +273,32 @@ describe("playground: training (the worker's step, in Node)", () => {
 });
 
 describe("playground: static build", () => {
-  it("npm run build:playground writes index.html, style.css and JS bundles with no node: imports", async () => {
+  it("npm run build:playground writes index.html, style.css, teach.html, teach.css and JS bundles with no node: imports", async () => {
     const out = mkdtempSync(join(tmpdir(), "tg-playground-"));
     const build = await buildPlayground(out, { minify: false });
-    assert.deepEqual(build.externalImports, { "main.js": [], "worker.js": [], "main.js.map": [], "worker.js.map": [] });
+    const bundles = ["main.js", "worker.js", "teach.js", "teach_worker.js"];
+    assert.deepEqual(
+      build.externalImports,
+      Object.fromEntries(
+        bundles.flatMap((b) => [
+          [b, []],
+          [`${b}.map`, []],
+        ]),
+      ),
+    );
     const files = readdirSync(out);
-    for (const f of ["index.html", "style.css", "main.js", "worker.js"]) assert.ok(files.includes(f), `${f} in ${files.join(", ")}`);
-    const html = readFileSync(join(out, "index.html"), "utf8");
-    assert.match(html, /<script type="module" src="\.\/main\.js"><\/script>/);
-    assert.doesNotMatch(html, /https?:\/\//, "no external resources");
+    for (const f of ["index.html", "style.css", "teach.html", "teach.css", ...bundles])
+      assert.ok(files.includes(f), `${f} in ${files.join(", ")}`);
+    for (const [page, script] of [
+      ["index.html", "main"],
+      ["teach.html", "teach"],
+    ]) {
+      const html = readFileSync(join(out, page), "utf8");
+      assert.match(html, new RegExp(`<script type="module" src="\\./${script}\\.js"></script>`));
+      assert.doesNotMatch(html, /https?:\/\//, "no external resources");
+    }
     const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-    for (const f of ["main.js", "worker.js"]) {
+    for (const f of bundles) {
       const code = readFileSync(join(out, f), "utf8");
       // (The exported snippet's text mentions "node:fs" inside a string; real imports would show in externalImports.)
       for (const m of code.matchAll(/\brequire\s*\(\s*["']([^"']+)["']\s*\)/g)) assert.ok(!builtins.has(m[1]), `${f} requires ${m[1]}`);

@@ -55,8 +55,8 @@ export interface PlaygroundBrowser {
   close(): Promise<void>;
 }
 
-/** Starts `tensorgrad playground` on a free port and resolves to the URL it prints. */
-function startServer(dir: string): Promise<{ url: string; child: ChildProcess }> {
+/** Starts `tensorgrad playground` on a free port and resolves to the URL it prints (the teach tests use it too). */
+export function startServer(dir: string): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
     ["--conditions=source", "--import", "tsx", "scripts/cli.ts", "playground", "--port", "0", "--dir", dir],

@@ -51,7 +51,7 @@ export function showExported(files: readonly ExportFile[]): void {
 
 /** Reads files chosen for import; throws a message for the user when there are too many or one is too large. */
 export async function readImport(list: readonly File[]): Promise<ExportFile[]> {
-  if (list.length === 0) throw new Error("Choose model.json and model.safetensors (and project.json for the samples).");
+  if (list.length === 0) throw new Error("Choose model.json with model.safetensors, project.json, or all three.");
   if (list.length > MAX_IMPORT_FILES) throw new Error(`Choose at most ${MAX_IMPORT_FILES} files to import, got ${list.length}.`);
   const big = list.find((f) => f.size > MAX_IMPORT_BYTES);
   if (big) throw new Error(`${big.name} is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB: it is not an export of this page.`);

@@ -222,17 +222,22 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       showExported(msg.files);
       note("");
       break;
-    case "imported":
+    case "imported": {
+      // project.json alone brings classes and samples but no model (`model: false`).
+      const withModel = msg.model;
       classes.replace(msg.classes, msg.samples);
+      if (msg.settings) panel.useSettings(msg.settings);
       for (const card of cards.values()) card.dispose();
       cards.clear();
       renderCards();
-      modelClasses = msg.classes;
-      phase = "trained";
-      preview.setModel(modelClasses);
-      note(`Imported ${msg.classes.length} classes${msg.samples.length > 0 ? ` and ${msg.samples.length} samples` : " (no samples)"}.`);
+      modelClasses = withModel ? msg.classes : null;
+      phase = withModel ? "trained" : "idle";
+      preview.setModel(modelClasses, "This project came without a model: train one to preview it here.");
+      const what = `${msg.classes.length} classes${msg.samples.length > 0 ? ` and ${msg.samples.length} samples` : " (no samples)"}`;
+      note(`Imported ${what}${withModel ? " with the trained model" : ": train to get a model"}.`);
       changed();
       break;
+    }
     case "error":
       preview.failed();
       if (phase === "training") {

@@ -74,10 +74,15 @@ export class TrainPanel {
   }
 
   resetDefaults(): void {
-    this.epochs.value = String(DEFAULT_SETTINGS.epochs);
-    this.batchSize.value = String(DEFAULT_SETTINGS.batchSize);
-    this.learningRate.value = String(DEFAULT_SETTINGS.learningRate);
-    this.augment.checked = DEFAULT_SETTINGS.augment;
+    this.useSettings(DEFAULT_SETTINGS);
+  }
+
+  /** Shows an imported project's settings in the advanced fields. */
+  useSettings(s: TrainSettings): void {
+    this.epochs.value = String(s.epochs);
+    this.batchSize.value = String(s.batchSize);
+    this.learningRate.value = String(s.learningRate);
+    this.augment.checked = s.augment;
   }
 
   settings(): TrainSettings | string {
