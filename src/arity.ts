@@ -143,3 +143,22 @@ export function withCallForms<M extends Record<string, unknown>, K extends keyof
   }
   return out;
 }
+
+/**
+ * The class `cls` refusing, at `new`, what `form` does not accept (as `withCallForm`): the returned class is `cls`
+ * itself behind a construct check, so `instanceof`, statics and subclassing behave as before (a subclass's own
+ * constructor reads its own arguments; only those it passes to `super` are checked).
+ *
+ * @example
+ * export const Subset = withConstructorForm("Subset", S.Subset, "dataset, indices");
+ * new Subset(ds, [0, 1], 5); // ArgumentError: Subset: takes 2 positional arguments (dataset, indices), got 5 at position 2
+ */
+export function withConstructorForm<C extends abstract new (...args: never[]) => unknown>(fn: string, cls: C, form: CallForm): C {
+  const parsed = parseForm(fn, form);
+  return new Proxy(cls, {
+    construct(target, args, newTarget) {
+      if (args.length > parsed.names.length) checkExtra(parsed, args);
+      return Reflect.construct(target as unknown as new (...a: unknown[]) => object, args, newTarget);
+    },
+  });
+}

@@ -341,8 +341,8 @@ describe("argument rule: tg.nn.init", () => {
       assertRefused(name, () => init[name](...args(), JUNK), "one positional argument too many");
       assertRefused(name, () => init[name](...args(), BAD), "an unknown option");
     }
-    // a = 0.1 given positionally was read as an (empty) options object before: now refused, by name only
-    assert.throws(() => init.kaimingUniform_(w(), 0.1), /kaimingUniform_: takes 1 positional argument \(tensor\)/);
+    // PyTorch's positional form (tensor, a, mode, nonlinearity): see test/api_arguments_more.test.ts
+    assert.throws(() => init.kaimingUniform_(w(), 0.1, "fan_avg"), /kaimingUniform_: mode must be/);
     assert.throws(() => tg.nn.init.kaimingUniform_(w(), { mod: "fanOut" } as never), /unknown option "mod"/);
   });
 });

@@ -1,8 +1,9 @@
-import { DTypeError, GradcheckError } from "../errors.js";
+import { type Args, arg, is, kw, required, signature } from "../args.js";
+import { DTypeError, GradcheckError, ShapeError } from "../errors.js";
 import { tensor } from "../ops/creation.js";
 import { randnLike } from "../ops/random.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { grad } from "./grad.js";
+import { grad, tensorsArg } from "./grad.js";
 import { enableGrad, noGrad } from "./grad_mode.js";
 
 export interface GradcheckOptions {
@@ -17,6 +18,32 @@ export interface GradcheckOptions {
 }
 
 type Fn = (...inputs: Tensor[]) => Tensor | Tensor[];
+type Inputs = Tensor | readonly Tensor[];
+
+const fnArg = required(is.where<Fn>("a function of the inputs", (v) => typeof v === "function"));
+const OPTIONS = {
+  eps: kw(
+    is.numberWhere("a positive number", (v) => v > 0),
+    1e-6,
+  ),
+  atol: kw(
+    is.numberWhere("a non-negative number", (v) => v >= 0),
+    1e-5,
+  ),
+  rtol: kw(
+    is.numberWhere("a non-negative number", (v) => v >= 0),
+    1e-3,
+  ),
+  raiseException: kw(is.boolean, true),
+};
+const GRADCHECK = signature("gradcheck", { func: fnArg, inputs: required(tensorsArg), ...OPTIONS });
+const GRADGRADCHECK = signature("gradgradcheck", {
+  func: fnArg,
+  inputs: required(tensorsArg),
+  gradOutputs: arg(is.nullable(tensorsArg), null),
+  ...OPTIONS,
+});
+const list = (t: Inputs): Tensor[] => (Array.isArray(t) ? [...t] : [t as Tensor]);
 
 const asList = (out: Tensor | Tensor[]): Tensor[] => (Array.isArray(out) ? out : [out]);
 
@@ -34,8 +61,9 @@ function evaluate(fn: Fn, inputs: Tensor[]): number[] {
  * const x = tg.randn([3], { dtype: "float64", requiresGrad: true });
  * tg.autograd.gradcheck((x) => x.tanh().sum(), [x]); // true
  */
-export function gradcheck(fn: Fn, inputs: Tensor[], options: GradcheckOptions = {}): boolean {
-  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, raiseException = true } = options;
+export function gradcheck(...args: Args<[func: Fn, inputs: Inputs], GradcheckOptions & { func?: Fn; inputs?: Inputs }>): boolean {
+  const { func: fn, inputs: given, eps, atol, rtol, raiseException } = GRADCHECK.parse(args);
+  const inputs = list(given);
   try {
     return check(fn, inputs, eps, atol, rtol);
   } catch (e) {
@@ -115,15 +143,27 @@ function numericalJacobian(fn: Fn, inputs: Tensor[], t: Tensor, eps: number): nu
 }
 
 /**
- * Checks second derivatives: that the gradient of `fn` (a vector-Jacobian product with random
- * `gradOutputs`) itself passes `gradcheck`, as `torch.autograd.gradgradcheck`.
+ * Checks second derivatives: that the gradient of `fn` (a vector-Jacobian product with `gradOutputs`, random
+ * when not given) itself passes `gradcheck`, as `torch.autograd.gradgradcheck(func, inputs, gradOutputs=None, *,
+ * eps, atol, rtol, raiseException)`.
  *
  * @example
  * tg.autograd.gradgradcheck((x) => x.pow(3).sum(), [x]);
  */
-export function gradgradcheck(fn: Fn, inputs: Tensor[], options: GradcheckOptions = {}): boolean {
+export function gradgradcheck(
+  ...args: Args<
+    [func: Fn, inputs: Inputs, gradOutputs: Inputs | null],
+    GradcheckOptions & { func?: Fn; inputs?: Inputs; gradOutputs?: Inputs | null }
+  >
+): boolean {
+  const { func: fn, inputs: given, gradOutputs: givenOutputs, ...options } = GRADGRADCHECK.parse(args);
+  const inputs = list(given);
   const outputs = asList(fn(...inputs));
-  const gradOutputs = outputs.map((o) => randnLike(o, { dtype: "float64" }).requiresGrad_(true));
+  const gradOutputs =
+    givenOutputs === null ? outputs.map((o) => randnLike(o, { dtype: "float64" }).requiresGrad_(true)) : list(givenOutputs);
+  if (gradOutputs.length !== outputs.length) {
+    throw new ShapeError(`gradgradcheck: ${gradOutputs.length} gradOutputs for ${outputs.length} outputs`);
+  }
   const diff = inputs.filter((t) => t.requiresGrad);
   // Gradients need a graph even when gradcheck evaluates this function inside noGrad.
   const gradFn = (...args: Tensor[]): Tensor[] =>

@@ -1,4 +1,4 @@
-import { checkOptions, is } from "../args.js";
+import { type Args, arg, is, kw, required, signature } from "../args.js";
 import { ValueError } from "../errors.js";
 import { tensor } from "../ops/creation.js";
 import { indexSelect } from "../ops/indexing.js";
@@ -17,6 +17,8 @@ export interface DataLoaderOptions<T, B> {
   dropLast?: boolean;
   /** Turns a list of items into a batch; `defaultCollate` when omitted. */
   collate?: CollateFn<T, B>;
+  /** PyTorch's name (`collate_fn`) for `collate`: give one or the other. */
+  collateFn?: CollateFn<T, B>;
   /** The generator shuffling draws from; the default generator (seeded by `tg.manualSeed`) when omitted. */
   generator?: Generator;
   /**
@@ -35,14 +37,20 @@ const isSampler = (v: unknown): boolean =>
   typeof (v as { length?: unknown }).length === "number" &&
   typeof (v as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function";
 
-const OPTIONS = {
-  batchSize: is.number,
-  shuffle: is.boolean,
-  dropLast: is.boolean,
-  collate: is.function,
-  generator: is.instance(Generator, "Generator"),
-  sampler: is.where<IndexSampler | null>("a Sampler (an iterable of indices with a length) or null", (v) => v === null || isSampler(v)),
-};
+const SAMPLER = is.where<IndexSampler | null>(
+  "a Sampler (an iterable of indices with a length) or null",
+  (v) => v === null || isSampler(v),
+);
+const DATALOADER = signature("DataLoader", {
+  dataset: required(is.where<unknown>("a Dataset or an array of items", (v) => v instanceof Dataset || Array.isArray(v))),
+  batchSize: arg(is.number, 1),
+  shuffle: arg(is.boolean, false),
+  sampler: arg(SAMPLER, null),
+  dropLast: kw(is.boolean, false),
+  collate: kw(is.nullable(is.function), null),
+  collateFn: kw(is.nullable(is.function), null),
+  generator: kw(is.nullable(is.instance(Generator, "Generator")), null),
+});
 
 /** The tensors and row indices behind a TensorDataset, possibly seen through Subsets, for the batched fast path. */
 function tensorSource(dataset: Dataset<unknown>): { tensors: readonly Tensor[]; rows: number[] | null } | null {
@@ -63,7 +71,8 @@ function tensorSource(dataset: Dataset<unknown>): { tensors: readonly Tensor[]; 
 }
 
 /**
- * Iterates over a dataset in batches, like `torch.utils.data.DataLoader` (single process): each batch
+ * Iterates over a dataset in batches, like `torch.utils.data.DataLoader(dataset, batch_size=1, shuffle=False,
+ * sampler=None, *, drop_last, collate_fn, generator)` (single process): each batch
  * is `collate` of `batchSize` consecutive items (in a fresh random order per pass with `shuffle`, or in the order
  * a `sampler` gives, such as `WeightedRandomSampler`).
  * A `TensorDataset` (or a `Subset` of one) with the default collate is batched with one `indexSelect`
@@ -71,7 +80,7 @@ function tensorSource(dataset: Dataset<unknown>): { tensors: readonly Tensor[]; 
  *
  * @example
  * const ds = new tg.data.TensorDataset(x, y);
- * const loader = new tg.data.DataLoader(ds, { batchSize: 32, shuffle: true });
+ * const loader = new tg.data.DataLoader(ds, { batchSize: 32, shuffle: true }); // or PyTorch's DataLoader(ds, 32, true)
  * for (const epoch of [1, 2, 3]) {
  *   for (const [xb, yb] of loader) {
  *     // xb: [32, ...x.shape.slice(1)], yb: [32]
@@ -87,9 +96,15 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
   readonly sampler: IndexSampler | null;
   private readonly collateFn: CollateFn<T, B> | undefined;
 
-  constructor(dataset: Dataset<T> | readonly T[], options: DataLoaderOptions<T, B> = {}) {
-    checkOptions("DataLoader", options, OPTIONS);
-    const { batchSize = 1, shuffle = false, dropLast = false, collate, generator, sampler = null } = options;
+  constructor(
+    dataset: Dataset<T> | readonly T[],
+    ...rest: Args<[batchSize: number, shuffle: boolean, sampler: IndexSampler | null], DataLoaderOptions<T, B>>
+  ) {
+    const a = DATALOADER.parse([dataset, ...rest]);
+    const { batchSize, shuffle, dropLast, sampler } = a;
+    if (a.collate && a.collateFn) throw new ValueError("DataLoader: give collate or collateFn (PyTorch's name), not both");
+    const collate = (a.collate ?? a.collateFn ?? undefined) as CollateFn<T, B> | undefined;
+    const generator = a.generator ?? undefined;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new ValueError(`DataLoader: batchSize should be a positive integer, got ${batchSize}`);
     }

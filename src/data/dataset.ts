@@ -1,5 +1,7 @@
-import { IndexError, ValueError } from "../errors.js";
+import { describe } from "../args.js";
+import { ArgumentError, IndexError, ValueError } from "../errors.js";
 import { fmt } from "../shape.js";
+import { hasTensorBrand } from "../tensor/brand.js";
 import type { Tensor } from "../tensor/tensor.js";
 
 /**
@@ -48,6 +50,16 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> extends Dataset<T> {
   constructor(...tensors: T) {
     super();
     if (tensors.length === 0) throw new ValueError("TensorDataset: expected at least one tensor");
+    tensors.forEach((t, k) => {
+      if (!hasTensorBrand(t)) {
+        throw new ArgumentError(
+          "TensorDataset",
+          `tensors[${k}]`,
+          "Tensors",
+          `TensorDataset(...tensors): tensor ${k} is ${describe(t)}, not a Tensor`,
+        );
+      }
+    });
     const n = tensors[0].ndim === 0 ? -1 : tensors[0].shape[0];
     tensors.forEach((t, k) => {
       if (t.ndim === 0) throw new ValueError(`TensorDataset: tensor ${k} is 0-d; every tensor needs a first dimension to index`);

@@ -209,8 +209,8 @@ function forces2d(y: Float64Array, p: Float64Array, n: number, exaggeration: num
  * @example
  * const xy = tg.data.tsne(kv.vectors.narrow(0, 50, 300), { perplexity: 20, seed: 1 }); // [300, 2]
  */
-export function tsne(x: Tensor, options: TsneOptions = {}): Tensor {
-  const a = TSNE.parse([x, options]);
+export function tsne(x: Tensor, ...rest: [] | [options: TsneOptions]): Tensor {
+  const a = TSNE.parse([x, ...rest]);
   if (x.ndim !== 2) throw new ShapeError(`tsne: expected x of shape [n, d], got ${fmt(x.shape)}`);
   if (x.dtype !== "float32" && x.dtype !== "float64") throw new DTypeError(`tsne: expected a floating x, got ${x.dtype}`);
   const [n, d] = x.shape as [number, number];

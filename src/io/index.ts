@@ -3,8 +3,26 @@
  * (`saveCheckpoint`, `loadCheckpoint`) live in `tensorgrad/node`.
  */
 export * from "./checkpoint.js";
-export { floatToBFloat16Bits, floatToHalfBits } from "./half.js";
+// The functions behind the argument rule (src/io/forms.ts); these names shadow the star exports' originals.
+export {
+  buildModule,
+  checkpointFromBytes,
+  checkpointToBytes,
+  decodeSafetensors,
+  describeModule,
+  encodeSafetensors,
+  floatToBFloat16Bits,
+  floatToHalfBits,
+  loadModel,
+  loadModelState,
+  loadOptimizerState,
+  modelFromCheckpoint,
+  parseModuleSpec,
+  pytorchCode,
+  pytorchExpression,
+  restoreCheckpoint,
+  saveModelBytes,
+} from "./forms.js";
 export * from "./model_file.js";
-export { buildModule, describeModule, type ModuleSpec, parseModuleSpec, SPEC_TYPES, type SpecType, type SpecValue } from "./model_spec.js";
-export { pytorchCode, pytorchExpression } from "./pytorch_code.js";
+export { type ModuleSpec, SPEC_TYPES, type SpecType, type SpecValue } from "./model_spec.js";
 export * from "./safetensors.js";

@@ -3,5 +3,6 @@
  * layers as ONNX bytes that onnxruntime (web, node, mobile) runs. Browser-safe; `tensorgrad/node` adds
  * `exportOnnxFile`.
  */
-export { exportOnnx as export, exportOnnx, type OnnxExportOptions } from "./export.js";
-export { loadOnnx as load, loadOnnx, OnnxModule } from "./import.js";
+export type { OnnxExportOptions } from "./export.js";
+// Behind the argument rule (src/onnx/forms.ts).
+export { exportOnnx as export, exportOnnx, loadOnnx as load, loadOnnx, OnnxModule } from "./forms.js";

@@ -9,4 +9,11 @@ export { type RandomFlipOptions, RandomHorizontalFlip, RandomVerticalFlip } from
 export { Normalize } from "./normalize.js";
 export type { Padding, PaddingMode } from "./pad.js";
 export { type ImageBytes, type NDArrayLike, type PicLike, ToTensor } from "./to_tensor.js";
-export { Transform } from "./transform.js";
+
+import { withConstructorForm } from "../../arity.js";
+import type { Tensor } from "../../tensor/tensor.js";
+import * as T from "./transform.js";
+
+/** The base class of transforms (subclass it and implement `forward`); it takes no arguments. */
+export const Transform = withConstructorForm("Transform", T.Transform, "");
+export type Transform<In = Tensor, Out = Tensor> = T.Transform<In, Out>;

@@ -1,4 +1,5 @@
 /** tensorgrad/nn/utils (`tg.nn.utils`): helpers around training, as torch.nn.utils. */
-export { accumulateSparseGrad, clearSparseGrad, SparseGrad, sparseGrad } from "../sparse_grad.js";
 export { type ClipGradNormOptions, clipGradNorm_, clipGradValue_ } from "./clip_grad.js";
-export { PackedSequence, packPaddedSequence, packSequence, padPackedSequence, padSequence } from "./rnn.js";
+export { parametersToVector, vectorToParameters } from "./convert.js";
+export { accumulateSparseGrad, clearSparseGrad, PackedSequence, SparseGrad, sparseGrad } from "./forms.js";
+export { packPaddedSequence, packSequence, padPackedSequence, padSequence } from "./rnn.js";
