@@ -313,6 +313,17 @@ describe("teach page end to end (headless Chromium)", { skip }, () => {
     await page.click("#reset-defaults");
     assert.equal(await page.inputValue("#epochs"), "50");
     assert.equal(await page.inputValue("#learning-rate"), "0.001");
+    // Stop: training ends after the current batch, and the model so far is reported.
+    await page.fill("#epochs", "500");
+    await page.click("#train-button");
+    await page.waitForFunction(() => (window as unknown as { tensorgradTeach: TeachApi }).tensorgradTeach.progress() !== null);
+    assert.ok(await page.locator("#train-button").isDisabled());
+    await page.click("#stop-button");
+    await page.waitForFunction(() => (window as unknown as { tensorgradTeach: TeachApi }).tensorgradTeach.phase() === "trained");
+    assert.equal((await api(page, (a) => a.result()))?.stopped, true);
+    assert.ok(((await api(page, (a) => a.progress()))?.epoch ?? 500) < 500);
+    assert.match((await page.locator("#train-status").textContent()) ?? "", /^Stopped in/);
+    assert.ok(await page.locator("#stop-button").isHidden());
     await train(page, 20);
     assert.equal(await page.locator("#train-message").textContent(), "");
 

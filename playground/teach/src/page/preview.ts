@@ -80,9 +80,10 @@ export class Preview {
   async setSource(source: PreviewSource): Promise<void> {
     this.source = source;
     this.check(source);
-    $("preview-cam-box").hidden = source !== "webcam";
-    $("preview-file-box").hidden = source !== "file";
-    $("preview-sketch-box").hidden = source !== "sketch";
+    // Before there is a model the inputs stay hidden (the status line says to train first).
+    $("preview-cam-box").hidden = source !== "webcam" || !this.enabled;
+    $("preview-file-box").hidden = source !== "file" || !this.enabled;
+    $("preview-sketch-box").hidden = source !== "sketch" || !this.enabled;
     this.times = [];
     this.fps = 0;
     this.showFps();
