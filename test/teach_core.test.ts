@@ -301,6 +301,10 @@ describe("teach core: training on synthetic webcam scenes", () => {
         );
       });
     }
+    it("a project.json with too many samples is refused before decoding them", () => {
+      const many = { format: "tensorgrad-teach-project", version: 1, classes: ["a", "b"], samples: new Array(5001).fill(0) };
+      assert.throws(() => importProject([{ name: "project.json", bytes: json(many) }]), /at most 5000 samples, got 5001/);
+    });
     it("an oversized project.json is refused before parsing", () => {
       const big = { name: "project.json", bytes: new Uint8Array(64 * 1024 * 1024 + 1) };
       assert.throws(() => importProject([big]), /over the 67108864-byte limit/);

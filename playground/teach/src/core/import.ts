@@ -5,7 +5,7 @@
  * and the JSON ones by their `format` field; nothing in a file names another file.
  */
 import * as tg from "tensorgrad";
-import type { ExportFile, Sample, TrainSettings } from "../protocol.ts";
+import { type ExportFile, MAX_SAMPLES, type Sample, type TrainSettings } from "../protocol.ts";
 import { Classifier } from "./classifier.ts";
 import { FORMAT_VERSION, MODEL_FORMAT, PROJECT_FORMAT } from "./files.ts";
 import { IMAGE_SIZE, PREPROCESSING } from "./image.ts";
@@ -121,6 +121,7 @@ function readProject(value: unknown): { classes: string[]; settings: TrainSettin
   const classes = checkClasses(r.classes, `${where}: classes`);
   const settings = r.settings === undefined ? null : checkSettings(r.settings, `${where}: settings`);
   if (!Array.isArray(r.samples)) return fail(`${where}: samples must be an array, got ${describe(r.samples)}`);
+  if (r.samples.length > MAX_SAMPLES) fail(`${where}: at most ${MAX_SAMPLES} samples, got ${r.samples.length}`);
   const bytes = IMAGE_SIZE * IMAGE_SIZE * 4;
   const maxChars = Math.ceil(bytes / 3) * 4;
   const decoded = r.samples.map((s, i) => {
