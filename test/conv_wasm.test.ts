@@ -5,6 +5,7 @@ import { thresholds, wasmBackend } from "../src/backend/wasm/index.ts";
 import { getKernels } from "../src/backend/wasm/module.ts";
 import { threadStats } from "../src/backend/wasm/threads.ts";
 import { col2imImage, im2colImage } from "../src/nn/functional/conv_image.ts";
+import { maxPoolPlanes } from "../src/nn/functional/max_pool_fast.ts";
 import { assertClose, tg } from "./helpers.ts";
 
 // The WASM conv2d kernels (src/backend/wasm/conv.ts, assembly/conv.ts) against the per-image path they replace (each
@@ -197,4 +198,34 @@ describe("WASM conv2d kernels", { skip: getKernels() === null ? "no WASM SIMD he
       tg.setBackend(before);
     }
   });
+});
+
+describe("WASM max_pool2d kernel", { skip: getKernels() === null ? "no WASM SIMD here" : false }, () => {
+  const cases: Case[] = [
+    { x: [2, 3, 8, 8], o: 0, kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1] },
+    { x: [3, 2, 9, 13], o: 0, kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1] },
+    { x: [1, 4, 11, 17], o: 0, kernel: [3, 2], stride: [2, 3], padding: [1, 1], dilation: [2, 1] },
+    { x: [5, 1, 7, 20], o: 0, kernel: [2, 4], stride: [3, 2], padding: [0, 2], dilation: [1, 2] },
+    { x: [2, 2, 24, 24], o: 0, kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1] },
+    { x: [1, 1, 5, 30], o: 0, kernel: [1, 3], stride: [1, 4], padding: [0, 1], dilation: [1, 3] },
+  ];
+  for (const c of cases) {
+    it(`values and first-maximum indices equal the JS loops', with ties and NaNs: ${JSON.stringify(c)}`, () => {
+      const g = geometryOf(c);
+      const [n, ch, h, w] = c.x;
+      const x = data(n * ch * h * w, 11).map((v) => Math.round(v * 3) / 3);
+      // Ties (the rounding above) and NaNs, some sharing a window.
+      for (let i = 0; i < x.length; i += 17) x[i] = Number.NaN;
+      for (let i = 5; i < x.length; i += 41) x[i] = Number.NaN;
+      const planes = n * ch;
+      const want = new Float32Array(planes * g.oh * g.ow);
+      const wantIdx = new Int32Array(want.length);
+      const wg = { kernel: c.kernel, stride: c.stride, padding: c.padding, dilation: c.dilation };
+      maxPoolPlanes(x, 0, planes, h, w, g.oh, g.ow, wg, want, wantIdx);
+      const got = wasmBackend.maxPool2d?.(view(x, [...c.x]), g) ?? null;
+      assert.ok(got !== null);
+      bitsEqual(asF32(got.out), want, "values");
+      assert.deepEqual(Array.from(got.idx), Array.from(wantIdx), "indices");
+    });
+  }
 });

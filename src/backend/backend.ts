@@ -20,6 +20,9 @@ export interface ConvGeometry {
   ow: number;
 }
 
+/** A max_pool2d's window geometry (the same fields as a convolution's). */
+export type PoolGeometry = ConvGeometry;
+
 /** A strided window onto a buffer: element `[i0, i1, ...]` is at `offset + Σ ik * strides[k]`. */
 export interface View {
   readonly buffer: BackendBuffer;
@@ -150,6 +153,11 @@ export interface Backend {
   conv2d?(x: View, w: View, g: ConvGeometry): BackendBuffer | null;
   conv2dInputGrad?(gy: View, w: View, g: ConvGeometry, inputShape: readonly number[]): BackendBuffer | null;
   conv2dWeightGrad?(gy: View, x: View, g: ConvGeometry, weightShape: readonly number[]): BackendBuffer | null;
+  /**
+   * Optional max_pool2d forward of a float view [N, C, H, W]: each window's maximum (windows clipped to the input; a NaN
+   * wins, the last one) and the in-plane index of its first maximum, [N, C, OH, OW] each; null where it does not apply.
+   */
+  maxPool2d?(x: View, g: PoolGeometry): { out: BackendBuffer; idx: Int32Array } | null;
 
   /** Elementwise `op(x)` into a new contiguous buffer of `outDType`. */
   unary(op: UnaryOp, x: View, outDType: DType): BackendBuffer;

@@ -17,7 +17,7 @@ const GEOMETRY_WORDS = 32;
 const NR = 8;
 
 /** The view's elements, densely: a subarray of its storage when it is contiguous, else a copy. */
-function dense(v: View): Float32Array {
+export function dense(v: View): Float32Array {
   const n = numel(v.shape);
   const strides = contiguousStrides(v.shape);
   const contiguous = v.shape.every((d, i) => d === 1 || v.strides[i] === strides[i]);

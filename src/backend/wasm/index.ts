@@ -1,10 +1,11 @@
 import type { DType } from "../../dtype.js";
-import type { Backend, BackendBuffer, BinaryOp, ConvGeometry, ReduceOp, UnaryOp, View } from "../backend.js";
+import type { Backend, BackendBuffer, BinaryOp, ConvGeometry, PoolGeometry, ReduceOp, UnaryOp, View } from "../backend.js";
 import { cpuBackend } from "../cpu/index.js";
 import { wasmConv2d, wasmConv2dInputGrad, wasmConv2dWeightGrad } from "./conv.js";
 import { wasmBinary, wasmUnary } from "./elementwise.js";
 import { wasmMatmul } from "./matmul.js";
 import { getKernels } from "./module.js";
+import { wasmMaxPool2d } from "./pool.js";
 import { wasmReduce } from "./reduce.js";
 import { wasmGruCell, wasmLstmCell } from "./rnn_cell.js";
 import { wasmCompare, wasmWhere } from "./select.js";
@@ -67,6 +68,10 @@ export const wasmBackend: Backend = {
   conv2dWeightGrad(gy: View, x: View, g: ConvGeometry, weightShape: readonly number[]): BackendBuffer | null {
     const k = getKernels();
     return k && wasmConv2dWeightGrad(k, gy, x, g, weightShape);
+  },
+  maxPool2d(x: View, g: PoolGeometry) {
+    const k = getKernels();
+    return k && wasmMaxPool2d(k, x, g);
   },
 };
 

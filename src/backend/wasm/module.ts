@@ -52,6 +52,8 @@ export interface Kernels {
   convBlock(op: number, geometry: number, b0: number, b1: number, t: number): void;
   /** Floats of one thread's scratch for the conv2d geometry block at `geometry`. */
   convScratchFloats(geometry: number): number;
+  /** max_pool2d over planes (geometry block at `geometry`, assembly/pool.ts) into values `out` and indices `idx`. */
+  maxPoolPlanes(geometry: number, src: number, out: number, idx: number): void;
   logSoftmaxRows(x: number, out: number, rows: number, cols: number): void;
   /** One LSTM step over dense rows: xg, hg [rows, 4H], c [rows, H] → h, c' [rows, H], act [rows, 5H]. */
   lstmCellRows(xg: number, hg: number, c: number, h: number, c2: number, act: number, rows: number, H: number): void;

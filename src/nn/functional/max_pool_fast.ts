@@ -70,10 +70,12 @@ export function maxPoolFast(x: Tensor, g: WindowGeometry, oh: number, ow: number
   const [n, c, h, w] = xc.shape;
   const dtype = xc.dtype;
   const Ctor = dtype === "float32" ? Float32Array : Float64Array;
-  const out = new Ctor(n * c * oh * ow);
-  const idx = new Int32Array(n * c * oh * ow);
-  maxPoolPlanes(floatArray(xc._view.buffer) as FloatArray, xc.offset, n * c, h, w, oh, ow, g, out, idx);
   const backend = xc._backend;
+  // The backend's kernel where it has one (the WASM one: float32), else the loops above.
+  const fast = backend.maxPool2d?.(xc._view, { ...g, oh, ow }) ?? null;
+  const out = (fast?.out as FloatArray | undefined) ?? new Ctor(n * c * oh * ow);
+  const idx = fast?.idx ?? new Int32Array(n * c * oh * ow);
+  if (fast === null) maxPoolPlanes(floatArray(xc._view.buffer) as FloatArray, xc.offset, n * c, h, w, oh, ow, g, out, idx);
   const result = fromBuffer(out, [n, c, oh, ow], dtype, backend);
   return record1("MaxPool2DWithIndicesBackward0", result, [x], (gy) => {
     const gyc = gy.contiguous();
