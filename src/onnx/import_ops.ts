@@ -1,10 +1,11 @@
 /**
  * More ops for `tg.onnx.load`: the shape, comparison and selection ops a traced export writes (Unsqueeze, Squeeze,
- * Slice, Where, Cast, Expand, Equal, ...) and ONNX's recurrent operators RNN, LSTM (gates i,o,f,c) and GRU (z,r,h),
+ * Slice, Where, Cast, Expand, Equal, ...), LRN and ONNX's recurrent operators RNN, LSTM (gates i,o,f,c) and GRU (z,r,h),
  * run step by step with tensorgrad ops in ONNX's default layout [T, B, features].
  */
 import type { DType } from "../dtype.js";
 import { ValueError } from "../errors.js";
+import { localResponseNorm } from "../nn/functional/normalization_extra.js";
 import { where } from "../ops/binary.js";
 import { zeros } from "../ops/creation.js";
 import { stack } from "../ops/join.js";
@@ -52,6 +53,7 @@ export const EXTRA_OPS = [
   "Min",
   "GatherElements",
   "CumSum",
+  "LRN",
   "RNN",
   "LSTM",
   "GRU",
@@ -163,6 +165,13 @@ export function runExtra(r: NodeReader): Tensor | Tensor[] {
     case "CumSum": {
       if (r.int("exclusive", 0) || r.int("reverse", 0)) fail(`CumSum "${r.name}" is exclusive or reversed`);
       return x().cumsum(must(r.tensor(1), r, "axis").item());
+    }
+    case "LRN": {
+      // ONNX's window [c − ⌊(size−1)/2⌋, c + ⌈(size−1)/2⌉] is PyTorch's for odd sizes only.
+      const size = r.int("size", 0);
+      if (!Number.isSafeInteger(size) || size < 1 || size % 2 === 0) fail(`LRN "${r.name}" has size ${size}; tensorgrad runs odd sizes`);
+      const [alpha, beta, k] = [r.float("alpha") ?? 1e-4, r.float("beta") ?? 0.75, r.float("bias") ?? 1];
+      return localResponseNorm(x(), size, { alpha, beta, k });
     }
     case "RNN":
     case "LSTM":

@@ -17,6 +17,7 @@ import { ones, zeros } from "../ops/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { GraphBuilder } from "./graph.js";
 import { CONV_LAYER_TYPES, emitConvLayer } from "./layers_conv.js";
+import { EXTRA_LAYER_TYPES, emitExtraLayer } from "./layers_extra.js";
 
 /** A value in the graph and the example tensor it holds when the model runs on the example input. */
 export interface Traced {
@@ -80,6 +81,7 @@ function groupNorm(g: GraphBuilder, m: GroupNorm, x: Traced, dtype: DType): stri
 /** The layers `emitLayer` translates, by class name. */
 export const LAYER_TYPES: ReadonlySet<string> = new Set([
   ...CONV_LAYER_TYPES,
+  ...EXTRA_LAYER_TYPES,
   ..."Identity Dropout Dropout1d Dropout2d Linear BatchNorm1d BatchNorm2d LayerNorm GroupNorm Embedding ReLU Sigmoid Tanh SiLU Mish LeakyReLU ELU PReLU GELU Softplus Hardtanh ReLU6 SELU CELU Hardsigmoid Hardswish Hardshrink Softshrink LogSigmoid Threshold RReLU Softmax LogSoftmax Flatten Unflatten".split(
     " ",
   ),
@@ -226,6 +228,7 @@ export function emitLayer(g: GraphBuilder, m: AnyModule, x: Traced): string {
       return reshape(g, x.name, keepBatch((m as unknown as Unflatten).forward(x.example).shape));
     default:
       if (CONV_LAYER_TYPES.has(type)) return emitConvLayer(g, m, x);
+      if (EXTRA_LAYER_TYPES.has(type)) return emitExtraLayer(g, m, x);
       throw new ValueError(`onnx.export: no ONNX translation for ${type}`);
   }
 }

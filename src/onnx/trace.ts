@@ -23,9 +23,12 @@ import * as Emb from "../nn/modules/embedding.js";
 import * as Flat from "../nn/modules/flatten.js";
 import * as Lin from "../nn/modules/linear.js";
 import * as Norm from "../nn/modules/normalization.js";
+import * as NormExtra from "../nn/modules/normalization_extra.js";
+import * as Pad from "../nn/modules/padding.js";
 import * as Pool from "../nn/modules/pooling.js";
 import * as Pool1 from "../nn/modules/pooling1d.js";
 import * as Rnn from "../nn/modules/rnn.js";
+import * as Cell from "../nn/modules/rnn_cell.js";
 import * as TL from "../nn/modules/transformer_layer.js";
 import { Tensor } from "../tensor/tensor.js";
 import { emitAttention, emitEncoderLayer } from "./attention.js";
@@ -33,6 +36,7 @@ import { GraphBuilder } from "./graph.js";
 import { emitLayer, LAYER_TYPES } from "./layers.js";
 import { GETTER_RULES, OP_RULES } from "./ops.js";
 import { emitRecurrent } from "./rnn.js";
+import { CELL_TYPES, emitCell } from "./rnn_cell.js";
 
 /** Tensor methods that read values out, set autograd state or make fresh constants: never traced, never refused. */
 const UNTRACED = new Set(
@@ -78,12 +82,15 @@ const CLASSES: Record<string, unknown> = {
   ...Flat,
   ...Lin,
   ...Norm,
+  ...NormExtra,
+  ...Pad,
   ...Pool,
   ...Pool1,
   ...Rnn,
+  ...Cell,
   ...TL,
 };
-const SPECIAL = new Set(["RNN", "LSTM", "GRU", "MultiheadAttention", "TransformerEncoderLayer"]);
+const SPECIAL = new Set(["RNN", "LSTM", "GRU", "MultiheadAttention", "TransformerEncoderLayer", ...CELL_TYPES]);
 
 /** The name of a built-in layer the exporter translates as a whole, or null (its forward is traced instead). */
 function layerType(m: AnyModule): string | null {
@@ -261,6 +268,10 @@ export class Tracer {
     if (type === "RNN" || type === "LSTM" || type === "GRU") {
       const hx = args[1] === undefined || args[1] === null ? null : tensorsOf(args[1]).map(ref);
       return emitRecurrent(this.g, m, traced(args[0] as Tensor), hx);
+    }
+    if (CELL_TYPES.has(type)) {
+      const hx = args[1] === undefined || args[1] === null ? null : tensorsOf(args[1]).map(ref);
+      return emitCell(this.g, m, traced(args[0] as Tensor), hx);
     }
     if (type === "MultiheadAttention") {
       const [query, key, value] = args as Tensor[];
