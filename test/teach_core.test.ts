@@ -121,7 +121,7 @@ describe("teach core: training on synthetic webcam scenes", () => {
   it("export → import gives identical predictions, with the samples of project.json", async () => {
     assert.deepEqual(
       files.map((f) => f.name),
-      ["model.safetensors", "model.json", "model.onnx", "classify.ts", "project.json"],
+      ["model.safetensors", "model.json", "model.onnx", "classify.ts", "model.py", "check.safetensors", "project.json"],
     );
     const imported = importProject(files);
     assert.deepEqual(imported.classes, SCENE_NAMES);
@@ -149,6 +149,19 @@ describe("teach core: training on synthetic webcam scenes", () => {
       keys.includes("0.weight") && keys.includes("1.running_mean") && keys.includes("1.num_batches_tracked") && keys.includes("13.bias"),
       keys.join(),
     );
+  });
+
+  it("model.py builds the network in PyTorch; check.safetensors holds the first sample and our logits for it", async () => {
+    const py = new TextDecoder().decode(file(files, "model.py").bytes);
+    assert.match(py, /nn\.Conv2d\(3, 16, \(3, 3\), stride=1, padding=1/);
+    assert.match(py, /nn\.Linear\(64, 3, bias=True\)/);
+    assert.match(py, /model\.load_state_dict\(state, strict=True\)/);
+    const check = tg.io.decodeSafetensors(file(files, "check.safetensors").bytes).tensors;
+    assert.deepEqual(check.input.toArray(), toChw(samples[0].rgba));
+    const logits = Array.from(check.output.toArray() as Float32Array);
+    const p = logits.map((v) => Math.exp(v - Math.max(...logits)));
+    const z = p.reduce((a, b) => a + b, 0);
+    assert.ok(maxDiff([p.map((v) => v / z)], [await classifier.predict(samples[0].rgba)]) < 1e-6);
   });
 
   it("model.onnx runs in onnxruntime-web with the same outputs (batch axis free)", async () => {

@@ -80,7 +80,7 @@ describe("teach worker session (protocol ↔ core)", () => {
     const exported = await until("exported");
     assert.deepEqual(
       exported.files.map((f) => f.name),
-      ["model.safetensors", "model.json", "model.onnx", "classify.ts", "project.json"],
+      ["model.safetensors", "model.json", "model.onnx", "classify.ts", "model.py", "check.safetensors", "project.json"],
     );
     send({ type: "predict", id: 30, rgba: heldOut[1].rgba });
     const before = await until("prediction", heldOut.length + 2);

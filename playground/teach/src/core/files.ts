@@ -1,11 +1,13 @@
 /**
  * The exported project's files and their formats: model.json (format, version, classes, preprocessing, architecture),
  * model.safetensors (weights under PyTorch's state-dict keys, plus the architecture as tensorgrad metadata, so
- * `tg.nn.loadModel` opens it too), model.onnx, classify.ts and project.json (classes, settings, samples optional).
+ * `tg.nn.loadModel` opens it too), model.onnx, classify.ts, model.py (the network in PyTorch; `python model.py` loads
+ * the weights strictly and compares with tensorgrad's output on one image, stored in check.safetensors) and project.json
+ * (classes, settings, samples optional).
  */
 import * as tg from "tensorgrad";
 import type { ExportFile, Sample, TrainSettings } from "../protocol.ts";
-import { IMAGE_SIZE, PREPROCESSING, type Preprocessing } from "./image.ts";
+import { IMAGE_SIZE, PREPROCESSING, type Preprocessing, toChw } from "./image.ts";
 import { CLASSIFY_TS } from "./snippet.ts";
 
 /** `format` of model.json and of project.json, and the version this code writes and reads. */
@@ -62,6 +64,10 @@ export function exportProject(model: tg.nn.Module, classes: readonly string[], o
     outputNames: ["logits"],
     dynamicAxes: { image: { 0: "batch" }, logits: { 0: "batch" } },
   });
+  // The image python model.py checks: the first sample, or mid-grey.
+  const image = options.samples?.[0]?.rgba ?? new Uint8ClampedArray(IMAGE_SIZE * IMAGE_SIZE * 4).fill(128);
+  const input = tg.tensor(toChw(image)).reshape([1, 3, IMAGE_SIZE, IMAGE_SIZE]);
+  const check = tg.io.encodeSafetensors({ input, output: tg.noGrad(() => model(input)) }, { format: "pt" });
   const project = {
     format: PROJECT_FORMAT,
     version: FORMAT_VERSION,
@@ -74,6 +80,8 @@ export function exportProject(model: tg.nn.Module, classes: readonly string[], o
     { name: "model.json", bytes: text(`${JSON.stringify(modelJson, null, 2)}\n`) },
     { name: "model.onnx", bytes: onnx },
     { name: "classify.ts", bytes: text(CLASSIFY_TS) },
+    { name: "model.py", bytes: text(tg.io.pytorchCode(modelJson.architecture)) },
+    { name: "check.safetensors", bytes: check },
     { name: "project.json", bytes: text(JSON.stringify(project)) },
   ];
 }

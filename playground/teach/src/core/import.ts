@@ -143,7 +143,7 @@ function readProject(value: unknown): { classes: string[]; settings: TrainSettin
 
 /**
  * Reads the files of an exported project: model.json + model.safetensors (the model) and/or project.json (classes,
- * settings, samples); model.onnx and classify.ts are skipped. Throws a `tg.ValueError` saying what is wrong.
+ * settings, samples); model.onnx, classify.ts, model.py and check.safetensors are skipped. Throws a `tg.ValueError` saying what is wrong.
  *
  * @example const { classifier, samples } = importProject(files);
  */
@@ -167,7 +167,9 @@ function readFiles(files: readonly ExportFile[]): ImportedProject {
     if (typeof f.name !== "string" || !(f.bytes instanceof Uint8Array)) fail("a file needs a name (string) and bytes (Uint8Array)");
     const name = (f.name as string).slice(0, 200);
     const lower = name.toLowerCase();
-    if (lower.endsWith(".safetensors")) {
+    if (lower === "check.safetensors" || lower.endsWith(".onnx") || lower.endsWith(".ts") || lower.endsWith(".py")) {
+      // The other exported files: not read.
+    } else if (lower.endsWith(".safetensors")) {
       if (weights) fail(`two weight files (${weights.name}, ${name}): give one .safetensors file`);
       weights = { name, bytes: f.bytes as Uint8Array };
     } else if (lower.endsWith(".json")) {
@@ -184,7 +186,7 @@ function readFiles(files: readonly ExportFile[]): ImportedProject {
       } else {
         fail(`${name} is neither a model.json nor a project.json of this page (its "format" is ${describe(format)})`);
       }
-    } else if (!lower.endsWith(".onnx") && !lower.endsWith(".ts")) {
+    } else {
       fail(`${name}: expected model.json, model.safetensors and/or project.json`);
     }
   }
