@@ -33,12 +33,17 @@ describe("teach worker session (protocol ↔ core)", () => {
   it("init, train with predictions and progress in between, export, import: the page's whole round", async () => {
     const { session, posted, send, of, until } = open();
     send({ type: "predict", id: 0, rgba: heldOut[0].rgba });
-    assert.match((await until("error")).message, /predict: there is no model yet/);
+    assert.deepEqual(await until("error"), {
+      type: "error",
+      message: "predict: there is no model yet: train one or import one",
+      request: "predict",
+    });
     send({ type: "init", device: "cpu" });
     assert.deepEqual(await until("ready"), { type: "ready", device: "cpu" });
     send({ type: "train", classes: SCENE_NAMES, samples, settings });
     send({ type: "train", classes: SCENE_NAMES, samples, settings });
     assert.match((await until("error", 2)).message, /training is already running/);
+    assert.equal(of("error")[1].request, "train");
     await until("progress", 2);
     // Served between batches, by the model of the previous training (none yet).
     send({ type: "predict", id: 1, rgba: heldOut[0].rgba });
@@ -102,18 +107,24 @@ describe("teach worker session (protocol ↔ core)", () => {
     assert.match((await other.until("error")).message, /no model yet/);
     // A bad import is an error message, and the session goes on.
     other.send({ type: "import", files: [{ name: "model.json", bytes: new Uint8Array([1, 2]) }] });
-    assert.match((await other.until("error", 2)).message, /^import: model.json is not JSON/);
+    const bad = await other.until("error", 2);
+    assert.match(bad.message, /^import: model.json is not JSON/);
+    assert.equal(bad.request, "import");
     await session.idle();
     await other.session.idle();
     assert.ok(posted.every((m) => m.type !== "error" || /no model yet|already running/.test(m.message)));
   });
 
   it("bad training requests come back as errors naming the field", async () => {
-    const { send, until } = open();
+    const { send, until, of } = open();
     send({ type: "train", classes: ["a", "b"], samples: samples.slice(0, 2), settings: { ...settings, epochs: 0 } });
     assert.match((await until("error")).message, /settings.epochs: must be in \[1, 500\], got 0/);
     send({ type: "export" });
     assert.match((await until("error", 2)).message, /export: there is no model yet/);
+    assert.deepEqual(
+      of("error").map((e) => e.request),
+      ["train", "export"],
+    );
   });
 
   it("on a device read only asynchronously (the fake webgpu), trains, predicts and exports without a blocking read", async () => {

@@ -116,4 +116,5 @@ export type FromWorker =
    * project.json held (empty / absent when none).
    */
   | { type: "imported"; classes: string[]; samples: Sample[]; model: boolean; settings?: TrainSettings }
-  | { type: "error"; message: string };
+  /** A request failed; `request` names it ("train": training stopped, the previous model is kept). */
+  | { type: "error"; message: string; request: ToWorker["type"] };

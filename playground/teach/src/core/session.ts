@@ -61,7 +61,9 @@ export class TeachSession {
       void this.predict(msg.id, msg.rgba);
       return;
     }
-    this.queue = this.queue.then(() => this.dispatch(msg)).catch((e: unknown) => this.post({ type: "error", message: message(e) }));
+    this.queue = this.queue
+      .then(() => this.dispatch(msg))
+      .catch((e: unknown) => this.post({ type: "error", message: message(e), request: msg.type }));
   }
 
   /** Resolves when every request so far, and training, are done (for tests). */
@@ -129,7 +131,7 @@ export class TeachSession {
       this.settings = trainer.settings;
       this.post({ type: "trained", ...report });
     } catch (e) {
-      this.post({ type: "error", message: `training failed: ${message(e)}` });
+      this.post({ type: "error", message: message(e), request: "train" });
     }
   }
 
@@ -138,7 +140,7 @@ export class TeachSession {
       const c = this.requireModel("predict");
       this.post({ type: "prediction", id, probabilities: await c.predict(rgba) });
     } catch (e) {
-      this.post({ type: "error", message: message(e) });
+      this.post({ type: "error", message: message(e), request: "predict" });
     }
   }
 
