@@ -429,8 +429,8 @@ describe("argument rule: PyTorch's positional forms mean what they mean in PyTor
 describe("errors name the function, the argument and the accepted forms", () => {
   it("wrong types, too many positional arguments, snake_case keys", () => {
     assert.throws(
-      () => new nn.Conv2d(1, 8, 3, { padding: "same" as never }),
-      /Conv2d: padding must be a non-negative integer or an array of 2 of them, got "same"/,
+      () => new nn.Conv2d(1, 8, 3, { padding: "full" as never }),
+      /Conv2d: padding must be a non-negative integer or an array of 2 of them or "valid" \| "same", got "full"/,
     );
     assert.throws(
       () => new nn.Linear(3, 4, true, true as never),

@@ -477,7 +477,7 @@ describe("Conv2d", () => {
         v === undefined ? [d, d] : typeof v === "number" ? [v, v] : [v[0], v[1]];
       const expected = naiveConv2d(x, c.weight, c.bias, {
         stride: norm(opts.stride, 1),
-        padding: norm(opts.padding, 0),
+        padding: norm(opts.padding as tg.nn.functional.Size2 | undefined, 0),
         dilation: norm(opts.dilation, 1),
         groups: opts.groups ?? 1,
       });

@@ -6,6 +6,8 @@ export * from "./activation.js";
 export * from "./activation_extra.js";
 export { type ScaledDotProductAttentionOptions, scaledDotProductAttention } from "./attention.js";
 export * from "./conv.js";
+// conv1d/conv2d with PyTorch's "valid"/"same" padding (resolved to sizes before conv.js), shadowing conv.js's.
+export { type Conv1dPaddingOptions, type Conv2dPaddingOptions, type ConvPadding, conv1d, conv2d } from "./conv_padding.js";
 export * from "./conv_transpose.js";
 export { type Conv3dOptions, type ConvPadding3, conv3d, type Size3 } from "./conv3d.js";
 export * from "./distance.js";
