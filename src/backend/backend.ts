@@ -23,6 +23,14 @@ export interface ConvGeometry {
 /** A max_pool2d's window geometry (the same fields as a convolution's). */
 export type PoolGeometry = ConvGeometry;
 
+/** Adadelta's hyperparameters (no weight decay) for `Backend.adadelta`. */
+export interface AdadeltaHyper {
+  lr: number;
+  rho: number;
+  eps: number;
+  maximize: boolean;
+}
+
 /** A strided window onto a buffer: element `[i0, i1, ...]` is at `offset + Σ ik * strides[k]`. */
 export interface View {
   readonly buffer: BackendBuffer;
@@ -158,6 +166,11 @@ export interface Backend {
    * wins, the last one) and the in-plane index of its first maximum, [N, C, OH, OW] each; null where it does not apply.
    */
   maxPool2d?(x: View, g: PoolGeometry): { out: BackendBuffer; idx: Int32Array } | null;
+  /**
+   * Optional Adadelta update in place of parameter p and state s (square average) and a (accumulated delta) from gradient
+   * g, rounding as the composed ops do in the views' dtype; false, having written nothing, where it does not apply.
+   */
+  adadelta?(p: View, g: View, s: View, a: View, o: AdadeltaHyper): boolean;
 
   /** Elementwise `op(x)` into a new contiguous buffer of `outDType`. */
   unary(op: UnaryOp, x: View, outDType: DType): BackendBuffer;

@@ -1,8 +1,9 @@
 /**
- * Adadelta's update as one pass over the elements, for parameters whose values, gradient and state live in plain typed
- * arrays (the cpu and wasm backends): instead of nine tensor ops and their temporaries over every parameter (most of a
- * small CNN's optimizer step), each element is updated in place, rounding after every operation as those ops do in the
- * dtype (Math.fround for float32), so the numbers are the composed update's bit for bit.
+ * Adadelta's update as one pass over the elements, in place: on the backend's kernel where it has one (the WASM one),
+ * else in the loops here where the values, gradient and state live in plain typed arrays (the cpu backend). It replaces
+ * nine tensor ops and their temporaries over every parameter (most of a small CNN's optimizer step), rounding after
+ * every operation as those ops do in the dtype (Math.fround for float32), so the numbers are the composed update's bit
+ * for bit.
  */
 import type { Tensor } from "../tensor/tensor.js";
 
@@ -29,6 +30,12 @@ export function adadeltaFused(
 ): boolean {
   const dtype = param.dtype;
   if (grad.dtype !== dtype || squareAvg.dtype !== dtype || accDelta.dtype !== dtype) return false;
+  const backend = param._backend;
+  const same = [grad, squareAvg, accDelta].every((t) => t._backend === backend);
+  if (same && backend.adadelta?.(param._view, grad._view, squareAvg._view, accDelta._view, o)) {
+    for (const t of [param, squareAvg, accDelta]) t.storage.version++;
+    return true;
+  }
   const [p, g, s, a] = [param, grad, squareAvg, accDelta].map(hostFloats);
   if (p === null || g === null || s === null || a === null || g.length !== p.length) return false;
   const sign = o.maximize ? -1 : 1;

@@ -1,10 +1,11 @@
 import type { DType } from "../../dtype.js";
-import type { Backend, BackendBuffer, BinaryOp, ConvGeometry, PoolGeometry, ReduceOp, UnaryOp, View } from "../backend.js";
+import type { AdadeltaHyper, Backend, BackendBuffer, BinaryOp, ConvGeometry, PoolGeometry, ReduceOp, UnaryOp, View } from "../backend.js";
 import { cpuBackend } from "../cpu/index.js";
 import { wasmConv2d, wasmConv2dInputGrad, wasmConv2dWeightGrad } from "./conv.js";
 import { wasmBinary, wasmUnary } from "./elementwise.js";
 import { wasmMatmul } from "./matmul.js";
 import { getKernels } from "./module.js";
+import { wasmAdadelta } from "./optim.js";
 import { wasmMaxPool2d } from "./pool.js";
 import { wasmReduce } from "./reduce.js";
 import { wasmGruCell, wasmLstmCell } from "./rnn_cell.js";
@@ -72,6 +73,10 @@ export const wasmBackend: Backend = {
   maxPool2d(x: View, g: PoolGeometry) {
     const k = getKernels();
     return k && wasmMaxPool2d(k, x, g);
+  },
+  adadelta(p: View, g: View, s: View, a: View, o: AdadeltaHyper): boolean {
+    const k = getKernels();
+    return k !== null && wasmAdadelta(k, p, g, s, a, o);
   },
 };
 

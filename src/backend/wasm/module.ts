@@ -54,6 +54,19 @@ export interface Kernels {
   convScratchFloats(geometry: number): number;
   /** max_pool2d over planes (geometry block at `geometry`, assembly/pool.ts) into values `out` and indices `idx`. */
   maxPoolPlanes(geometry: number, src: number, out: number, idx: number): void;
+  /** Adadelta's update in place over n float32s (assembly/optim.ts); the scalars already rounded to float32. */
+  adadeltaStep(
+    p: number,
+    g: number,
+    s: number,
+    a: number,
+    n: number,
+    rho: number,
+    oneMinusRho: number,
+    eps: number,
+    negLr: number,
+    sign: number,
+  ): void;
   logSoftmaxRows(x: number, out: number, rows: number, cols: number): void;
   /** One LSTM step over dense rows: xg, hg [rows, 4H], c [rows, H] → h, c' [rows, H], act [rows, 5H]. */
   lstmCellRows(xg: number, hg: number, c: number, h: number, c2: number, act: number, rows: number, H: number): void;
