@@ -3,7 +3,7 @@
  * data, `tg.nn.loadModel` / `tg.io.buildModule` rebuild it and `tg.onnx.export` translates it layer by layer.
  */
 import * as tg from "tensorgrad";
-import { CHANNELS, IMAGE_SIZE } from "./image.ts";
+import { CHANNELS } from "./image.ts";
 
 const { nn } = tg;
 
@@ -33,6 +33,3 @@ export function buildClassifier(numClasses: number): tg.nn.Sequential {
     new nn.Linear(64, numClasses),
   );
 }
-
-/** The input shape of one batch of `n` images. */
-export const inputShape = (n: number): number[] => [n, CHANNELS, IMAGE_SIZE, IMAGE_SIZE];
