@@ -41,8 +41,11 @@ const video = (kind: "a" | "b", seed: number) => join(work, `${kind}${seed}.y4m`
 const camFile = () => join(work, "camera.y4m");
 const useScene = (kind: "a" | "b", seed: number) => copyFileSync(video(kind, seed), camFile());
 
-/** Chromium with the fake camera (`camera`: "file" plays camFile(), "denied" refuses permission, "none" has no camera). */
-async function launch(camera: "file" | "denied" | "none"): Promise<BrowserContext> {
+/**
+ * Chromium with the fake camera (`camera`: "file" plays camFile(), "denied" refuses permission, "none" has no camera,
+ * "webgpu": no camera, WebGPU on, the GPU process too: SwiftShader's software adapter where there is no GPU).
+ */
+async function launch(camera: "file" | "denied" | "none" | "webgpu"): Promise<BrowserContext> {
   const { chromium } = await import("playwright-core");
   const media =
     camera === "file"
@@ -54,7 +57,10 @@ async function launch(camera: "file" | "denied" | "none"): Promise<BrowserContex
     executablePath: CHROMIUM,
     headless: true,
     chromiumSandbox: false,
-    args: [...CHROMIUM_ARGS, ...media],
+    args:
+      camera === "webgpu"
+        ? [...CHROMIUM_ARGS.filter((a) => a !== "--disable-gpu"), "--enable-unsafe-webgpu", "--disable-gpu-sandbox"]
+        : [...CHROMIUM_ARGS, ...media],
     viewport: { width: 1400, height: 1000 },
     acceptDownloads: true,
   });
@@ -63,7 +69,7 @@ async function launch(camera: "file" | "denied" | "none"): Promise<BrowserContex
 }
 
 /** The teach page on the CPU path, once the worker is ready; page errors, console errors and off-site requests are collected. */
-async function open(context: BrowserContext): Promise<{ page: Page; problems: string[] }> {
+async function open(context: BrowserContext, query = "?device=cpu"): Promise<{ page: Page; problems: string[] }> {
   const page = await context.newPage();
   const problems: string[] = [];
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
@@ -74,7 +80,7 @@ async function open(context: BrowserContext): Promise<{ page: Page; problems: st
     const url = r.url();
     if (!url.startsWith(base) && !url.startsWith("data:") && !url.startsWith("blob:")) problems.push(`network request: ${url}`);
   });
-  await page.goto(`${base}teach.html?device=cpu`);
+  await page.goto(`${base}teach.html${query}`);
   await page.waitForFunction(() => (window as unknown as { tensorgradTeach?: TeachApi }).tensorgradTeach?.phase() === "idle");
   return { page, problems };
 }
@@ -215,6 +221,8 @@ describe("teach page end to end (headless Chromium)", { skip }, () => {
       { name: "Class 1", samples: 0 },
       { name: "Class 2", samples: 0 },
     ]);
+    assert.equal(await page.inputValue("#device"), "cpu");
+    assert.equal(await page.locator("#device-badge").textContent(), "WASM");
     await record(page, 0, 2500);
     useScene("b", 1);
     await record(page, 1, 2500);
@@ -407,6 +415,28 @@ describe("teach page end to end (headless Chromium)", { skip }, () => {
     await page.screenshot({ path: join(ARTIFACTS, "teach_upload.png"), fullPage: true });
     assert.deepEqual(problems, []);
     assert.deepEqual(fresh.problems, []);
+  });
+
+  it("opens WebGPU by default where there is an adapter, and falls back to the CPU (saying so) when it is a software one", async (t) => {
+    const context = await launch("webgpu");
+    const { page, problems } = await open(context, "");
+    const device = await api(page, (a) => a.device());
+    assert.ok(device);
+    const note = await api(page, (a) => a.note());
+    if (device.device === "cpu" && !/software adapter/.test(note)) {
+      t.skip(`this browser opened no WebGPU adapter (${device.reason || "no navigator.gpu"})`);
+      return;
+    }
+    if (/software adapter/.test(note)) {
+      assert.equal(device.device, "cpu");
+      assert.equal(await page.inputValue("#device"), "cpu");
+      assert.match(note, /slower than the CPU: training on the CPU/);
+      // Asked for by name, WebGPU is used even so.
+      await page.selectOption("#device", "webgpu");
+      await page.waitForFunction(() => (window as unknown as { tensorgradTeach: TeachApi }).tensorgradTeach.device()?.device === "webgpu");
+      assert.match((await page.locator("#device-badge").textContent()) ?? "", /software/);
+    } else assert.equal(device.device, "webgpu");
+    assert.deepEqual(problems, []);
   });
 
   it("without a camera, or with permission denied, says so; upload and the sketch pad still add samples", async () => {

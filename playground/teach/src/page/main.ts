@@ -4,10 +4,11 @@
  * (teach_worker.js, tensorgrad on WebGPU or WASM) and shows what comes back. `window.tensorgradTeach` is a read-only
  * view of the page's state for the browser tests.
  */
-import type { FromWorker, TeachDevice, ToWorker } from "../protocol.ts";
+import type { FromWorker, ToWorker } from "../protocol.ts";
 import { Camera, type CameraState } from "./camera.ts";
 import { ClassCard } from "./class_card.ts";
 import { ClassList } from "./classes.ts";
+import { type DeviceInfo, DevicePicker } from "./device.ts";
 import { $ } from "./dom.ts";
 import { readImport, showExported } from "./files.ts";
 import { Preview } from "./preview.ts";
@@ -19,7 +20,7 @@ export type TeachPhase = "starting" | "idle" | "training" | "trained";
 /** `window.tensorgradTeach`: what the browser tests read. */
 export interface TeachApi {
   phase(): TeachPhase;
-  device(): { device: TeachDevice; adapter: string; reason: string } | null;
+  device(): DeviceInfo | null;
   classes(): { name: string; samples: number }[];
   camera(): CameraState;
   /** The preview's latest probabilities (class order), how many predictions came back, and their rate. */
@@ -39,7 +40,6 @@ const classes = new ClassList();
 const cards = new Map<number, ClassCard>();
 const panel = new TrainPanel();
 let phase: TeachPhase = "starting";
-let device: { device: TeachDevice; adapter: string; reason: string } | null = null;
 /** The class names the current model was trained on (null: no model). */
 let modelClasses: string[] | null = null;
 let predictionCount = 0;
@@ -71,10 +71,11 @@ const preview = new Preview(
   note,
 );
 
-// Device: ?device=cpu or ?device=webgpu picks; otherwise WebGPU where the browser has it (the worker falls back).
-const asked = new URLSearchParams(location.search).get("device");
-const wanted: TeachDevice = asked === "cpu" || asked === "webgpu" ? asked : "gpu" in navigator ? "webgpu" : "cpu";
-send({ type: "init", device: wanted });
+const devices = new DevicePicker(
+  (device) => send({ type: "init", device }),
+  note,
+  () => changed(),
+);
 
 /** Rebuilds the cards after a class was added, deleted or a project imported (existing cards are kept). */
 function renderCards(): void {
@@ -115,7 +116,8 @@ function renderCards(): void {
 function changed(): void {
   const problem = classes.trainProblem();
   const button = $<HTMLButtonElement>("train-button");
-  button.disabled = phase === "training" || phase === "starting";
+  button.disabled = phase === "training" || phase === "starting" || devices.switching;
+  devices.lock(phase === "training");
   $("train-hint").textContent = phase === "training" ? "" : problem;
   const names = classes.list.map((c) => c.name);
   const stale = modelClasses !== null && phase !== "training" && names.join("\u0000") !== modelClasses.join("\u0000");
@@ -192,16 +194,11 @@ $<HTMLInputElement>("import-input").addEventListener("change", async (e) => {
 worker.onmessage = (e: MessageEvent<FromWorker>) => {
   const msg = e.data;
   switch (msg.type) {
-    case "ready": {
-      device = { device: msg.device, adapter: msg.adapter ?? "", reason: msg.reason ?? "" };
-      const badge = $("device-badge");
-      badge.textContent = msg.device === "webgpu" ? `WebGPU${msg.adapter ? `: ${msg.adapter}` : ""}` : "CPU (WASM)";
-      badge.dataset.device = msg.device;
-      badge.title = msg.reason ? `WebGPU is not used: ${msg.reason}` : "";
-      if (phase === "starting") phase = "idle";
+    case "ready":
+      devices.ready(msg);
+      if (phase === "starting" && !devices.switching) phase = "idle";
       changed();
       break;
-    }
     case "progress":
       panel.progress(msg);
       break;
@@ -254,12 +251,12 @@ worker.onerror = (e) => {
 };
 
 renderCards();
-changed();
+devices.start();
 preview.setModel(null, "Train a model to see its predictions here.");
 
 const api: TeachApi = {
   phase: () => phase,
-  device: () => device,
+  device: () => (devices.switching ? null : devices.info),
   classes: () => classes.list.map((c) => ({ name: c.name, samples: c.samples.length })),
   camera: () => camera.state,
   predictions: () => preview.probabilities.slice(),
