@@ -121,9 +121,11 @@ describe("teach worker session (protocol ↔ core)", () => {
     assert.match((await until("error")).message, /settings.epochs: must be in \[1, 500\], got 0/);
     send({ type: "export" });
     assert.match((await until("error", 2)).message, /export: there is no model yet/);
+    send({ type: "fly" } as unknown as ToWorker);
+    assert.match((await until("error", 3)).message, /unknown message type "fly"/);
     assert.deepEqual(
       of("error").map((e) => e.request),
-      ["train", "export"],
+      ["train", "export", "fly"],
     );
   });
 

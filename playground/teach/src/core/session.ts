@@ -115,6 +115,8 @@ export class TeachSession {
         });
         return;
       }
+      default:
+        throw new tg.ValueError(`unknown message type ${JSON.stringify((msg as { type?: unknown }).type)}`);
     }
   }
 
