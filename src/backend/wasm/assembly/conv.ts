@@ -59,6 +59,22 @@ const NR = 8;
   return last < 0 ? x0 : max(x0, min(ow, last / sw + 1));
 }
 
+/** Copies n floats (a short run: a loop, not a call to the engine's memory.copy). */
+// @ts-ignore: decorator
+@inline function copyRun(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
+}
+
+/** Zeroes n floats (a short run). */
+// @ts-ignore: decorator
+@inline function zeroRun(dst: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), i32x4.splat(0));
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), 0);
+}
+
 /** Floats of one thread's scratch for this geometry: columns [C·kh·kw, L], a GEMM result, the GEMM's packing area. */
 export function convScratchFloats(g: usize): i32 {
   const ckk = word(g, C) * word(g, KH) * word(g, KW);
@@ -94,18 +110,18 @@ function im2colRows(g: usize, src: usize, cols: usize, r0: i32, r1: i32): void {
     for (let y = 0; y < oh; y++) {
       const hh = y * sh - ph + i * dh;
       if (hh < 0 || hh >= h) {
-        memory.fill(o, 0, <usize>ow << 2);
+        zeroRun(o, ow);
         o += <usize>ow << 2;
         continue;
       }
       const row = plane + (<usize>(hh * w + off) << 2);
-      if (x0 > 0) memory.fill(o, 0, <usize>x0 << 2);
+      zeroRun(o, x0);
       if (sw == 1) {
-        memory.copy(o + (<usize>x0 << 2), row + (<usize>x0 << 2), <usize>(x1 - x0) << 2);
+        copyRun(o + (<usize>x0 << 2), row + (<usize>x0 << 2), x1 - x0);
       } else {
         for (let x = x0; x < x1; x++) store<f32>(o + (<usize>x << 2), load<f32>(row + (<usize>(x * sw) << 2)));
       }
-      if (x1 < ow) memory.fill(o + (<usize>x1 << 2), 0, <usize>(ow - x1) << 2);
+      zeroRun(o + (<usize>x1 << 2), ow - x1);
       o += <usize>ow << 2;
     }
   }
