@@ -19,6 +19,7 @@ import type { BrowserContext, Download, Page } from "playwright-core";
 import { IMAGE_SIZE } from "../playground/teach/src/core/image.ts";
 import { loadTeachModel } from "../playground/teach/src/core/import.ts";
 import type { TeachApi } from "../playground/teach/src/page/main.ts";
+import { DEFAULT_SETTINGS } from "../playground/teach/src/protocol.ts";
 import { buildPlayground } from "../scripts/build-playground.ts";
 import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, skipReason as skip, startServer } from "./helpers/playground_browser.ts";
 import { encodePng, type Frame, scene, writeY4m } from "./helpers/teach_media.ts";
@@ -319,8 +320,8 @@ describe("teach page end to end (headless Chromium)", { skip }, () => {
     assert.equal(await api(page, (a) => a.phase()), "idle");
     await page.fill("#learning-rate", "5");
     await page.click("#reset-defaults");
-    assert.equal(await page.inputValue("#epochs"), "50");
-    assert.equal(await page.inputValue("#learning-rate"), "0.001");
+    assert.equal(await page.inputValue("#epochs"), String(DEFAULT_SETTINGS.epochs));
+    assert.equal(await page.inputValue("#learning-rate"), String(DEFAULT_SETTINGS.learningRate));
     // Stop: training ends after the current batch, and the model so far is reported.
     await page.fill("#epochs", "500");
     await page.click("#train-button");
@@ -380,7 +381,15 @@ describe("teach page end to end (headless Chromium)", { skip }, () => {
         names.slice().sort(),
       );
     }
-    assert.deepEqual([...saved.keys()].sort(), ["classify.ts", "model.json", "model.onnx", "model.safetensors", "project.json"]);
+    assert.deepEqual([...saved.keys()].sort(), [
+      "check.safetensors",
+      "classify.ts",
+      "model.json",
+      "model.onnx",
+      "model.py",
+      "model.safetensors",
+      "project.json",
+    ]);
     assert.match(await page.locator("#export-code").inputValue(), /tensorgrad/);
 
     // The downloaded model in Node: the same probabilities as the page for the same images.
@@ -412,9 +421,31 @@ describe("teach page end to end (headless Chromium)", { skip }, () => {
     await fresh.page.waitForFunction(() => (window as unknown as { tensorgradTeach: TeachApi }).tensorgradTeach.predictionCount() > 0);
     const again = await api(fresh.page, (a) => a.predictions());
     for (let c = 0; c < 2; c++) assert.ok(Math.abs(again[c] - pageProbs[0][c]) < 1e-4, `imported ${again}, before ${pageProbs[0]}`);
+    // project.json alone: the classes and samples, no model (train to get one).
+    const bare = await open(context);
+    await bare.page
+      .locator("#import-input")
+      .setInputFiles({ name: "project.json", mimeType: "application/json", buffer: Buffer.from(saved.get("project.json") as Uint8Array) });
+    await bare.page.waitForFunction(() => /Imported/.test((window as unknown as { tensorgradTeach: TeachApi }).tensorgradTeach.note()));
+    assert.equal(await api(bare.page, (a) => a.phase()), "idle");
+    assert.deepEqual(
+      (await api(bare.page, (a) => a.classes())).map((c) => c.samples),
+      [16, 15],
+    );
+    assert.match(await api(bare.page, (a) => a.note()), /train to get a model/);
+    assert.match((await bare.page.locator("#preview-status").textContent()) ?? "", /without a model/);
+    // A file that is not an export is refused with the worker's reason, and nothing changes.
+    await bare.page
+      .locator("#import-input")
+      .setInputFiles({ name: "notes.json", mimeType: "application/json", buffer: Buffer.from('{"format":"x"}') });
+    await bare.page.waitForFunction(() =>
+      /neither a model\.json nor a project\.json/.test((window as unknown as { tensorgradTeach: TeachApi }).tensorgradTeach.note()),
+    );
+    assert.equal((await api(bare.page, (a) => a.classes())).length, 2);
     await page.screenshot({ path: join(ARTIFACTS, "teach_upload.png"), fullPage: true });
     assert.deepEqual(problems, []);
     assert.deepEqual(fresh.problems, []);
+    assert.deepEqual(bare.problems, []);
   });
 
   it("opens WebGPU by default where there is an adapter, and falls back to the CPU (saying so) when it is a software one", async (t) => {
@@ -457,6 +488,19 @@ describe("teach page end to end (headless Chromium)", { skip }, () => {
         .locator('input[type="file"]')
         .setInputFiles({ name: "a.png", mimeType: "image/png", buffer: encodePng(scene("a", 40, 40, 0, 5)) });
       await page.waitForFunction(() => (window as unknown as { tensorgradTeach: TeachApi }).tensorgradTeach.classes()[0].samples === 1);
+      // …and dropping files on a card…
+      const dropped = await page.evaluateHandle(
+        (b64) => {
+          const dt = new DataTransfer();
+          const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+          for (const name of ["d1.png", "d2.png"]) dt.items.add(new File([bytes], name, { type: "image/png" }));
+          return dt;
+        },
+        encodePng(scene("b", 40, 40, 1, 5)).toString("base64"),
+      );
+      await card(page, 0).dispatchEvent("dragover", { dataTransfer: dropped });
+      await card(page, 0).dispatchEvent("drop", { dataTransfer: dropped });
+      await page.waitForFunction(() => (window as unknown as { tensorgradTeach: TeachApi }).tensorgradTeach.classes()[0].samples === 3);
       // …and so does drawing: a stroke on class 2's pad, then "Add sample".
       await card(page, 1).locator(".draw-toggle").click();
       const pad = card(page, 1).locator("canvas.sketch");
@@ -469,11 +513,11 @@ describe("teach page end to end (headless Chromium)", { skip }, () => {
       await card(page, 1).getByRole("button", { name: "Add the drawing as a sample" }).click();
       assert.deepEqual(
         (await api(page, (a) => a.classes())).map((c) => c.samples),
-        [1, 1],
+        [3, 1],
       );
       // Two classes with one sample each: training asks for more.
       await page.click("#train-button");
-      assert.match((await page.locator("#train-message").textContent()) ?? "", /"Class 1", "Class 2" need at least 2 samples/);
+      assert.match((await page.locator("#train-message").textContent()) ?? "", /"Class 2" needs at least 2 samples/);
       if (camera === "denied") await page.screenshot({ path: join(ARTIFACTS, "teach_camera_denied.png"), fullPage: true });
       assert.deepEqual(problems, []);
     }

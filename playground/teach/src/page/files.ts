@@ -18,12 +18,23 @@ const GROUPS: { label: string; aria: string; names: string[] }[] = [
     names: ["model.safetensors", "model.json"],
   },
   { label: "ONNX", aria: "Download the model as ONNX", names: ["model.onnx"] },
+  {
+    label: "PyTorch (model.py)",
+    aria: "Download model.py, the network in PyTorch, and check.safetensors, the output it must match",
+    names: ["model.py", "check.safetensors"],
+  },
   { label: "classify.ts", aria: "Download the TypeScript snippet that classifies an image", names: ["classify.ts"] },
   { label: "Project", aria: "Download the project (classes, settings and samples)", names: ["project.json"] },
 ];
 
 const typeOf = (name: string) =>
-  name.endsWith(".json") ? "application/json" : name.endsWith(".ts") ? "text/typescript" : "application/octet-stream";
+  name.endsWith(".json")
+    ? "application/json"
+    : name.endsWith(".ts")
+      ? "text/typescript"
+      : name.endsWith(".py")
+        ? "text/x-python"
+        : "application/octet-stream";
 
 /** Shows the exported files as download buttons and the snippet as text to copy. */
 export function showExported(files: readonly ExportFile[]): void {

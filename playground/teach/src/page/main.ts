@@ -44,8 +44,9 @@ let phase: TeachPhase = "starting";
 let modelClasses: string[] | null = null;
 let predictionCount = 0;
 let exported: string[] = [];
-/** The classes of the training run under way. */
+/** The classes of the training run under way, and those of the model before it (kept when training fails). */
 let pendingClasses: string[] = [];
+let modelBeforeTraining: string[] | null = null;
 
 const worker = new Worker(new URL("./teach_worker.js", import.meta.url), { type: "module" });
 const send = (msg: ToWorker, transfer: Transferable[] = []) => worker.postMessage(msg, transfer);
@@ -150,6 +151,7 @@ $("train-button").addEventListener("click", () => {
   $("train-message").textContent = "";
   const set = classes.trainingSet();
   phase = "training";
+  modelBeforeTraining = modelClasses;
   modelClasses = null;
   preview.setModel(null, "Training… the preview starts when the model is ready.");
   $("export-result").hidden = true;
@@ -236,11 +238,17 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       break;
     }
     case "error":
-      preview.failed();
-      if (phase === "training") {
+      if (msg.request === "predict") {
+        preview.failed(msg.message);
+        break;
+      }
+      if (msg.request === "train") {
+        // The worker keeps the model it had before this training.
+        modelClasses = modelBeforeTraining;
         phase = modelClasses ? "trained" : "idle";
         $("stop-button").hidden = true;
         panel.failed(`Training failed: ${msg.message}`);
+        preview.setModel(modelClasses, "Train a model to see its predictions here.");
         changed();
       } else note(msg.message);
       break;

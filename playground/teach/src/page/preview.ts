@@ -163,6 +163,8 @@ export class Preview {
   received(id: number, probabilities: number[]): void {
     if (id !== this.inFlight) return;
     this.inFlight = null;
+    const status = $("preview-status");
+    if (status.textContent !== "") status.textContent = "";
     this.probabilities = probabilities;
     if (this.source === "webcam") {
       const now = performance.now();
@@ -179,9 +181,10 @@ export class Preview {
     }
   }
 
-  /** A request failed: the next one may go. */
-  failed(): void {
+  /** A prediction failed: the reason shows under the input, and the next request may go. */
+  failed(message: string): void {
     this.inFlight = null;
+    $("preview-status").textContent = message;
   }
 
   private showFps(): void {
