@@ -108,6 +108,28 @@ describe("interop coverage: every tg.nn class is described by the module-tree sp
     assert.doesNotMatch(tg.io.pytorchCode(tg.io.describeModule(new nn.Linear(2, 4))), /_RMSNorm/);
   });
 
+  it("describes TransformerEncoder/Decoder with their layer and norm as children, and checks them when parsing", () => {
+    const spec = tg.io.describeModule(new nn.TransformerEncoder(new nn.TransformerEncoderLayer(8, 2), 3, { norm: new nn.LayerNorm(8) }));
+    assert.deepEqual(
+      spec.children?.map((c) => c.type),
+      ["TransformerEncoderLayer", "LayerNorm"],
+    );
+    assert.equal(spec.options.numLayers, 3);
+    assert.match(
+      tg.io.pytorchExpression(spec),
+      /^nn\.TransformerEncoder\(nn\.TransformerEncoderLayer\(8, 2, .*\), 3, norm=nn\.LayerNorm\(\(8,\), .*\)\)$/,
+    );
+    const linear = { type: "Linear", args: [8, 8], options: {} };
+    assert.throws(
+      () => tg.io.parseModuleSpec({ type: "TransformerEncoder", args: [], options: { numLayers: 2 }, children: [linear] }),
+      /model is a TransformerEncoder whose layer is a Linear, not a TransformerEncoderLayer/,
+    );
+    assert.throws(
+      () => tg.io.parseModuleSpec({ type: "TransformerDecoder", args: [], options: {} }),
+      /without its layer \(and norm\) as children/,
+    );
+  });
+
   it("checkpoints of models with the new layers rebuild through tg.nn.loadModel", () => {
     tg.manualSeed(1);
     const model = new nn.Sequential(

@@ -1,6 +1,6 @@
 """Runs the model.py that tensorgrad wrote for each layer in one process: for each folder under ROOT (holding
 model.py, model.safetensors and check.safetensors), build_model(), load_state_dict(strict=True) and compare the
-output on the saved input with tensorgrad's. Prints one line per layer, "ok" or "FAIL", and exits 1 on any failure.
+output on the saved inputs ("input", "input_1", ...) with tensorgrad's. Prints one line per layer, "ok" or "FAIL", and exits 1 on any failure.
 Run: python check_layers.py ROOT
 """
 import importlib.util
@@ -19,10 +19,10 @@ def check(folder):
     model.load_state_dict(state, strict=True)
     model.eval()
     data = module.load_safetensors(os.path.join(folder, "check.safetensors"))
-    x = data["input"]
-    x = x.float() if x.is_floating_point() else x.long()
+    names = ["input"] + sorted((k for k in data if k.startswith("input_")), key=lambda k: int(k[6:]))
+    xs = [x.float() if x.is_floating_point() else x.long() for x in (data[k] for k in names)]
     with torch.no_grad():
-        y = model(x)
+        y = model(*xs)
     while isinstance(y, (tuple, list)):  # RNN: (output, h_n); LSTMCell: (h, c)
         y = y[0]
     expected = data["output"]

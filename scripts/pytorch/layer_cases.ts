@@ -115,14 +115,17 @@ export const LAYER_CASES: Record<string, LayerCase> = {
     inputs: () => [tg.randn([2, 3, 8]), tg.randn([2, 3, 8]), tg.randn([2, 3, 8])],
   },
   TransformerEncoderLayer: { make: encoderLayer, inputs: r(2, 3, 8) },
+  TransformerDecoderLayer: { make: decoderLayer, inputs: () => [tg.randn([2, 3, 8]), tg.randn([2, 4, 8])] },
+  TransformerEncoder: { make: () => new nn.TransformerEncoder(encoderLayer(), 2, { norm: new nn.LayerNorm(8) }), inputs: r(2, 3, 8) },
+  TransformerDecoder: {
+    make: () => new nn.TransformerDecoder(decoderLayer(), 2),
+    inputs: () => [tg.randn([2, 3, 8]), tg.randn([2, 4, 8])],
+  },
   // Refused: the spec names their reason.
   Maxout: { make: () => new nn.Maxout(2) },
   ModuleList: { make: () => new nn.ModuleList([new nn.Linear(2, 2)]) },
   ModuleDict: { make: () => new nn.ModuleDict({ a: new nn.Linear(2, 2) }) },
   NormBase: { make: () => new nn.BatchNorm1d(2) }, // abstract: only refusal() is checked
-  TransformerDecoderLayer: { make: decoderLayer },
-  TransformerEncoder: { make: () => new nn.TransformerEncoder(encoderLayer(), 2) },
-  TransformerDecoder: { make: () => new nn.TransformerDecoder(decoderLayer(), 1) },
   Transformer: { make: () => new nn.Transformer({ dModel: 8, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 16 }) },
   ...Object.fromEntries(LOSSES.split(" ").map((name) => [name, loss(name)])),
 };

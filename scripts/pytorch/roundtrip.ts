@@ -5,7 +5,7 @@
  *   PyTorch; tensorgrad loads each state dict with strict and must give PyTorch's outputs.
  * - tensorgrad → PyTorch: the same architectures built in tensorgrad (one training step, so BatchNorm's statistics
  *   move) and a CLI run are written as model.py + weights (`tensorgrad export --format pytorch`); `python model.py`
- *   loads them with strict=True and compares with tensorgrad's outputs; so does every single-input layer the
+ *   loads them with strict=True and compares with tensorgrad's outputs; so does every layer the
  *   module-tree spec describes (layer_cases.ts, check_layers.py). The recurrent models have a custom forward,
  *   so check_model.py builds them from make_fixture.py's class instead of a generated model.py. The CLI's four
  *   language models go the same way (their model.py defines the PyTorch classes, src/cli/lm_pytorch.ts).
@@ -153,7 +153,7 @@ async function cliLanguageModelsToPytorch(python: string, dir: string): Promise<
 }
 
 /**
- * Every layer the module-tree spec describes that takes one tensor (scripts/pytorch/layer_cases.ts): its model.py,
+ * Every layer the module-tree spec describes (scripts/pytorch/layer_cases.ts; inputs "input", "input_1", ...): its model.py,
  * weights (after a training-mode forward, so running statistics move) and output, run by check_layers.py in one
  * Python process.
  */
@@ -162,18 +162,20 @@ function layersToPytorch(python: string, dir: string): void {
   tg.manualSeed(0);
   for (const [name, c] of Object.entries(LAYER_CASES)) {
     const xs = c.inputs?.();
-    if (xs?.length !== 1 || !(tg.io.SPEC_TYPES as readonly string[]).includes(name)) continue;
-    const model = c.make() as unknown as tg.nn.Module;
-    model.train();
-    tg.noGrad(() => model(xs[0]));
-    model.eval();
-    let y: unknown = tg.noGrad(() => model(xs[0]));
+    if (!xs || !(tg.io.SPEC_TYPES as readonly string[]).includes(name)) continue;
+    const model = c.make() as unknown as (...inputs: tg.Tensor[]) => unknown;
+    const module = model as unknown as tg.nn.Module;
+    module.train();
+    tg.noGrad(() => model(...xs));
+    module.eval();
+    let y: unknown = tg.noGrad(() => model(...xs));
     while (Array.isArray(y)) y = y[0];
     const folder = join(root, name);
     mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, "model.py"), tg.io.pytorchCode(tg.io.describeModule(model)));
-    writeFileSync(join(folder, "model.safetensors"), tg.io.encodeSafetensors(model.stateDict(), { format: "pt" }, { int64: true }));
-    writeFileSync(join(folder, "check.safetensors"), tg.io.encodeSafetensors({ input: xs[0], output: y as tg.Tensor }));
+    writeFileSync(join(folder, "model.py"), tg.io.pytorchCode(tg.io.describeModule(module)));
+    writeFileSync(join(folder, "model.safetensors"), tg.io.encodeSafetensors(module.stateDict(), { format: "pt" }, { int64: true }));
+    const inputs = Object.fromEntries(xs.map((x, i) => [i === 0 ? "input" : `input_${i}`, x]));
+    writeFileSync(join(folder, "check.safetensors"), tg.io.encodeSafetensors({ ...inputs, output: y as tg.Tensor }));
   }
   const r = spawnSync(python, [join(here, "check_layers.py"), root], { encoding: "utf8" });
   for (const line of r.stdout.trim().split("\n")) {

@@ -17,12 +17,16 @@ import { Identity, Linear } from "../nn/modules/linear.js";
 import { GroupNorm, LayerNorm } from "../nn/modules/normalization.js";
 import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from "../nn/modules/pooling.js";
 import { GRU, LSTM, RNN } from "../nn/modules/rnn.js";
-import { TransformerEncoderLayer } from "../nn/modules/transformer_layer.js";
+import { TransformerDecoder, TransformerEncoder } from "../nn/modules/transformer.js";
+import { TransformerDecoderLayer, TransformerEncoderLayer } from "../nn/modules/transformer_layer.js";
 import { type Described, type Entry, MORE_ENTRIES, none, normEntry, plain, refusal, type SpecValue, size } from "./model_spec_layers.js";
 
 export type { SpecValue } from "./model_spec_layers.js";
 
-/** One module: its `tg.nn` class name, positional constructor arguments, options object, and (Sequential) children. */
+/**
+ * One module: its `tg.nn` class name, positional constructor arguments, options object, and children (a Sequential's
+ * layers; a TransformerEncoder/Decoder's layer and optional norm).
+ */
 export interface ModuleSpec {
   type: string;
   args: SpecValue[];
@@ -38,10 +42,10 @@ const recurrent = (m: RNN | LSTM | GRU): Record<string, SpecValue> => ({
   bidirectional: m.bidirectional,
 });
 
-const encoderLayer = (m: TransformerEncoderLayer): Described => {
+const encoderLayer = (m: TransformerEncoderLayer | TransformerDecoderLayer): Described => {
   const c = m.config;
   if (typeof c.activation !== "string") {
-    throw new ValueError("describeModule: a TransformerEncoderLayer with a function as its activation can't be written down as data");
+    throw new ValueError(`describeModule: a ${m.constructor.name} with a function as its activation can't be written down as data`);
   }
   const { dModel, nhead, dimFeedforward, dropout, activation, layerNormEps, batchFirst, normFirst, bias } = c;
   return { args: [dModel, nhead], options: { dimFeedforward, dropout, activation, layerNormEps, batchFirst, normFirst, bias } };
@@ -135,8 +139,18 @@ const ENTRIES = {
     }),
   },
   TransformerEncoderLayer: { cls: TransformerEncoderLayer, describe: encoderLayer },
+  TransformerDecoderLayer: { cls: TransformerDecoderLayer, describe: encoderLayer },
+  // The stacks: numLayers copies of their child layer, then their norm (a second child) if they have one.
+  TransformerEncoder: { cls: TransformerEncoder, describe: (m: TransformerEncoder) => ({ args: [], options: { numLayers: m.numLayers } }) },
+  TransformerDecoder: { cls: TransformerDecoder, describe: (m: TransformerDecoder) => ({ args: [], options: { numLayers: m.numLayers } }) },
   ...MORE_ENTRIES,
 } satisfies Record<string, Entry<never>>;
+
+/** The stacks (children: their layer, then their norm if any) and their layer's class. */
+const STACKS: Readonly<Record<string, string>> = {
+  TransformerEncoder: "TransformerEncoderLayer",
+  TransformerDecoder: "TransformerDecoderLayer",
+};
 
 /** The class names a spec may use. */
 export type SpecType = keyof typeof ENTRIES;
@@ -169,6 +183,13 @@ export function describeModule(model: AnyModule, path = "model"): ModuleSpec {
   const { args, options = {} } = entry.describe(model as never);
   const spec: ModuleSpec = { type, args, options };
   if (type === "Sequential") spec.children = model.namedChildren().map(([name, child]) => describeModule(child, `${path}.${name}`));
+  if (STACKS[type]) {
+    const stack = model as unknown as TransformerEncoder;
+    spec.children = [
+      describeModule(stack.layers[0], `${path}.layers.0`),
+      ...(stack.norm ? [describeModule(stack.norm, `${path}.norm`)] : []),
+    ];
+  }
   return spec;
 }
 
@@ -219,6 +240,14 @@ export function parseModuleSpec(value: unknown, path = "model", count = { n: 0 }
   if (type === "Sequential") {
     if (!Array.isArray(children)) return bad("is a Sequential without a children array");
     spec.children = children.map((c, i) => parseModuleSpec(c, `${path}.${i}`, count, depth + 1));
+  } else if (STACKS[type]) {
+    // A stack's children: its layer, then its norm if any.
+    if (!Array.isArray(children) || children.length < 1 || children.length > 2)
+      bad(`is a ${type} without its layer (and norm) as children`);
+    spec.children = (children as unknown[]).map((c, i) => parseModuleSpec(c, `${path}.${i === 0 ? "layers.0" : "norm"}`, count, depth + 1));
+    const [layer, norm] = spec.children;
+    if (layer.type !== STACKS[type]) bad(`is a ${type} whose layer is a ${layer.type}, not a ${STACKS[type]}`);
+    if (norm && norm.type !== "LayerNorm") bad(`is a ${type} whose norm is a ${norm.type}, not a LayerNorm`);
   } else if (children !== undefined) bad(`is a ${type}, which has no children`);
   return spec;
 }
@@ -235,6 +264,11 @@ export function buildModule(spec: ModuleSpec): AnyModule {
   const entry = entryOf(spec.type);
   if (!entry) throw new ValueError(`buildModule: unknown module type ${JSON.stringify(spec.type)}`);
   if (spec.type === "Sequential") return new Sequential(...(spec.children ?? []).map(buildModule)) as unknown as AnyModule;
+  if (STACKS[spec.type]) {
+    const [layer, norm] = (spec.children ?? []).map(buildModule);
+    const Stack = entry.cls as unknown as new (layer: AnyModule, numLayers: unknown, options: { norm: AnyModule | null }) => AnyModule;
+    return new Stack(layer, spec.options.numLayers, { norm: norm ?? null });
+  }
   const Cls = entry.cls as unknown as new (...args: unknown[]) => AnyModule;
   const args: unknown[] = [...spec.args];
   if (Object.keys(spec.options).length > 0) args.push(spec.options);

@@ -184,7 +184,6 @@ export const MORE_ENTRIES = {
 
 const LOSS = "a loss function, not a layer of a model";
 const CONTAINER = "a container without a forward of its own: describe the model that uses it in code";
-const STACK = "a stack of cloned layers: save its weights and build it in code";
 
 /** The `tg.nn` classes a spec does not describe, and why (named in `describeModule`'s error). */
 export const REFUSED: Readonly<Record<string, string>> = {
@@ -192,10 +191,8 @@ export const REFUSED: Readonly<Record<string, string>> = {
   ModuleList: CONTAINER,
   ModuleDict: CONTAINER,
   NormBase: "the abstract base of the normalization layers",
-  TransformerEncoder: STACK,
-  TransformerDecoder: STACK,
-  Transformer: STACK,
-  TransformerDecoderLayer: "a layer of two inputs (target and memory) whose spec is not written yet: save its weights and build it in code",
+  Transformer:
+    "an encoder-decoder whose spec is not written yet: describe a TransformerEncoder and a TransformerDecoder, or build it in code",
 };
 
 /** Why a spec does not describe the class `type` (a loss, a container, ...), or undefined. */

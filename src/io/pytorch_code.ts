@@ -71,7 +71,13 @@ export function pytorchExpression(spec: ModuleSpec, indent = ""): string {
           batchFirst: "batch_first",
         }),
       ]);
-    case "TransformerEncoderLayer": {
+    case "TransformerEncoder":
+    case "TransformerDecoder": {
+      const [layer, norm] = (spec.children ?? []).map((c) => pytorchExpression(c, indent));
+      return call(spec.type, [layer, py(o.numLayers), ...(norm ? [`norm=${norm}`] : [])]);
+    }
+    case "TransformerEncoderLayer":
+    case "TransformerDecoderLayer": {
       // As LayerNorm's: `bias=` is PyTorch 2.1's, written only when False.
       const parts = [
         ...a,
@@ -84,7 +90,7 @@ export function pytorchExpression(spec: ModuleSpec, indent = ""): string {
           normFirst: "norm_first",
         }),
       ];
-      return call("TransformerEncoderLayer", o.bias === false ? [...parts, "bias=False"] : parts);
+      return call(spec.type, o.bias === false ? [...parts, "bias=False"] : parts);
     }
     default:
       // The rest take PyTorch's positional arguments in the same order (Dropout(p), LeakyReLU(negative_slope), ...).
