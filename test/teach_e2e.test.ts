@@ -92,14 +92,26 @@ const api = <T>(page: Page, fn: (a: TeachApi) => T): Promise<T> =>
 
 const card = (page: Page, i: number) => page.locator(".class-card").nth(i);
 
-/** Opens class `i`'s webcam box, holds "Hold to record" for `ms`, and closes the box (the camera turns off). */
-async function record(page: Page, i: number, ms: number): Promise<void> {
+/**
+ * Opens class `i`'s webcam box, holds "Hold to record" for `ms` (the mouse button, or the space bar on the focused
+ * button), and closes the box (the camera turns off).
+ */
+async function record(page: Page, i: number, ms: number, via: "mouse" | "keyboard" = "mouse"): Promise<void> {
   await card(page, i).locator(".webcam-toggle").click();
   await page.waitForFunction(() => (window as unknown as { tensorgradTeach: TeachApi }).tensorgradTeach.camera().kind === "live");
-  await card(page, i).locator("button.record").hover();
-  await page.mouse.down();
-  await page.waitForTimeout(ms);
-  await page.mouse.up();
+  const button = card(page, i).locator("button.record");
+  if (via === "mouse") {
+    await button.hover();
+    await page.mouse.down();
+    await page.waitForTimeout(ms);
+    await page.mouse.up();
+  } else {
+    await button.focus();
+    await page.keyboard.down(" ");
+    await page.waitForTimeout(ms);
+    await page.keyboard.up(" ");
+  }
+  assert.equal(await button.textContent(), "Hold to record");
   await card(page, i).locator(".webcam-toggle").click();
   await page.waitForFunction(() => (window as unknown as { tensorgradTeach: TeachApi }).tensorgradTeach.camera().kind === "off");
 }
@@ -226,7 +238,7 @@ describe("teach page end to end (headless Chromium)", { skip }, () => {
     assert.equal(await page.locator("#device-badge").textContent(), "WASM");
     await record(page, 0, 2500);
     useScene("b", 1);
-    await record(page, 1, 2500);
+    await record(page, 1, 2500, "keyboard");
     const counts = await api(page, (a) => a.classes().map((c) => c.samples));
     // About 10 frames a second while held.
     for (const n of counts) assert.ok(n >= 12 && n <= 35, `samples recorded in 2.5 s: ${counts}`);
@@ -277,6 +289,20 @@ describe("teach page end to end (headless Chromium)", { skip }, () => {
     for (const a of accuracy) assert.ok(a >= 0.9, `held-out webcam frames right: ${accuracy}`);
     const bars = await page.locator("#bars .bar-row").count();
     assert.equal(bars, 2);
+    // The sketch pad as the input: each stroke is classified.
+    await page.check('input[name="preview-source"][value="sketch"]');
+    const before = await api(page, (a) => a.predictionCount());
+    const pad = page.locator("#preview-sketch-box canvas.sketch");
+    const box = await pad.boundingBox();
+    assert.ok(box);
+    await page.mouse.move(box.x + 30, box.y + 30);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 150, box.y + 120, { steps: 6 });
+    await page.mouse.up();
+    await page.waitForFunction((n) => (window as unknown as { tensorgradTeach: TeachApi }).tensorgradTeach.predictionCount() > n, before);
+    const sketchProbs = await api(page, (a) => a.predictions());
+    assert.equal(sketchProbs.length, 2);
+    assert.ok(Math.abs(sketchProbs[0] + sketchProbs[1] - 1) < 1e-5);
     await page.screenshot({ path: join(ARTIFACTS, "teach_webcam.png"), fullPage: true });
     assert.deepEqual(problems, []);
   });
