@@ -121,11 +121,23 @@ export const LAYER_CASES: Record<string, LayerCase> = {
     make: () => new nn.TransformerDecoder(decoderLayer(), 2),
     inputs: () => [tg.randn([2, 3, 8]), tg.randn([2, 4, 8])],
   },
+  Transformer: {
+    make: () =>
+      new nn.Transformer({
+        dModel: 8,
+        nhead: 2,
+        numEncoderLayers: 2,
+        numDecoderLayers: 1,
+        dimFeedforward: 16,
+        dropout: 0,
+        activation: "gelu",
+      }),
+    inputs: () => [tg.randn([5, 2, 8]), tg.randn([3, 2, 8])],
+  },
   // Refused: the spec names their reason.
   Maxout: { make: () => new nn.Maxout(2) },
   ModuleList: { make: () => new nn.ModuleList([new nn.Linear(2, 2)]) },
   ModuleDict: { make: () => new nn.ModuleDict({ a: new nn.Linear(2, 2) }) },
   NormBase: { make: () => new nn.BatchNorm1d(2) }, // abstract: only refusal() is checked
-  Transformer: { make: () => new nn.Transformer({ dModel: 8, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 16 }) },
   ...Object.fromEntries(LOSSES.split(" ").map((name) => [name, loss(name)])),
 };

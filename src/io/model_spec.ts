@@ -17,7 +17,7 @@ import { Identity, Linear } from "../nn/modules/linear.js";
 import { GroupNorm, LayerNorm } from "../nn/modules/normalization.js";
 import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from "../nn/modules/pooling.js";
 import { GRU, LSTM, RNN } from "../nn/modules/rnn.js";
-import { TransformerDecoder, TransformerEncoder } from "../nn/modules/transformer.js";
+import { Transformer, TransformerDecoder, TransformerEncoder } from "../nn/modules/transformer.js";
 import { TransformerDecoderLayer, TransformerEncoderLayer } from "../nn/modules/transformer_layer.js";
 import { type Described, type Entry, MORE_ENTRIES, none, normEntry, plain, refusal, type SpecValue, size } from "./model_spec_layers.js";
 
@@ -143,6 +143,14 @@ const ENTRIES = {
   // The stacks: numLayers copies of their child layer, then their norm (a second child) if they have one.
   TransformerEncoder: { cls: TransformerEncoder, describe: (m: TransformerEncoder) => ({ args: [], options: { numLayers: m.numLayers } }) },
   TransformerDecoder: { cls: TransformerDecoder, describe: (m: TransformerDecoder) => ({ args: [], options: { numLayers: m.numLayers } }) },
+  Transformer: {
+    cls: Transformer,
+    describe: (m: Transformer) => {
+      const { options } = encoderLayer(m.encoder.layers[0]);
+      const counts = { numEncoderLayers: m.encoder.numLayers, numDecoderLayers: m.decoder.numLayers };
+      return { args: [], options: { dModel: m.dModel, nhead: m.nhead, ...counts, ...options } };
+    },
+  },
   ...MORE_ENTRIES,
 } satisfies Record<string, Entry<never>>;
 

@@ -191,8 +191,6 @@ export const REFUSED: Readonly<Record<string, string>> = {
   ModuleList: CONTAINER,
   ModuleDict: CONTAINER,
   NormBase: "the abstract base of the normalization layers",
-  Transformer:
-    "an encoder-decoder whose spec is not written yet: describe a TransformerEncoder and a TransformerDecoder, or build it in code",
 };
 
 /** Why a spec does not describe the class `type` (a loss, a container, ...), or undefined. */

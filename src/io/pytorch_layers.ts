@@ -94,6 +94,22 @@ export function morePytorchExpression(spec: ModuleSpec): string | null {
     case "LSTMCell":
     case "GRUCell":
       return call(spec.type, [...a, ...kwargs(o, { bias: "bias" })]);
+    case "Transformer": {
+      const parts = kwargs(o, {
+        dModel: "d_model",
+        nhead: "nhead",
+        numEncoderLayers: "num_encoder_layers",
+        numDecoderLayers: "num_decoder_layers",
+        dimFeedforward: "dim_feedforward",
+        dropout: "dropout",
+        activation: "activation",
+        layerNormEps: "layer_norm_eps",
+        batchFirst: "batch_first",
+        normFirst: "norm_first",
+      });
+      // As TransformerEncoderLayer's: `bias=` is PyTorch 2.1's, written only when False.
+      return call("Transformer", o.bias === false ? [...parts, "bias=False"] : parts);
+    }
     default:
       return null;
   }
