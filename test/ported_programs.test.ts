@@ -399,3 +399,91 @@ describe("makemore part 2: the MLP language model on names (embedding table C, t
     for (const name of names) assert.match(name, /^[a-z]*\.$/);
   });
 });
+
+describe("PyTorch examples' MNIST main.py: the CNN with Adadelta and StepLR, on a small subset", () => {
+  class Net extends nn.Module {
+    conv1 = new nn.Conv2d(1, 32, 3, 1);
+    conv2 = new nn.Conv2d(32, 64, 3, 1);
+    dropout1 = new nn.Dropout(0.25);
+    dropout2 = new nn.Dropout(0.5);
+    fc1 = new nn.Linear(9216, 128);
+    fc2 = new nn.Linear(128, 10);
+
+    forward(input: tg.Tensor): tg.Tensor {
+      let x = this.conv1(input);
+      x = F.relu(x);
+      x = this.conv2(x);
+      x = F.relu(x);
+      x = F.maxPool2d(x, 2);
+      x = this.dropout1(x);
+      x = tg.flatten(x, 1);
+      x = this.fc1(x);
+      x = F.relu(x);
+      x = this.dropout2(x);
+      x = this.fc2(x);
+      // output = F.log_softmax(x, dim=1)
+      const output = F.logSoftmax(x, 1);
+      return output;
+    }
+  }
+
+  function train(model: Net, trainLoader: tg.data.DataLoader<[tg.Tensor, tg.Tensor]>, optimizer: tg.optim.Adadelta): void {
+    model.train();
+    for (const [data, target] of trainLoader) {
+      optimizer.zeroGrad();
+      const output = model(data);
+      const loss = F.nllLoss(output, target);
+      loss.backward();
+      optimizer.step();
+    }
+  }
+
+  function test(model: Net, testLoader: tg.data.DataLoader<[tg.Tensor, tg.Tensor]>): [loss: number, correct: number] {
+    model.eval();
+    let testLoss = 0;
+    let correct = 0;
+    tg.noGrad(() => {
+      for (const [data, target] of testLoader) {
+        const output = model(data);
+        // test_loss += F.nll_loss(output, target, reduction='sum').item()
+        testLoss += F.nllLoss(output, target, { reduction: "sum" }).item();
+        // pred = output.argmax(dim=1, keepdim=True)
+        const pred = output.argmax(1, true);
+        // correct += pred.eq(target.view_as(pred)).sum().item()
+        correct += pred.eq(target.viewAs(pred)).sum().item();
+      }
+    });
+    testLoss /= testLoader.dataset.length;
+    return [testLoss, correct];
+  }
+
+  it("two epochs on 512 images: the test loss falls and the accuracy rises", async () => {
+    tg.manualSeed(1);
+    const { train: trainSet, test: testSet } = await loadMnist();
+    // transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.1307,), (0.3081,))]): the bundled
+    // digits are already tensors in [0, 1], so ToTensor's part is done
+    const transform = new tg.data.transforms.Compose([new tg.data.transforms.Normalize([0.1307], [0.3081])]);
+    const dataset1 = new tg.data.TensorDataset(transform(trainSet.images.narrow(0, 0, 512)), trainSet.labels.narrow(0, 0, 512));
+    const dataset2 = new tg.data.TensorDataset(transform(testSet.images.narrow(0, 0, 500)), testSet.labels.narrow(0, 0, 500));
+    // train_loader = torch.utils.data.DataLoader(dataset1, batch_size=64, shuffle=True)
+    const trainLoader = new tg.data.DataLoader(dataset1, { batchSize: 64, shuffle: true });
+    const testLoader = new tg.data.DataLoader(dataset2, { batchSize: 1000 });
+
+    const model = new Net();
+    // optimizer = optim.Adadelta(model.parameters(), lr=args.lr); scheduler = StepLR(optimizer, step_size=1, gamma=args.gamma)
+    const optimizer = new optim.Adadelta(model.parameters(), { lr: 1.0 });
+    const scheduler = new optim.lrScheduler.StepLR(optimizer, { stepSize: 1, gamma: 0.7 });
+    const [lossBefore, correctBefore] = test(model, testLoader);
+    const lrs: number[] = [];
+    for (let epoch = 1; epoch <= 2; epoch++) {
+      train(model, trainLoader, optimizer);
+      lrs.push(scheduler.getLastLr()[0]);
+      scheduler.step();
+    }
+    const [lossAfter, correctAfter] = test(model, testLoader);
+    assert.deepEqual(lrs, [1, 0.7]);
+    // an untrained net is at chance (loss ≈ ln 10 = 2.30, ~50 of 500 right); 16 Adadelta steps on 512 digits get most right
+    assert.ok(lossBefore > 2 && lossAfter < 0.8, `test loss ${lossBefore} -> ${lossAfter}`);
+    assert.ok(correctBefore < 150 && correctAfter > 350, `correct ${correctBefore} -> ${correctAfter} of 500`);
+  });
+});
