@@ -226,6 +226,17 @@ describe("teach page end to end (headless Chromium)", { skip }, () => {
     }
   });
 
+  it("is linked from the playground, and links back to it", async () => {
+    const context = await launch("none");
+    const { page, problems } = await open(context);
+    await page.click("#playground-link");
+    await page.waitForURL(`${base}index.html`);
+    await page.click(".teach-link a");
+    await page.waitForURL(`${base}teach.html`);
+    await page.waitForFunction(() => (window as unknown as { tensorgradTeach?: TeachApi }).tensorgradTeach?.phase() === "idle");
+    assert.deepEqual(problems, []);
+  });
+
   it("records two webcam scenes, trains, and the live preview tells held-out frames of each apart (≥ 90%)", async () => {
     useScene("a", 1);
     const context = await launch("file");
