@@ -6,7 +6,7 @@ import { getKernels } from "../src/backend/wasm/module.ts";
 import { threadStats } from "../src/backend/wasm/threads.ts";
 import { col2imImage, im2colImage } from "../src/nn/functional/conv_image.ts";
 import { maxPoolPlanes } from "../src/nn/functional/max_pool_fast.ts";
-import { assertClose, tg } from "./helpers.ts";
+import { assertClose, forEachBackend, tg } from "./helpers.ts";
 
 // The WASM conv2d kernels (src/backend/wasm/conv.ts, assembly/conv.ts) against the per-image path they replace (each
 // image's columns by conv_image.ts's loops, multiplied on the same backend's matmul): equal bit for bit, on one thread
@@ -134,6 +134,68 @@ describe("WASM conv2d kernels", { skip: getKernels() === null ? "no WASM SIMD he
       });
     }
   }
+
+  it("the forward with a bias: each output rounded once from the product and the bias, as a separate add", () => {
+    Object.assign(thresholds, { matmul: 0, threads: 0 });
+    for (const threads of [1, 2]) {
+      tg.setNumThreads(threads);
+      for (const c of [CASES[2], CASES[5]]) {
+        const g = geometryOf(c);
+        const [n, ch, h, wd] = c.x;
+        const x = data(n * ch * h * wd, 12);
+        const w = data(c.o * ch * c.kernel[0] * c.kernel[1], 13);
+        const bias = data(c.o + 2, 14);
+        const wShape = [c.o, ch, ...c.kernel];
+        const plain = asF32(wasmBackend.conv2d?.(view(x, [...c.x]), view(w, wShape), g) ?? null);
+        const want = plain.map((v, i) => v + bias[2 + (Math.floor(i / (g.oh * g.ow)) % c.o)]);
+        const got = wasmBackend.conv2d?.(view(x, [...c.x]), view(w, wShape), g, view(bias, [c.o], 2)) ?? null;
+        bitsEqual(asF32(got), want, `bias, ${threads} thread(s)`);
+      }
+    }
+  });
+
+  it("F.conv2d with a bias: output and the three gradients as conv2d then a separate add, bit for bit", () => {
+    Object.assign(thresholds, saved);
+    tg.setNumThreads(1);
+    forEachBackend((backend) => {
+      if (backend === "webgpu") return;
+      const make = () => [
+        tg
+          .tensor(data(3 * 4 * 9 * 8, 15))
+          .reshape([3, 4, 9, 8])
+          .requiresGrad_(true),
+        tg
+          .tensor(data(6 * 4 * 3 * 3, 16))
+          .reshape([6, 4, 3, 3])
+          .requiresGrad_(true),
+        tg.tensor(data(6, 17)).requiresGrad_(true),
+      ];
+      const opts = { stride: [1, 2] as [number, number], padding: [1, 0] as [number, number] };
+      const [x1, w1, b1] = make();
+      const y1 = F.conv2d(x1, w1, b1, opts);
+      const [x2, w2, b2] = make();
+      const y2 = F.conv2d(x2, w2, null, opts).add(b2.reshape([6, 1, 1]));
+      const gy = tg.tensor(data(y1.numel(), 18)).reshape(y1.shape);
+      y1.mul(gy).sum().backward();
+      y2.mul(gy).sum().backward();
+      bitsEqual(y1.toArray() as Float32Array, y2.toArray() as Float32Array, `${backend}: output`);
+      for (const [a, b, what] of [
+        [x1, x2, "input"],
+        [w1, w2, "weight"],
+        [b1, b2, "bias"],
+      ] as const) {
+        bitsEqual(
+          (a.grad as tg.Tensor).toArray() as Float32Array,
+          (b.grad as tg.Tensor).toArray() as Float32Array,
+          `${backend}: ${what} grad`,
+        );
+      }
+      // A bias of another dtype is added after the convolution, promoting as the add does.
+      const y64 = F.conv2d(x1.detach(), w1.detach(), b1.detach().double(), opts);
+      assert.equal(y64.dtype, "float64");
+      assertClose(y64, F.conv2d(x1.detach(), w1.detach(), null, opts).add(b1.detach().double().reshape([6, 1, 1])), { atol: 0 });
+    });
+  });
 
   it("operands at an offset and a non-contiguous input give the contiguous results", () => {
     Object.assign(thresholds, { matmul: 0, threads: 0 });

@@ -153,12 +153,13 @@ export interface Backend {
   gruCellBackward?(act: View, hg: View, h: View, dh: View): { dXg: BackendBuffer; dHg: BackendBuffer; dH: BackendBuffer } | null;
 
   /**
-   * Optional conv2d kernels (groups 1, no bias) over views of one float dtype, into new contiguous buffers; null where they
-   * do not apply (conv2d then runs image by image on `matmul`). conv2d: x [N, C, H, W] by w [O, C, kh, kw] into
-   * [N, O, OH, OW]; conv2dInputGrad: dY [N, O, OH, OW] and w into dX [N, C, H, W] (`inputShape`); conv2dWeightGrad: dY
-   * and x into dW [O, C, kh, kw], summed over the batch image by image in order.
+   * Optional conv2d kernels (groups 1) over views of one float dtype, into new contiguous buffers; null where they do
+   * not apply (conv2d then runs image by image on `matmul`). conv2d: x [N, C, H, W] by w [O, C, kh, kw] into
+   * [N, O, OH, OW], plus `bias` [O] when given (rounded once, as a separate add would); conv2dInputGrad: dY [N, O, OH, OW]
+   * and w into dX [N, C, H, W] (`inputShape`); conv2dWeightGrad: dY and x into dW [O, C, kh, kw], summed over the batch
+   * image by image in order.
    */
-  conv2d?(x: View, w: View, g: ConvGeometry): BackendBuffer | null;
+  conv2d?(x: View, w: View, g: ConvGeometry, bias?: View | null): BackendBuffer | null;
   conv2dInputGrad?(gy: View, w: View, g: ConvGeometry, inputShape: readonly number[]): BackendBuffer | null;
   conv2dWeightGrad?(gy: View, x: View, g: ConvGeometry, weightShape: readonly number[]): BackendBuffer | null;
   /**

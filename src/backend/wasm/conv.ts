@@ -37,8 +37,9 @@ function run(
   x: View,
   second: View,
   outFloats: number,
+  bias: View | null = null,
 ): Float32Array | null {
-  if (x.dtype !== "float32" || second.dtype !== "float32") return null;
+  if (x.dtype !== "float32" || second.dtype !== "float32" || (bias !== null && bias.dtype !== "float32")) return null;
   const { n, c, h, w, o } = dims;
   const [kh, kw] = g.kernel;
   const words = [c, h, w, o, kh, kw, g.stride[0], g.stride[1], g.padding[0], g.padding[1], g.dilation[0], g.dilation[1], g.oh, g.ow];
@@ -52,26 +53,28 @@ function run(
   const threads = flops >= thresholds.threads ? poolThreads(k) : 1;
   const xd = dense(x);
   const sd = dense(second);
-  const ptrs = layout(k, [GEOMETRY_WORDS, xd.length, sd.length, outFloats, threads * scratchFloats]);
+  const bd = bias === null ? null : dense(bias);
+  const ptrs = layout(k, [GEOMETRY_WORDS, xd.length, sd.length, outFloats, threads * scratchFloats, bd?.length ?? 0]);
   if (ptrs === null) return null;
-  const [, px, ps, pout, pscratch] = ptrs;
+  const [, px, ps, pout, pscratch, pbias] = ptrs;
   const mem = memF32(k);
   mem.set(xd, px >> 2);
   mem.set(sd, ps >> 2);
-  // X, WT, GY, OUT, SCRATCH, SCRATCH_BYTES, N (assembly/conv.ts): the second operand is the weight, or dY for op 2.
+  if (bd !== null) mem.set(bd, pbias >> 2);
+  // X, WT, GY, OUT, SCRATCH, SCRATCH_BYTES, N, BIAS (assembly/conv.ts): the second operand is the weight, or dY for op 2.
   const geo = new Int32Array(k.memory.buffer, geometry, GEOMETRY_WORDS);
-  geo.set([px, op === 2 ? 0 : ps, op === 2 ? ps : 0, pout, pscratch, 4 * scratchFloats, n], 14);
+  geo.set([px, op === 2 ? 0 : ps, op === 2 ? ps : 0, pout, pscratch, 4 * scratchFloats, n, bd === null ? 0 : pbias], 14);
   // The weight gradient splits by NR-aligned rows of the columns (each thread then reads every image), the others by image.
   const [dim, unit] = op === 2 ? [c * kh * kw, NR] : [n, 1];
   if (threads < 2 || !threadedConv(k, op, geometry, dim, unit)) k.convBlock(op, geometry, 0, dim, 0);
   return memF32(k).slice(pout >> 2, (pout >> 2) + outFloats);
 }
 
-/** Backend.conv2d: x [N, C, H, W] by w [O, C, kh, kw] into [N, O, OH, OW]. */
-export function wasmConv2d(k: Kernels, x: View, w: View, g: ConvGeometry): Float32Array | null {
+/** Backend.conv2d: x [N, C, H, W] by w [O, C, kh, kw] into [N, O, OH, OW], plus bias [O] if given. */
+export function wasmConv2d(k: Kernels, x: View, w: View, g: ConvGeometry, bias: View | null = null): Float32Array | null {
   const [n, c, h, wd] = x.shape;
   const o = w.shape[0];
-  return run(k, 0, { n, c, h, w: wd, o }, g, x, w, n * o * g.oh * g.ow);
+  return run(k, 0, { n, c, h, w: wd, o }, g, x, w, n * o * g.oh * g.ow, bias);
 }
 
 /** Backend.conv2dInputGrad: dY [N, O, OH, OW] and w [O, C, kh, kw] into dX [N, C, H, W]. */

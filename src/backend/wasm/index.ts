@@ -58,9 +58,9 @@ export const wasmBackend: Backend = {
     const k = getKernels();
     return (k && wasmMatmul(k, a, b, outDType, bias)) ?? cpuBackend.addmm?.(a, b, bias, outDType) ?? null;
   },
-  conv2d(x: View, w: View, g: ConvGeometry): BackendBuffer | null {
+  conv2d(x: View, w: View, g: ConvGeometry, bias?: View | null): BackendBuffer | null {
     const k = getKernels();
-    return k && wasmConv2d(k, x, w, g);
+    return k && wasmConv2d(k, x, w, g, bias ?? null);
   },
   conv2dInputGrad(gy: View, w: View, g: ConvGeometry, inputShape: readonly number[]): BackendBuffer | null {
     const k = getKernels();

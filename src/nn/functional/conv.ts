@@ -67,9 +67,8 @@ export function conv2d(
   const oh = outSize(x.shape[2], kh, sh, geometry.padding[0], geometry.dilation[0]);
   const ow = outSize(x.shape[3], kw, sw, geometry.padding[1], geometry.dilation[1]);
   if (oh > 0 && ow > 0 && convImageApplies(x, weight, groups)) {
-    // Image by image into a reused scratch buffer (conv_image.ts): no im2col matrix of the whole batch.
-    const out = convImage(x, weight, geometry, oh, ow);
-    return bias ? out.add(bias.reshape([o, 1, 1])) : out;
+    // Image by image into a reused scratch buffer (conv_image.ts): no im2col matrix of the whole batch; the bias added there.
+    return convImage(x, weight, geometry, oh, ow, bias);
   }
   const { cols } = unfold(x, geometry);
   // [N, groups, C/g·kh·kw, L] with weights [groups, O/g, C/g·kh·kw] → [N, groups, O/g, L].

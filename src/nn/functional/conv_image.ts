@@ -118,8 +118,11 @@ export function convImageApplies(x: Tensor, weight: Tensor, groups: number): boo
   );
 }
 
-/** conv2d without bias of [N, C, H, W] by [O, C, kh, kw] into [N, O, OH, OW], image by image (see the file's header). */
-export function convImage(x: Tensor, weight: Tensor, g: WindowGeometry, oh: number, ow: number): Tensor {
+/**
+ * conv2d of [N, C, H, W] by [O, C, kh, kw] into [N, O, OH, OW], image by image (see the file's header), plus `bias` [O]:
+ * in the kernel where it has the input's dtype and backend (rounded once, as the separate add it replaces), else added after.
+ */
+export function convImage(x: Tensor, weight: Tensor, g: WindowGeometry, oh: number, ow: number, bias: Tensor | null = null): Tensor {
   const xc = x.contiguous();
   const wc = weight.contiguous();
   const [n, c, h, w] = xc.shape;
@@ -133,7 +136,10 @@ export function convImage(x: Tensor, weight: Tensor, g: WindowGeometry, oh: numb
   const Ctor = dtype === "float32" ? Float32Array : Float64Array;
   const d = { c, h, w, oh, ow };
   const geometry: ConvGeometry = { ...g, oh, ow };
-  let out = backend.conv2d?.(xc._view, wc._view, geometry) ?? null;
+  const fused =
+    bias !== null && bias.dtype === dtype && bias._backend === backend && bias.ndim === 1 && bias.shape[0] === o ? bias.contiguous() : null;
+  const bd = fused === null ? null : (floatArray(fused._view.buffer) as FloatArray | null);
+  let out = backend.conv2d?.(xc._view, wc._view, geometry, bd === null ? null : fused?._view) ?? null;
   if (out === null) {
     const cols = new Ctor(ckk * l);
     const dense = new Ctor(n * o * l);
@@ -143,18 +149,24 @@ export function convImage(x: Tensor, weight: Tensor, g: WindowGeometry, oh: numb
       im2colImage(xd, xc.offset + b * c * h * w, cols, d, g);
       dense.set(asFloat(backend.matmul(wView, colsView, dtype)), b * o * l);
     }
+    if (bd !== null && fused !== null) {
+      for (let b = 0, i = 0; b < n; b++) for (let q = 0; q < o; q++) for (let k = 0; k < l; k++, i++) dense[i] += bd[fused.offset + q];
+    }
     out = dense;
   }
   const result = fromBuffer(out, [n, o, oh, ow], dtype, backend);
-  return record1(
+  const withBias = bd === null ? null : bias;
+  const recorded = record1(
     "ConvolutionBackward0",
     result,
-    [x, weight],
+    [x, weight, withBias],
     (gy, saved, needs) => {
       const [xs, ws] = saved;
       const gyc = gy.contiguous();
+      // The bias's gradient as the separate add's backward gives it (sumToShape: a sum over dims 0, 2 and 3).
+      const gb = needs[2] ? gyc.sum([0, 2, 3]) : null;
       if (isGradEnabled() || floatArray(gyc._view.buffer) === null || gyc.dtype !== dtype)
-        return composedBackward(gyc, xs, ws, g, oh, ow, needs);
+        return [...composedBackward(gyc, xs, ws, g, oh, ow, needs), gb];
       const gd = floatArray(gyc._view.buffer) as FloatArray;
       const gView = (b: number) => view(gd, dtype, [o, l], [l, 1], gyc.offset + b * o * l);
       let gx: Tensor | null = null;
@@ -188,10 +200,11 @@ export function convImage(x: Tensor, weight: Tensor, g: WindowGeometry, oh: numb
         }
         gw = fromBuffer(gwd, ws.shape, dtype, backend);
       }
-      return [gx, gw];
+      return [gx, gw, gb];
     },
     [x, weight],
   );
+  return bias !== null && withBias === null ? recorded.add(bias.reshape([o, 1, 1])) : recorded;
 }
 
 /** The backward from differentiable ops (unfold, matmul, col2im), for create_graph and for gradients that aren't plain arrays. */

@@ -32,6 +32,8 @@ const OUT = 17;
 const SCRATCH = 18;
 const SCRATCH_BYTES = 19;
 const N = 20;
+/** The bias [O] added to the forward's output, or 0 for none. */
+const BIAS = 21;
 
 const MR = 4;
 const NR = 8;
@@ -187,8 +189,22 @@ function copyRows(src: usize, ld: i32, dst: usize, rows: i32, cols: i32): void {
   for (let r = 0; r < rows; r++) memory.copy(dst + (<usize>(r * cols) << 2), src + (<usize>(r * ld) << 2), <usize>cols << 2);
 }
 
+/** Copies rows × cols floats from `src` (leading dimension ld) to dense `dst`, adding bias[r] to row r. */
+function copyRowsBias(src: usize, ld: i32, dst: usize, rows: i32, cols: i32, bias: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const b = load<f32>(bias + (<usize>r << 2));
+    const vb = f32x4.splat(b);
+    const s = src + (<usize>(r * ld) << 2);
+    const d = dst + (<usize>(r * cols) << 2);
+    let i = 0;
+    for (; i + 4 <= cols; i += 4) v128.store(d + (<usize>i << 2), f32x4.add(v128.load(s + (<usize>i << 2)), vb));
+    for (; i < cols; i++) store<f32>(d + (<usize>i << 2), load<f32>(s + (<usize>i << 2)) + b);
+  }
+}
+
 /**
- * One block of a conv2d job (geometry block at `g`) on thread `t`: `op` 0 is the forward of images [b0, b1), 1 the input
+ * One block of a conv2d job (geometry block at `g`) on thread `t`: `op` 0 is the forward of images [b0, b1) (plus the
+ * bias, if any), 1 the input
  * gradient of images [b0, b1), 2 rows [b0, b1) of the weight gradient (columns of [O, C·kh·kw], summed over the batch).
  */
 export function convBlock(op: i32, g: usize, b0: i32, b1: i32, t: i32): void {
@@ -207,10 +223,12 @@ export function convBlock(op: i32, g: usize, b0: i32, b1: i32, t: i32): void {
   const wt = <usize>word(g, WT);
   const out = <usize>word(g, OUT);
   if (op == 0) {
+    const bias = <usize>word(g, BIAS);
     for (let b = b0; b < b1; b++) {
       im2colRows(g, x + (<usize>(b * c * hw) << 2), cols, 0, ckk);
       gemm(wt, ckk, 1, cols, l, 1, res, ldl, o, l, ckk, work);
-      copyRows(res, ldl, out + (<usize>(b * o * l) << 2), o, l);
+      if (bias == 0) copyRows(res, ldl, out + (<usize>(b * o * l) << 2), o, l);
+      else copyRowsBias(res, ldl, out + (<usize>(b * o * l) << 2), o, l, bias);
     }
   } else if (op == 1) {
     for (let b = b0; b < b1; b++) {
