@@ -112,6 +112,31 @@ describe("ONNX export of pooling", () => {
   });
 });
 
+describe('ONNX export of Conv1d/Conv2d with padding "same"/"valid" and padding modes', () => {
+  it('"same" with even kernels and dilation (asymmetric pads), "valid"', async () => {
+    tg.manualSeed(11);
+    const bytes = await check(new nn.Conv1d(2, 3, 4, { padding: "same", dilation: 2 }), tg.randn([2, 2, 9]));
+    assert.deepEqual(tg.onnx.load(bytes).graphNodes.find((n) => n.op === "Conv")?.attrs.pads, [3, 3]);
+    const even = await check(new nn.Conv2d(2, 3, [2, 4], { padding: "same" }), tg.randn([1, 2, 5, 6]));
+    assert.deepEqual(tg.onnx.load(even).graphNodes.find((n) => n.op === "Conv")?.attrs.pads, [0, 1, 1, 2]);
+    await check(new nn.Conv2d(2, 3, 3, { padding: "valid", stride: 2 }), tg.randn([1, 2, 7, 6]));
+  });
+
+  it("paddingMode reflect and replicate (Pad first), circular from opset 19", async () => {
+    tg.manualSeed(12);
+    const x = tg.randn([1, 2, 5, 6]);
+    assert.ok(opsOf(await check(new nn.Conv2d(2, 3, [2, 3], { padding: "same", paddingMode: "reflect" }), x)).includes("Pad"));
+    await check(new nn.Conv2d(2, 3, 3, { padding: [1, 2], paddingMode: "replicate", stride: 2 }), x);
+    await check(new nn.Conv1d(2, 3, 3, { padding: "same", paddingMode: "circular", dilation: 2 }), tg.randn([1, 2, 7]), {
+      opsetVersion: 19,
+    });
+    assert.throws(
+      () => tg.onnx.export(new nn.Conv2d(2, 3, 3, { padding: 1, paddingMode: "circular" }), x),
+      /Conv2d with paddingMode "circular" needs ONNX Pad's "wrap" mode/,
+    );
+  });
+});
+
 describe("ONNX export of Conv3d", () => {
   it("padding, stride, groups, dilation, no bias, unbatched", async () => {
     tg.manualSeed(7);

@@ -32,8 +32,8 @@ export const LAYER_CASES: Record<string, LayerCase> = {
   Unflatten: { make: () => new nn.Unflatten(1, [2, 3]), inputs: r(2, 6) },
   Linear: { make: () => new nn.Linear(4, 3), inputs: r(2, 4) },
   Bilinear: { make: () => new nn.Bilinear(3, 4, 2), inputs: () => [tg.randn([2, 3]), tg.randn([2, 4])] },
-  Conv1d: { make: () => new nn.Conv1d(2, 3, 3, { stride: 2, padding: 1 }), inputs: r(2, 2, 7) },
-  Conv2d: { make: () => new nn.Conv2d(2, 4, 3, { padding: 1, groups: 2 }), inputs: r(1, 2, 5, 5) },
+  Conv1d: { make: () => new nn.Conv1d(2, 3, 4, { padding: "same", dilation: 2, paddingMode: "reflect" }), inputs: r(2, 2, 9) },
+  Conv2d: { make: () => new nn.Conv2d(2, 4, [2, 3], { padding: "same", groups: 2, paddingMode: "replicate" }), inputs: r(1, 2, 5, 5) },
   Conv3d: { make: () => new nn.Conv3d(2, 3, [2, 3, 3], { padding: "same", dilation: [1, 1, 2] }), inputs: r(1, 2, 4, 5, 6) },
   ConvTranspose1d: {
     make: () => new nn.ConvTranspose1d(2, 4, 3, { stride: 2, padding: 1, outputPadding: 1, groups: 2 }),
