@@ -437,15 +437,12 @@ describe("teach page end to end (headless Chromium)", { skip }, () => {
       for (let c = 0; c < 2; c++) assert.ok(Math.abs(node[c] - pageProbs[k][c]) < 1e-4, `image ${k}: Node ${node}, page ${pageProbs[k]}`);
     }
 
-    // Import into a fresh page: classes, samples and the model come back.
+    // Import every exported file into a fresh page (the worker skips those it doesn't read): classes, samples and the
+    // model come back.
     const fresh = await open(context);
-    await fresh.page.locator("#import-input").setInputFiles(
-      ["model.json", "model.safetensors", "project.json"].map((n) => ({
-        name: n,
-        mimeType: "application/octet-stream",
-        buffer: Buffer.from(saved.get(n) as Uint8Array),
-      })),
-    );
+    await fresh.page
+      .locator("#import-input")
+      .setInputFiles([...saved].map(([name, bytes]) => ({ name, mimeType: "application/octet-stream", buffer: Buffer.from(bytes) })));
     await fresh.page.waitForFunction(() => (window as unknown as { tensorgradTeach: TeachApi }).tensorgradTeach.phase() === "trained");
     // The project's settings are back in the advanced fields.
     assert.equal(await fresh.page.inputValue("#epochs"), "20");

@@ -6,9 +6,12 @@
 import type { ExportFile } from "../protocol.ts";
 import { $, button, download } from "./dom.ts";
 
-/** Largest file import reads, and most files at once. */
-export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
-export const MAX_IMPORT_FILES = 4;
+/**
+ * Largest file import reads (the worker's own cap on project.json, the largest file it reads), and most files at
+ * once (a whole export: the worker skips model.onnx, classify.ts, model.py and check.safetensors).
+ */
+export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+export const MAX_IMPORT_FILES = 8;
 
 /** The download buttons: which files each one saves. */
 const GROUPS: { label: string; aria: string; names: string[] }[] = [
