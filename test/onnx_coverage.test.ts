@@ -4,8 +4,8 @@ import * as ort from "onnxruntime-web";
 import * as tg from "tensorgrad";
 import { LAYER_CASES } from "../scripts/pytorch/layer_cases.ts";
 
-// Every tg.nn layer the module-tree spec describes and that takes one tensor exports to ONNX (onnxruntime-web and
-// tg.onnx.load give our outputs), or is refused with an error naming the layer: only those listed here.
+// Every tg.nn layer the module-tree spec describes exports to ONNX (onnxruntime-web and tg.onnx.load give our
+// outputs, for one input or several), or is refused with an error naming what it can't translate: only those listed here.
 
 const { nn } = tg;
 ort.env.wasm.numThreads = 1; // no worker threads in the test process
@@ -14,6 +14,8 @@ ort.env.wasm.numThreads = 1; // no worker threads in the test process
 const REFUSED: Record<string, RegExp> = {
   Unfold: /ConstantPadNdBackward0\)[\s\S]*\(in model \(Unfold\)\)/,
   Fold: /does not trace \(Col2ImBackward0\)/,
+  CosineSimilarity: /calls \.norm\(\) on a value computed from the input/,
+  PairwiseDistance: /calls \.norm\(\) on a value computed from the input/,
 };
 
 type Forward = (...inputs: tg.Tensor[]) => unknown;
@@ -43,27 +45,28 @@ function relErr(got: ort.Tensor, want: tg.Tensor): number {
   return Math.max(0, ...Array.from(got.data as Float32Array, (v, i) => Math.abs(v - w[i]))) / scale;
 }
 
-describe("ONNX coverage of the described single-input layers", () => {
+describe("ONNX coverage of the described layers", () => {
   for (const [name, c] of Object.entries(LAYER_CASES)) {
     const xs = c.inputs?.();
-    if (xs?.length !== 1 || !(tg.io.SPEC_TYPES as readonly string[]).includes(name)) continue;
+    if (!xs || !(tg.io.SPEC_TYPES as readonly string[]).includes(name)) continue;
     it(`${name}: ${REFUSED[name] ? "refused, naming the op and the layer" : "onnxruntime and tg.onnx.load give our outputs"}`, async () => {
       tg.manualSeed(0);
       const model = c.make();
-      const x = xs[0];
+      const call = () => (model as unknown as Forward)(...xs);
       model.train();
-      tg.noGrad(() => (model as unknown as Forward)(x)); // running statistics move
+      tg.noGrad(call); // running statistics move
       model.eval();
+      const inputNames = xs.map((_, i) => (i === 0 ? "input" : `input_${i}`));
       if (REFUSED[name]) {
-        assert.throws(() => tg.onnx.export(model, x), REFUSED[name]);
+        assert.throws(() => tg.onnx.export(model, xs, { inputNames }), REFUSED[name]);
         return;
       }
-      const want = first(tg.noGrad(() => (model as unknown as Forward)(x)));
-      const bytes = tg.onnx.export(model, x);
-      const out = await runOrt(bytes, { input: x });
+      const want = first(tg.noGrad(call));
+      const bytes = tg.onnx.export(model, xs, { inputNames });
+      const out = await runOrt(bytes, Object.fromEntries(xs.map((x, i) => [inputNames[i], x])));
       const err = relErr(out.output, want);
       assert.ok(err <= 1e-5, `onnxruntime: ${err}`);
-      const back = tg.noGrad(() => tg.onnx.load(bytes)(x));
+      const back = tg.noGrad(() => tg.onnx.load(bytes).runAll(...xs)[0]);
       assert.ok(back.sub(want).abs().max().item() <= 1e-5 * Math.max(1, want.abs().max().item()), "tg.onnx.load");
     });
   }
