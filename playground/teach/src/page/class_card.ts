@@ -108,6 +108,7 @@ export class ClassCard {
       el("div", { class: "thumb-foot" }, this.more, this.clearAll),
     );
     this.bindDrop();
+    this.label();
     this.refresh();
   }
 
@@ -115,8 +116,16 @@ export class ClassCard {
     const problem = this.host.classes.rename(this.cls.id, this.nameInput.value);
     if (problem !== "") this.nameInput.value = this.cls.name;
     this.host.note(problem);
-    this.root.querySelector(".delete-class")?.setAttribute("aria-label", `Delete class ${this.cls.name}`);
+    this.label();
     this.host.changed();
+  }
+
+  /** The card's accessible names follow the class name (a screen reader hears which class a button belongs to). */
+  private label(): void {
+    const n = this.cls.name;
+    this.root.setAttribute("aria-label", `Class ${n}`);
+    this.root.querySelector(".delete-class")?.setAttribute("aria-label", `Delete class ${n}`);
+    this.recordButton.setAttribute("aria-label", `Hold to record webcam samples of ${n}`);
   }
 
   private bindRecord(): void {
