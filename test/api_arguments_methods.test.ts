@@ -327,6 +327,9 @@ describe("argument rule: tg.nn.init", () => {
     xavierNormal_: () => [w(), 1, new tg.Generator(0)],
     xavierUniform_: () => [w(), 1, new tg.Generator(0)],
     zeros_: () => [w()],
+    truncNormal_: () => [w(), 0, 1, -2, 2, new tg.Generator(0)],
+    dirac_: () => [tg.zeros([2, 2, 3]), 1],
+    sparse_: () => [w(), 0.5, 0.01, new tg.Generator(0)],
   };
 
   it("every function refuses one argument more and an unknown option", () => {

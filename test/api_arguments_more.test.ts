@@ -138,6 +138,9 @@ describe("argument rule: tg.autograd, tg.nn.utils and tg.nn.init", () => {
       orthogonal_: { args: () => [w(), 1, gen()] },
       kaimingUniform_: { args: () => [w(), 0, "fan_in", "leaky_relu", gen()] },
       kaimingNormal_: { args: () => [w(), 0, "fan_in", "leaky_relu", gen()] },
+      truncNormal_: { args: () => [w(), 0, 1, -2, 2, gen()] },
+      dirac_: { args: () => [tg.zeros([2, 2, 3]), 1] },
+      sparse_: { args: () => [w(), 0.5, 0.01, gen()] },
     });
   });
 });

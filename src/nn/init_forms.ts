@@ -2,6 +2,7 @@ import { type Args, arg, is, required, signature } from "../args.js";
 import { Generator } from "../ops/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import * as I from "./init.js";
+import * as X from "./init_extra.js";
 
 // tg.nn.init as exported: each function reads PyTorch's positional forms or an options object through the shared
 // reader (src/args.ts), so `kaimingUniform_(w, Math.sqrt(5), "fan_in", "leaky_relu")` means what it means in PyTorch
@@ -40,6 +41,21 @@ const KAIMING = (fn: string) =>
     nonlinearity: arg(nonlinearity, "leaky_relu"),
     generator: arg(generator, null),
   });
+const TRUNC = signature("truncNormal_", {
+  tensor: tensorArg,
+  mean: arg(is.number, 0),
+  std: arg(is.number, 1),
+  a: arg(is.number, -2),
+  b: arg(is.number, 2),
+  generator: arg(generator, null),
+});
+const DIRAC = signature("dirac_", { tensor: tensorArg, groups: arg(is.posInt, 1) });
+const SPARSE = signature("sparse_", {
+  tensor: tensorArg,
+  sparsity: required(is.numberWhere("a number in [0, 1]", (v) => v >= 0 && v <= 1)),
+  std: arg(is.number, 0.01),
+  generator: arg(generator, null),
+});
 const ZEROS = ONE("zeros_");
 const ONES = ONE("ones_");
 const EYE = ONE("eye_");
@@ -150,4 +166,37 @@ export function kaimingUniform_(...args: KaimingArgs): Tensor {
 export function kaimingNormal_(...args: KaimingArgs): Tensor {
   const p = KAIMING_N.parse(args);
   return I.kaimingNormal_(p.tensor, kaiming(p));
+}
+
+/**
+ * N(mean, std²) truncated to [a, b] (torch.nn.init.trunc_normal_(tensor, mean=0, std=1, a=-2, b=2)).
+ *
+ * @example
+ * tg.nn.init.truncNormal_(w, 0, 0.02); // ViT's initialization
+ */
+export function truncNormal_(
+  ...args: Args<
+    [tensor: Tensor, mean: number, std: number, a: number, b: number, generator: Generator | null],
+    { tensor?: Tensor; mean?: number; std?: number; a?: number; b?: number } & G
+  >
+): Tensor {
+  const p = TRUNC.parse(args);
+  return X.truncNormal_(p.tensor, p.mean, p.std, p.a, p.b, gen(p.generator));
+}
+
+/** The Dirac delta in a 3-, 4- or 5-D convolution weight (torch.nn.init.dirac_(tensor, groups=1)). */
+export function dirac_(...args: Args<[tensor: Tensor, groups: number], { tensor?: Tensor; groups?: number }>): Tensor {
+  const p = DIRAC.parse(args);
+  return X.dirac_(p.tensor, p.groups);
+}
+
+/** N(0, std²) with ceil(sparsity · rows) zeros per column (torch.nn.init.sparse_(tensor, sparsity, std=0.01)). */
+export function sparse_(
+  ...args: Args<
+    [tensor: Tensor, sparsity: number, std: number, generator: Generator | null],
+    { tensor?: Tensor; sparsity?: number; std?: number } & G
+  >
+): Tensor {
+  const p = SPARSE.parse(args);
+  return X.sparse_(p.tensor, p.sparsity, p.std, gen(p.generator));
 }
