@@ -272,7 +272,7 @@ describe("WASM max_pool2d kernel", { skip: getKernels() === null ? "no WASM SIMD
     { x: [1, 1, 5, 30], o: 0, kernel: [1, 3], stride: [1, 4], padding: [0, 1], dilation: [1, 3] },
   ];
   for (const c of cases) {
-    it(`values and first-maximum indices equal the JS loops', with ties and NaNs: ${JSON.stringify(c)}`, () => {
+    it(`values, first-maximum indices and the input gradient equal the JS loops', with ties and NaNs: ${JSON.stringify(c)}`, () => {
       const g = geometryOf(c);
       const [n, ch, h, w] = c.x;
       const x = data(n * ch * h * w, 11).map((v) => Math.round(v * 3) / 3);
@@ -288,6 +288,12 @@ describe("WASM max_pool2d kernel", { skip: getKernels() === null ? "no WASM SIMD
       assert.ok(got !== null);
       bitsEqual(asF32(got.out), want, "values");
       assert.deepEqual(Array.from(got.idx), Array.from(wantIdx), "indices");
+      // The backward: each output gradient added at its index, in order (ties of indices add up).
+      const gy = data(want.length, 19);
+      const wantGx = new Float32Array(planes * h * w);
+      for (let q = 0, o = 0; q < planes; q++) for (let k = 0; k < g.oh * g.ow; k++, o++) wantGx[q * h * w + wantIdx[o]] += gy[o];
+      const gx = wasmBackend.maxPool2dBackward?.(view(gy, [n, ch, g.oh, g.ow]), got.idx, c.x) ?? null;
+      bitsEqual(asF32(gx), wantGx, "input gradient");
     });
   }
 });

@@ -167,6 +167,8 @@ export interface Backend {
    * wins, the last one) and the in-plane index of its first maximum, [N, C, OH, OW] each; null where it does not apply.
    */
   maxPool2d?(x: View, g: PoolGeometry): { out: BackendBuffer; idx: Int32Array } | null;
+  /** Its backward: dY [N, C, OH, OW] added at those indices into a zeroed dX of `inputShape`, in order; null where not. */
+  maxPool2dBackward?(gy: View, idx: Int32Array, inputShape: readonly number[]): BackendBuffer | null;
   /**
    * Optional Adadelta update in place of parameter p and state s (square average) and a (accumulated delta) from gradient
    * g, rounding as the composed ops do in the views' dtype; false, having written nothing, where it does not apply.

@@ -6,7 +6,7 @@ import { wasmBinary, wasmUnary } from "./elementwise.js";
 import { wasmMatmul } from "./matmul.js";
 import { getKernels } from "./module.js";
 import { wasmAdadelta } from "./optim.js";
-import { wasmMaxPool2d } from "./pool.js";
+import { wasmMaxPool2d, wasmMaxPool2dBackward } from "./pool.js";
 import { wasmReduce } from "./reduce.js";
 import { wasmGruCell, wasmLstmCell } from "./rnn_cell.js";
 import { wasmCompare, wasmWhere } from "./select.js";
@@ -73,6 +73,10 @@ export const wasmBackend: Backend = {
   maxPool2d(x: View, g: PoolGeometry) {
     const k = getKernels();
     return k && wasmMaxPool2d(k, x, g);
+  },
+  maxPool2dBackward(gy: View, idx: Int32Array, inputShape: readonly number[]): BackendBuffer | null {
+    const k = getKernels();
+    return k && wasmMaxPool2dBackward(k, gy, idx, inputShape);
   },
   adadelta(p: View, g: View, s: View, a: View, o: AdadeltaHyper): boolean {
     const k = getKernels();

@@ -54,6 +54,8 @@ export interface Kernels {
   convScratchFloats(geometry: number): number;
   /** max_pool2d over planes (geometry block at `geometry`, assembly/pool.ts) into values `out` and indices `idx`. */
   maxPoolPlanes(geometry: number, src: number, out: number, idx: number): void;
+  /** max_pool2d's backward (assembly/pool.ts): gy [p, l] added at idx into gx [p, hw], zeroed first. */
+  maxPoolBackward(gy: number, idx: number, gx: number, p: number, l: number, hw: number): void;
   /** Adadelta's update in place over n float32s (assembly/optim.ts); the scalars already rounded to float32. */
   adadeltaStep(
     p: number,

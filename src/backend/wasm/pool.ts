@@ -1,5 +1,6 @@
-/** max_pool2d's forward (float32) on the WASM kernel (assembly/pool.ts): the input copied in once, values and indices out. */
+/** max_pool2d (float32) on the WASM kernels (assembly/pool.ts): operands copied in once, results out. */
 
+import { numel } from "../../shape.js";
 import type { PoolGeometry, View } from "../backend.js";
 import { dense } from "./conv.js";
 import type { Kernels } from "./module.js";
@@ -27,4 +28,21 @@ export function wasmMaxPool2d(k: Kernels, x: View, g: PoolGeometry): { out: Floa
     out: mem.slice(pout >> 2, (pout >> 2) + outFloats),
     idx: new Int32Array(k.memory.buffer, pidx, outFloats).slice(),
   };
+}
+
+/** Backend.maxPool2dBackward: dY [N, C, OH, OW] (float32) added at the forward's indices into dX of `inputShape`. */
+export function wasmMaxPool2dBackward(k: Kernels, gy: View, idx: Int32Array, inputShape: readonly number[]): Float32Array | null {
+  const l = numel(gy.shape);
+  if (gy.dtype !== "float32" || gy.shape.length !== 4 || idx.length !== l) return null;
+  const [n, c, h, w] = inputShape;
+  const outFloats = n * c * h * w;
+  const gd = dense(gy);
+  const ptrs = layout(k, [l, l, outFloats]);
+  if (ptrs === null) return null;
+  const [pg, pidx, pgx] = ptrs;
+  const mem = memF32(k);
+  mem.set(gd, pg >> 2);
+  new Int32Array(k.memory.buffer, pidx, l).set(idx);
+  k.maxPoolBackward(pg, pidx, pgx, n * c, gy.shape[2] * gy.shape[3], h * w);
+  return memF32(k).slice(pgx >> 2, (pgx >> 2) + outFloats);
 }

@@ -85,6 +85,8 @@ export function maxPoolFast(x: Tensor, g: WindowGeometry, oh: number, ow: number
       const base = zeros([n * c, h * w], { dtype: gy.dtype, device: gy.device });
       return [base.scatterAdd(1, index, gy.reshape([n * c, oh * ow])).reshape([n, c, h, w])];
     }
+    const fastGx = backend.maxPool2dBackward?.(gyc._view, idx, [n, c, h, w]) ?? null;
+    if (fastGx !== null) return [fromBuffer(fastGx, [n, c, h, w], dtype, backend)];
     const gx = new Ctor(n * c * h * w);
     const l = oh * ow;
     for (let q = 0, o = 0; q < n * c; q++) {

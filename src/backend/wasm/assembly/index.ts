@@ -5,7 +5,7 @@ export { convBlock, convScratchFloats } from "./conv";
 export { binary, unary } from "./elementwise";
 export { gemm, gemmWorkSize } from "./matmul";
 export { adadeltaStep } from "./optim";
-export { maxPoolPlanes } from "./pool";
+export { maxPoolBackward, maxPoolPlanes } from "./pool";
 export { reduceCols, reduceRows } from "./reduce";
 export { gruCellRows, lstmCellRows } from "./rnn_cell";
 export { compare, select } from "./select";

@@ -112,3 +112,21 @@ export function maxPoolPlanes(g: usize, src: usize, out: usize, idx: usize): voi
     }
   }
 }
+
+/**
+ * max_pool2d's backward: `gx` ([P, H·W], zeroed here) gets each output gradient of `gy` ([P, L]) added at its window's
+ * index in `idx` ([P, L], in-plane), in order.
+ */
+export function maxPoolBackward(gy: usize, idx: usize, gx: usize, p: i32, l: i32, hw: i32): void {
+  memory.fill(gx, 0, <usize>(p * hw) << 2);
+  let o: usize = 0;
+  for (let q = 0; q < p; q++) {
+    const plane = gx + (<usize>(q * hw) << 2);
+    for (let k = 0; k < l; k++, o++) {
+      const i = load<i32>(idx + (o << 2));
+      if (i < 0) continue; // an empty window (not made by valid arguments)
+      const at = plane + (<usize>i << 2);
+      store<f32>(at, load<f32>(at) + load<f32>(gy + (o << 2)));
+    }
+  }
+}
