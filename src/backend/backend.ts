@@ -61,6 +61,9 @@ export type UnaryOp =
   | "ceil"
   | "round"
   | "erf"
+  | "asin"
+  | "acos"
+  | "atan"
   | "logicalNot"
   | "isnan"
   | "isinf";
@@ -73,6 +76,8 @@ export type BinaryOp =
   /** Python-style floor division (`torch.div(..., rounding_mode="floor")`), from the fmod remainder like PyTorch. */
   | "floorDivide"
   | "pow"
+  /** `atan2(a, b)`: the angle of the point (b, a), as `torch.atan2(input=a, other=b)`. */
+  | "atan2"
   | "maximum"
   | "minimum"
   | "eq"

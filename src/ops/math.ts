@@ -4,23 +4,19 @@ import { toFloating } from "../dtype.js";
 import { broadcastShapes } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor/tensor.js";
 import { clamp, maximum, where } from "./binary.js";
-import { fromTyped } from "./creation.js";
-import { asTensor, backendOf, resultTypeOf } from "./util.js";
+import { asTensor, backendOf, broadcastView, fromBuffer, resultTypeOf } from "./util.js";
 
-// Elementwise functions PyTorch has and the kernel set does not: composed from core ops where an exact composition
-// exists (so their gradients and second derivatives come from autograd), else computed on the host with
-// JavaScript's Math (asin, acos, atan, atan2) and a backward rule written in tensor ops.
+// Elementwise functions PyTorch has beyond the core unary set: composed from core ops where an exact composition
+// exists (so their gradients and second derivatives come from autograd), else a backend kernel (asin, acos, atan,
+// atan2: JavaScript's Math on the CPU) with a backward rule written in tensor ops.
 
 const LN2 = Math.LN2;
 const LN10 = Math.LN10;
 
-/** A float result of `f` over `x`'s elements, computed on the host. */
-function hostUnary(x: Tensor, f: (v: number) => number): Tensor {
+/** The float result of the unary kernel `op` over `x` (integer inputs give float32, as PyTorch's). */
+function floatKernel(op: "asin" | "acos" | "atan", x: Tensor): Tensor {
   const dtype = toFloating(x.dtype);
-  const src = x.contiguous().toArray();
-  const out = dtype === "float64" ? new Float64Array(src.length) : new Float32Array(src.length);
-  for (let i = 0; i < src.length; i++) out[i] = f(Number(src[i]));
-  return fromTyped(out, x.shape, { device: x._backend.device });
+  return fromBuffer(x._backend.unary(op, x._view, dtype), x.shape, dtype, x._backend);
 }
 
 const fl = (x: Tensor): Tensor => (x.dtype === "float32" || x.dtype === "float64" ? x : x.to(toFloating(x.dtype)));
@@ -30,17 +26,17 @@ export const tan = (x: Tensor): Tensor => fl(x).sin().div(fl(x).cos());
 
 /** arcsin x (NaN outside [−1, 1]); d/dx = 1/√(1 − x²). */
 export function asin(x: Tensor): Tensor {
-  return record1("AsinBackward0", hostUnary(x, Math.asin), [x], (g, [x]) => [g.mul(x.square().neg().add(1).rsqrt())], [x]);
+  return record1("AsinBackward0", floatKernel("asin", x), [x], (g, [x]) => [g.mul(x.square().neg().add(1).rsqrt())], [x]);
 }
 
 /** arccos x (NaN outside [−1, 1]); d/dx = −1/√(1 − x²). */
 export function acos(x: Tensor): Tensor {
-  return record1("AcosBackward0", hostUnary(x, Math.acos), [x], (g, [x]) => [g.mul(x.square().neg().add(1).rsqrt()).neg()], [x]);
+  return record1("AcosBackward0", floatKernel("acos", x), [x], (g, [x]) => [g.mul(x.square().neg().add(1).rsqrt()).neg()], [x]);
 }
 
 /** arctan x; d/dx = 1/(1 + x²). */
 export function atan(x: Tensor): Tensor {
-  return record1("AtanBackward0", hostUnary(x, Math.atan), [x], (g, [x]) => [g.div(x.square().add(1))], [x]);
+  return record1("AtanBackward0", floatKernel("atan", x), [x], (g, [x]) => [g.div(x.square().add(1))], [x]);
 }
 
 /**
@@ -53,11 +49,7 @@ export function atan2(y: TensorLike, x: TensorLike): Tensor {
   const yt = asTensor(y, dtype, backend);
   const xt = asTensor(x, dtype, backend);
   const shape = broadcastShapes("atan2", yt.shape, xt.shape);
-  const ys = yt.expand(shape).contiguous().toArray();
-  const xs = xt.expand(shape).contiguous().toArray();
-  const out = dtype === "float64" ? new Float64Array(ys.length) : new Float32Array(ys.length);
-  for (let i = 0; i < out.length; i++) out[i] = Math.atan2(Number(ys[i]), Number(xs[i]));
-  const result = fromTyped(out, shape, { device: backend.device });
+  const result = fromBuffer(backend.binary("atan2", broadcastView(yt, shape), broadcastView(xt, shape), dtype), shape, dtype, backend);
   return record1(
     "Atan2Backward0",
     result,

@@ -75,6 +75,15 @@ export function unary(op: UnaryOp, v: View, outDType: DType): AnyTypedArray {
     case "erf":
       for (let i = 0; i < n; i++) o[i] = erf(x[i]);
       break;
+    case "asin":
+      for (let i = 0; i < n; i++) o[i] = Math.asin(x[i]);
+      break;
+    case "acos":
+      for (let i = 0; i < n; i++) o[i] = Math.acos(x[i]);
+      break;
+    case "atan":
+      for (let i = 0; i < n; i++) o[i] = Math.atan(x[i]);
+      break;
     case "logicalNot":
       for (let i = 0; i < n; i++) o[i] = Number(x[i] === 0);
       break;
@@ -211,6 +220,9 @@ function binaryRow(
       break;
     case "pow":
       for (let j = k; j < end; j++, ia += sa, ib += sb) o[j] = a[ia] ** b[ib];
+      break;
+    case "atan2":
+      for (let j = k; j < end; j++, ia += sa, ib += sb) o[j] = Math.atan2(a[ia], b[ib]);
       break;
     case "maximum":
       for (let j = k; j < end; j++, ia += sa, ib += sb) o[j] = Math.max(a[ia], b[ib]);

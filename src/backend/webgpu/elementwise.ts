@@ -4,6 +4,7 @@ import { isContiguous, numel } from "../../shape.js";
 import type { BinaryOp, UnaryOp, View } from "../backend.js";
 import type { GpuBuffer, Runtime } from "./runtime.js";
 import { convert, groupsFor, kernelHead, stridedMeta, stridedOffsets, truthy, wgslType } from "./wgsl.js";
+import { INVERSE_TRIG } from "./wgsl_atrig.js";
 
 /** The GPU buffer behind a view. */
 export const gpu = (v: View): GPUBuffer => (v.buffer as GpuBuffer).buffer;
@@ -30,6 +31,9 @@ const UNARY_F32: Record<UnaryOp, string> = {
   ceil: "ceil(x)",
   round: "round(x)",
   erf: "erf_f32(x)",
+  asin: "asin_f32(x)",
+  acos: "acos_f32(x)",
+  atan: "atan_f32(x)",
   logicalNot: "",
   isnan: "",
   isinf: "",
@@ -96,7 +100,9 @@ export function unary(rt: Runtime, op: UnaryOp, x: View, outDType: DType): GpuBu
       bindings,
       `${offsets}\n    out[i] = ${convert(`op(${convert("in0[o0]", tin, t)})`, t, tout)};`,
       // A NaN passes through every float op unchanged (the builtins' NaN results are undefined in WGSL).
-      t === "f32" ? `fn op(x: f32) -> f32 { if (is_nan(x)) { return x; } return ${body}; }` : `fn op(x: ${t}) -> ${t} { return ${body}; }`,
+      t === "f32"
+        ? `${op === "asin" || op === "acos" || op === "atan" ? INVERSE_TRIG : ""}fn op(x: f32) -> f32 { if (is_nan(x)) { return x; } return ${body}; }`
+        : `fn op(x: ${t}) -> ${t} { return ${body}; }`,
     );
   };
   return launch(rt, build, `u|${op}|${x.dtype}|${outDType}`, x.shape, [x], outDType);
@@ -118,6 +124,9 @@ function binaryExpr(op: BinaryOp, t: string): string {
       return f ? "floor_divide_f32(a, b)" : "floor_divide_i32(a, b)";
     case "pow":
       return f ? "pow_f32(a, b)" : "pow_i32(a, b)";
+    case "atan2":
+      // Ops give atan2 float operands (as torch.atan2); an integer one is converted here all the same.
+      return f ? "atan2_f32(a, b)" : "i32(atan2_f32(f32(a), f32(b)))";
     case "maximum":
       return f ? "max_f32(a, b)" : "max(a, b)";
     case "minimum":
@@ -159,6 +168,7 @@ export function binary(rt: Runtime, op: BinaryOp, a: View, b: View, outDType: DT
     let a = ${convert("in0[o0]", ta, t)};
     let b = ${convert("in1[o1]", tb, t)};
     out[i] = ${convert(`(${binaryExpr(op, t)})`, resultType, tout)};`,
+        op === "atan2" ? INVERSE_TRIG : "",
       ),
     `b|${op}|${a.dtype}|${b.dtype}|${outDType}`,
     a.shape,
