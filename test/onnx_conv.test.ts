@@ -137,6 +137,22 @@ describe('ONNX export of Conv1d/Conv2d with padding "same"/"valid" and padding m
   });
 });
 
+describe("ONNX export of Unfold and Fold (grouped Conv/ConvTranspose with one-hot kernels)", () => {
+  it("Unfold: padding, stride, dilation, unbatched; Fold: the same, with the sizes ConvTranspose needs output padding for", async () => {
+    tg.manualSeed(13);
+    assert.deepEqual(opsOf(await check(new nn.Unfold([2, 3], { padding: 1, stride: [1, 2] }), tg.randn([2, 2, 4, 5]))), [
+      "Conv",
+      "Reshape",
+      "Identity",
+    ]);
+    await check(new nn.Unfold(3, { dilation: 2, stride: 2 }), tg.randn([1, 3, 7, 8]));
+    await check(new nn.Unfold(2), tg.randn([3, 4, 4]));
+    assert.ok(opsOf(await check(new nn.Fold([4, 5], [2, 2]), tg.randn([1, 8, 12]))).includes("ConvTranspose"));
+    await check(new nn.Fold([7, 8], 3, { dilation: 2, stride: 2, padding: 1 }), tg.randn([2, 18, 9]));
+    await check(new nn.Fold([5, 6], [2, 3], { stride: 2 }), tg.randn([12, 4]));
+  });
+});
+
 describe("ONNX export of Conv3d", () => {
   it("padding, stride, groups, dilation, no bias, unbatched", async () => {
     tg.manualSeed(7);

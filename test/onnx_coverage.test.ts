@@ -10,13 +10,8 @@ import { LAYER_CASES } from "../scripts/pytorch/layer_cases.ts";
 const { nn } = tg;
 ort.env.wasm.numThreads = 1; // no worker threads in the test process
 
-/** Layers whose export is refused, and the untraced op the error names. */
-const REFUSED: Record<string, RegExp> = {
-  Unfold: /ConstantPadNdBackward0\)[\s\S]*\(in model \(Unfold\)\)/,
-  Fold: /does not trace \(Col2ImBackward0\)/,
-  CosineSimilarity: /calls \.norm\(\) on a value computed from the input/,
-  PairwiseDistance: /calls \.norm\(\) on a value computed from the input/,
-};
+/** Layers whose export is refused, and what the error names (none at present: every described layer exports). */
+const REFUSED: Record<string, RegExp> = {};
 
 type Forward = (...inputs: tg.Tensor[]) => unknown;
 
@@ -72,7 +67,7 @@ describe("ONNX coverage of the described layers", () => {
   }
 });
 
-describe("ONNX export of the padding layers, LocalResponseNorm and the RNN cells", () => {
+describe("ONNX export of the padding layers, LocalResponseNorm, the RNN cells, norm() and CosineSimilarity", () => {
   it("padding layers are one Pad node (constant value, reflect, edge)", () => {
     const x = tg.randn([1, 2, 3, 4]);
     const ops = (m: tg.nn.Module, input = x) =>
@@ -119,5 +114,46 @@ describe("ONNX export of the padding layers, LocalResponseNorm and the RNN cells
         assert.ok(t.sub(want[i]).abs().max().item() <= 1e-5, `tg.onnx.load ${names[i]}`);
       });
     }
+  });
+
+  it("x.norm(p, dim, keepdim) in a custom forward: 2, 1, 1.5, ±∞, 0 and 'fro', over one dim, several or all", async () => {
+    tg.manualSeed(3);
+    const x = tg.cat([tg.tensor([[0, 1, -2, 0, 3]]), tg.randn([2, 5])]); // zeros for p = 0
+    const forms: unknown[][] = [
+      [],
+      [2, undefined, false],
+      [1, 1],
+      [1.5, 0, true],
+      [Infinity, -1],
+      [-Infinity, 1, true],
+      [0, 1],
+      ["fro", [0, 1], true],
+      [3, 1],
+    ];
+    for (const form of forms) {
+      class Norm extends nn.Module<[tg.Tensor], tg.Tensor> {
+        forward(t: tg.Tensor): tg.Tensor {
+          return (t.norm as (...a: unknown[]) => tg.Tensor)(...form).mul(2);
+        }
+      }
+      const model = new Norm();
+      const bytes = tg.onnx.export(model, x);
+      try {
+        const out = await runOrt(bytes, { input: x });
+        assert.ok(relErr(out.output, model(x)) <= 1e-5, JSON.stringify(form));
+      } catch (e) {
+        throw new Error(`${JSON.stringify(form)}: ${(e as Error).message}`);
+      }
+    }
+  });
+
+  it("CosineSimilarity broadcasts its inputs and clamps each norm at eps, as PyTorch 1.13", async () => {
+    const model = new nn.CosineSimilarity(-1, 1e-3);
+    // a[0] is a zero vector: its norm is clamped at eps, its similarities are 0.
+    const [a, b] = [tg.cat([tg.zeros([1, 1, 4]), tg.randn([1, 1, 4])]), tg.randn([3, 4])];
+    const want = model(a, b);
+    assert.deepEqual(Array.from(want.get(0).toArray()), [0, 0, 0]);
+    const out = await runOrt(tg.onnx.export(model, [a, b], { inputNames: ["a", "b"] }), { a, b });
+    assert.ok(relErr(out.output, want) <= 1e-5);
   });
 });

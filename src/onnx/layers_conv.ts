@@ -2,13 +2,15 @@
  * ONNX subgraphs of the convolution and pooling layers: Conv1d/2d/3d (size, "valid" or "same" padding; the padding
  * modes other than zeros as a Pad first), ConvTranspose1d/2d, MaxPool1d/2d (ceil mode as explicit end padding, so
  * the output size is PyTorch's whatever a runtime's ceil rule), AvgPool1d/2d and the adaptive pools (one pooling op
- * where the windows are even, per-window slices otherwise: the traced shape is static).
+ * where the windows are even, per-window slices otherwise: the traced shape is static), and Unfold/Fold as a grouped
+ * Conv/ConvTranspose with one-hot kernels (each output channel picks, or puts back, one tap of one input channel).
  */
 import { ValueError } from "../errors.js";
 import type { AnyModule } from "../nn/module.js";
 import type { Conv1d, Conv2d } from "../nn/modules/conv.js";
 import type { ConvTranspose1d, ConvTranspose2d } from "../nn/modules/conv_transpose.js";
 import type { Conv3d } from "../nn/modules/conv3d.js";
+import type { Fold, Unfold } from "../nn/modules/fold.js";
 import type { AvgPool2d, MaxPool2d } from "../nn/modules/pooling.js";
 import type { AvgPool1d, MaxPool1d } from "../nn/modules/pooling1d.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -16,7 +18,7 @@ import type { GraphBuilder } from "./graph.js";
 
 /** The layers `emitConvLayer` translates. */
 export const CONV_LAYER_TYPES: ReadonlySet<string> = new Set(
-  "Conv1d Conv2d Conv3d ConvTranspose1d ConvTranspose2d MaxPool1d MaxPool2d AvgPool1d AvgPool2d AdaptiveAvgPool1d AdaptiveAvgPool2d AdaptiveMaxPool1d AdaptiveMaxPool2d".split(
+  "Unfold Fold Conv1d Conv2d Conv3d ConvTranspose1d ConvTranspose2d MaxPool1d MaxPool2d AvgPool1d AvgPool2d AdaptiveAvgPool1d AdaptiveAvgPool2d AdaptiveMaxPool1d AdaptiveMaxPool2d".split(
     " ",
   ),
 );
@@ -217,9 +219,55 @@ function adaptive(g: GraphBuilder, m: AnyModule, type: string, x: string, exampl
   return y;
 }
 
+/** The one-hot kernels [C·kh·kw, 1, kh, kw] of Unfold and Fold: channel c·kh·kw + i·kw + j has a 1 at tap (i, j). */
+function oneHot(g: GraphBuilder, channels: number, kernel: number[], example: Tensor): string {
+  const taps = kernel[0] * kernel[1];
+  const data = new Array<number>(channels * taps * taps).fill(0);
+  for (let q = 0; q < channels * taps; q++) data[q * taps + (q % taps)] = 1;
+  return g.constant("one_hot", data, [channels * taps, 1, ...kernel], example.dtype);
+}
+
+/** Unfold: [N, C, H, W] → [N, C·kh·kw, L]; Fold: [N, C·kh·kw, L] → [N, C, H, W] (and unbatched forms). */
+function foldLayer(g: GraphBuilder, m: AnyModule, type: string, x: string, example: Tensor): string {
+  const f = m as unknown as Fold & Unfold;
+  const kernel = expand(f.kernelSize, 2, 1);
+  const stride = expand(f.options.stride, 2, 1);
+  const padding = expand(f.options.padding, 2, 0);
+  const dilation = expand(f.options.dilation, 2, 1);
+  const attrs = {
+    kernel_shape: { ints: kernel },
+    strides: { ints: stride },
+    pads: { ints: [...padding, ...padding] },
+    dilations: { ints: dilation },
+  };
+  const taps = kernel[0] * kernel[1];
+  const shape = (name: string, dims: number[]) => g.constant(name, dims, [dims.length], "int64");
+  if (type === "Unfold") {
+    const channels = example.shape[example.ndim - 3];
+    return batched(g, x, example, 2, (input) => {
+      const cols = g.op("Conv", [input, oneHot(g, channels, kernel, example)], { ...attrs, group: { int: channels } });
+      return g.op("Reshape", [cols, shape("shape", [0, channels * taps, -1])]);
+    });
+  }
+  const out = expand(f.outputSize, 2, 1);
+  const channels = example.shape[example.ndim - 2] / taps;
+  const blocks = out.map((o, i) => Math.floor((o + 2 * padding[i] - dilation[i] * (kernel[i] - 1) - 1) / stride[i]) + 1);
+  // ConvTranspose's size is (blocks − 1)·stride − 2·padding + dilation·(k − 1) + 1; output_padding adds what Fold's is over.
+  const extra = out.map((o, i) => o - ((blocks[i] - 1) * stride[i] - 2 * padding[i] + dilation[i] * (kernel[i] - 1) + 1));
+  return batched(g, x, example, 1, (input) => {
+    const grid = g.op("Reshape", [input, shape("shape", [0, channels * taps, ...blocks])]);
+    return g.op("ConvTranspose", [grid, oneHot(g, channels, kernel, example)], {
+      ...attrs,
+      output_padding: { ints: extra },
+      group: { int: channels },
+    });
+  });
+}
+
 /** Emits the ONNX nodes of one of `CONV_LAYER_TYPES` applied to `x`; returns the output's name. */
 export function emitConvLayer(g: GraphBuilder, m: AnyModule, x: { name: string; example: Tensor }): string {
   const type = m.constructor.name;
+  if (type === "Unfold" || type === "Fold") return foldLayer(g, m, type, x.name, x.example);
   if (type.startsWith("ConvTranspose")) return convTranspose(g, m, type, x.name);
   if (type.startsWith("Conv")) return conv(g, m, type, x.name, x.example);
   if (type.startsWith("Adaptive")) return adaptive(g, m, type, x.name, x.example);

@@ -1,9 +1,11 @@
 /**
- * ONNX subgraphs of the padding layers (one Pad: constant, reflect or edge) and LocalResponseNorm (ONNX's LRN, whose
- * window matches PyTorch's for odd sizes only; an even size is refused rather than exported shifted).
+ * ONNX subgraphs of the padding layers (one Pad: constant, reflect or edge), LocalResponseNorm (ONNX's LRN, whose
+ * window matches PyTorch's for odd sizes only; an even size is refused rather than exported shifted) and
+ * CosineSimilarity (two inputs).
  */
 import { ValueError } from "../errors.js";
 import type { AnyModule } from "../nn/module.js";
+import type { CosineSimilarity } from "../nn/modules/distance.js";
 import type { LocalResponseNorm } from "../nn/modules/normalization_extra.js";
 import type { ConstantPad1d } from "../nn/modules/padding.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -43,4 +45,29 @@ export function emitExtraLayer(g: GraphBuilder, m: AnyModule, x: { name: string;
     );
   }
   return g.op("LRN", [x.name], { size: { int: l.size }, alpha: { float: l.alpha }, beta: { float: l.beta }, bias: { float: l.k } });
+}
+
+/**
+ * CosineSimilarity as PyTorch 1.13 computes it: Σ (x1 / max(‖x1‖, eps)) · (x2 / max(‖x2‖, eps)) over `dim`, the
+ * inputs first expanded to their broadcast shape.
+ */
+export function emitCosine(
+  g: GraphBuilder,
+  m: AnyModule,
+  x1: { name: string; example: Tensor },
+  x2: { name: string; example: Tensor },
+): string {
+  const c = m as unknown as CosineSimilarity;
+  const rank = Math.max(x1.example.ndim, x2.example.ndim);
+  const pad = (s: readonly number[]) => [...new Array<number>(rank - s.length).fill(1), ...s];
+  const [s1, s2] = [pad(x1.example.shape), pad(x2.example.shape)];
+  const shape = s1.map((v, i) => Math.max(v, s2[i]));
+  const dim = c.dim < 0 ? c.dim + rank : c.dim;
+  const dtype = x1.example.dtype;
+  const unit = (x: string) => {
+    const full = g.op("Expand", [x, g.constant("shape", shape, [rank], "int64")]);
+    const length = g.op("Sqrt", [g.reduce("ReduceSum", g.op("Mul", [full, full]), [dim], true)]);
+    return g.op("Div", [full, g.op("Max", [length, g.scalar(c.eps, dtype)])]);
+  };
+  return g.reduce("ReduceSum", g.op("Mul", [unit(x1.name), unit(x2.name)]), [dim], false);
 }

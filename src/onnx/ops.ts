@@ -65,6 +65,29 @@ function reduce(opType: string): OpRule {
   };
 }
 
+/** `x.norm(p, dim, keepdim)`: ∞/−∞ a max/min of |x|, 0 a count of non-zeros, else (Σ|x|^p)^(1/p). */
+const normRule: OpRule = (c, self, args, out) => {
+  const raw = args[0] ?? 2;
+  if (raw !== "fro" && typeof raw !== "number") throw new ValueError(`onnx.export: norm with p ${String(raw)} has no ONNX translation`);
+  const p = raw === "fro" ? 2 : raw;
+  const dim = args[1];
+  const all = Array.from({ length: self.ndim }, (_, i) => i);
+  const dims = dim === undefined || dim === null ? all : (Array.isArray(dim) ? dim : [dim]).map((d) => norm(d as number, self.ndim));
+  const keep = one(out).ndim === self.ndim && self.ndim > 0;
+  const { g } = c;
+  const x = c.ref(self);
+  const abs = g.op("Abs", [x]);
+  if (p === Number.POSITIVE_INFINITY || p === Number.NEGATIVE_INFINITY) return g.reduce(p > 0 ? "ReduceMax" : "ReduceMin", abs, dims, keep);
+  if (p === 0) {
+    const nonzero = g.op("Cast", [g.op("Not", [g.op("Equal", [x, g.scalar(0, self.dtype)])])], { to: { int: castTo(self.dtype) } });
+    return g.reduce("ReduceSum", nonzero, dims, keep);
+  }
+  if (p === 1) return g.reduce("ReduceSum", abs, dims, keep);
+  if (p === 2) return g.op("Sqrt", [g.reduce("ReduceSum", g.op("Mul", [x, x]), dims, keep)]);
+  const sum = g.reduce("ReduceSum", g.op("Pow", [abs, g.scalar(p, self.dtype)]), dims, keep);
+  return g.op("Pow", [sum, g.scalar(1 / p, self.dtype)]);
+};
+
 /** The shape arguments of reshape/view/permute/expand: one array or the sizes one by one. */
 const shapeArgs = (args: unknown[]): number[] => (Array.isArray(args[0]) ? [...(args[0] as number[])] : (args as number[]));
 
@@ -148,6 +171,7 @@ export const OP_RULES: Record<string, OpRule> = {
   mean: reduce("ReduceMean"),
   amax: reduce("ReduceMax"),
   amin: reduce("ReduceMin"),
+  norm: normRule,
   clamp: (c, self, args) => {
     const bound = (v: unknown) => (v === undefined || v === null ? "" : operand(c, v, self.dtype));
     const inputs = [c.ref(self), bound(args[0]), bound(args[1])];

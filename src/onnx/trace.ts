@@ -18,9 +18,11 @@ import * as BN from "../nn/modules/batchnorm.js";
 import * as Conv from "../nn/modules/conv.js";
 import * as ConvT from "../nn/modules/conv_transpose.js";
 import * as Conv3 from "../nn/modules/conv3d.js";
+import * as Dist from "../nn/modules/distance.js";
 import * as Drop from "../nn/modules/dropout.js";
 import * as Emb from "../nn/modules/embedding.js";
 import * as Flat from "../nn/modules/flatten.js";
+import * as FoldM from "../nn/modules/fold.js";
 import * as Lin from "../nn/modules/linear.js";
 import * as Norm from "../nn/modules/normalization.js";
 import * as NormExtra from "../nn/modules/normalization_extra.js";
@@ -34,6 +36,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { emitAttention, emitEncoderLayer } from "./attention.js";
 import { GraphBuilder } from "./graph.js";
 import { emitLayer, LAYER_TYPES } from "./layers.js";
+import { emitCosine } from "./layers_extra.js";
 import { GETTER_RULES, OP_RULES } from "./ops.js";
 import { emitRecurrent } from "./rnn.js";
 import { CELL_TYPES, emitCell } from "./rnn_cell.js";
@@ -77,9 +80,11 @@ const CLASSES: Record<string, unknown> = {
   ...Conv,
   ...Conv3,
   ...ConvT,
+  ...Dist,
   ...Drop,
   ...Emb,
   ...Flat,
+  ...FoldM,
   ...Lin,
   ...Norm,
   ...NormExtra,
@@ -90,7 +95,7 @@ const CLASSES: Record<string, unknown> = {
   ...Cell,
   ...TL,
 };
-const SPECIAL = new Set(["RNN", "LSTM", "GRU", "MultiheadAttention", "TransformerEncoderLayer", ...CELL_TYPES]);
+const SPECIAL = new Set(["RNN", "LSTM", "GRU", "MultiheadAttention", "TransformerEncoderLayer", "CosineSimilarity", ...CELL_TYPES]);
 
 /** The name of a built-in layer the exporter translates as a whole, or null (its forward is traced instead). */
 function layerType(m: AnyModule): string | null {
@@ -269,6 +274,7 @@ export class Tracer {
       const hx = args[1] === undefined || args[1] === null ? null : tensorsOf(args[1]).map(ref);
       return emitRecurrent(this.g, m, traced(args[0] as Tensor), hx);
     }
+    if (type === "CosineSimilarity") return [emitCosine(this.g, m, traced(args[0] as Tensor), traced(args[1] as Tensor))];
     if (CELL_TYPES.has(type)) {
       const hx = args[1] === undefined || args[1] === null ? null : tensorsOf(args[1]).map(ref);
       return emitCell(this.g, m, traced(args[0] as Tensor), hx);
