@@ -180,6 +180,12 @@ export interface Backend {
    */
   adadelta?(p: View, g: View, s: View, a: View, o: AdadeltaHyper): boolean;
 
+  /**
+   * Optional fused ReLU backward (PyTorch's threshold_backward at 0): 0 where y ≤ 0, else g (a NaN y passes g), for
+   * views of one shape and float dtype, into a new contiguous buffer; null where it does not apply.
+   */
+  reluBackward?(y: View, g: View): BackendBuffer | null;
+
   /** Elementwise `op(x)` into a new contiguous buffer of `outDType`. */
   unary(op: UnaryOp, x: View, outDType: DType): BackendBuffer;
   /** Elementwise `op(a, b)`; `a` and `b` already have the output shape (broadcast dims have stride 0). */
@@ -193,6 +199,16 @@ export interface Backend {
   argReduce(op: ArgReduceOp, x: View, axis: number): BackendBuffer;
   /** Inclusive running sum along `axis`, contiguous output of `outDType`. */
   cumsum(x: View, axis: number, outDType: DType): BackendBuffer;
+  /**
+   * The stable order that sorts each row along the last axis of `x`, ascending or descending: int32 indices into the
+   * row, contiguous, of x's shape. NaN counts as the largest value (PyTorch's sort); equal values keep their order.
+   */
+  sortIndices(x: View, descending: boolean): BackendBuffer;
+  /**
+   * Where the running maximum (cummax) or minimum (cummin) along `axis` of `x` was found: int32, contiguous, of x's
+   * shape. Ties take the latest index, and a NaN, once met, stays (PyTorch's rule).
+   */
+  cumExtremeIndices(op: "cummax" | "cummin", x: View, axis: number): BackendBuffer;
 
   /** `a @ b` for `[...batch, m, k] @ [...batch, k, n]` with equal batch shapes; contiguous `[...batch, m, n]`. */
   matmul(a: View, b: View, outDType: DType): BackendBuffer;

@@ -1,3 +1,4 @@
+import { isGradEnabled } from "../autograd/grad_mode.js";
 import { record1 } from "../autograd/node.js";
 import type { UnaryOp } from "../backend/backend.js";
 import { type DType, isFloating, toFloating } from "../dtype.js";
@@ -107,12 +108,20 @@ export function sigmoid(x: Tensor): Tensor {
   return record1("SigmoidBackward0", y, [x], (g, [y]) => [g.mul(y).mul(sub(1, y))], [y]);
 }
 
+/** ReLU's backward on the backend's fused kernel, or null (then composed from le and where). */
+function reluBackwardFused(y: Tensor, g: Tensor): Tensor | null {
+  if (isGradEnabled() || g.dtype !== y.dtype || g._backend !== y._backend) return null;
+  const out = y._backend.reluBackward?.(y._view, g._view) ?? null;
+  return out === null ? null : fromBuffer(out, y.shape, y.dtype, y._backend);
+}
+
 /** max(x, 0); d/dx = 1 where x > 0, else 0 (0 at 0, like PyTorch). */
 export function relu(x: Tensor): Tensor {
   numeric(x, "relu");
   const y = kernel("relu", x);
-  // PyTorch's threshold_backward: exactly 0 where y <= 0 (even for an infinite g), g elsewhere, NaN included.
-  return record1("ReluBackward0", y, [x], (g, [y]) => [where(y.le(0), 0, g)], [y]);
+  // PyTorch's threshold_backward: exactly 0 where y <= 0 (even for an infinite g), g elsewhere, NaN included; in one
+  // pass on the backend's kernel where it has one (not under create_graph, which needs the differentiable form).
+  return record1("ReluBackward0", y, [x], (g, [y]) => [reluBackwardFused(y, g) ?? where(y.le(0), 0, g)], [y]);
 }
 
 /** The error function; d/dx = 2/√π · e^(−x²) */

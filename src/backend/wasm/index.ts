@@ -8,6 +8,7 @@ import { getKernels } from "./module.js";
 import { wasmAdadelta } from "./optim.js";
 import { wasmMaxPool2d, wasmMaxPool2dBackward } from "./pool.js";
 import { wasmReduce } from "./reduce.js";
+import { wasmReluBackward } from "./relu.js";
 import { wasmGruCell, wasmLstmCell } from "./rnn_cell.js";
 import { wasmCompare, wasmWhere } from "./select.js";
 import { wasmLogSoftmax } from "./softmax.js";
@@ -73,6 +74,10 @@ export const wasmBackend: Backend = {
   maxPool2d(x: View, g: PoolGeometry) {
     const k = getKernels();
     return k && wasmMaxPool2d(k, x, g);
+  },
+  reluBackward(y: View, g: View): BackendBuffer | null {
+    const k = getKernels();
+    return k && wasmReluBackward(k, y, g);
   },
   maxPool2dBackward(gy: View, idx: Int32Array, inputShape: readonly number[]): BackendBuffer | null {
     const k = getKernels();

@@ -33,6 +33,8 @@ export interface Kernels {
   /** out[r, c] = a[r, c] op b[r, c], each operand at ptr + 4·(r·rs + c·cs) with cs 0 or 1; out dense. */
   binary: Elementwise2D;
   unary(op: number, x: number, out: number, n: number): void;
+  /** ReLU's backward over n floats: out = 0 where y ≤ 0, else g. */
+  reluBackward(y: number, g: number, out: number, n: number): void;
   gemm(
     a: number,
     rsA: number,

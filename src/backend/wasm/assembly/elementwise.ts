@@ -199,3 +199,17 @@ export function unary(op: i32, x: usize, o: usize, n: i32): void {
       break;
   }
 }
+
+/** ReLU's backward (PyTorch's threshold_backward at 0): out = 0 where y ≤ 0, else g (a NaN y passes g), over n floats. */
+export function reluBackward(y: usize, g: usize, out: usize, n: i32): void {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(out + o, v128.andnot(v128.load(g + o), f32x4.le(v128.load(y + o), zero)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(out + o, load<f32>(y + o) <= 0 ? 0 : load<f32>(g + o));
+  }
+}

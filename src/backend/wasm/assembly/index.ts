@@ -2,7 +2,7 @@
 // one growable scratch area above `heapBase()`; lengths and strides count float32 elements.
 
 export { convBlock, convScratchFloats } from "./conv";
-export { binary, unary } from "./elementwise";
+export { binary, reluBackward, unary } from "./elementwise";
 export { gemm, gemmWorkSize } from "./matmul";
 export { adadeltaStep } from "./optim";
 export { maxPoolBackward, maxPoolPlanes } from "./pool";
