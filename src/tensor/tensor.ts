@@ -23,6 +23,7 @@ import * as Uq from "../ops/unique.js";
 import * as V from "../ops/views.js";
 import { fmt } from "../shape.js";
 import { METHOD_FORMS } from "./method_forms.js";
+import { installMoreMethods, MORE_METHOD_FORMS, type MoreMethods } from "./methods_more.js";
 import { TensorCore, type TensorLike, type ValuesIndices } from "./tensor_core.js";
 
 export type { NestedArray, RemovableHandle, TensorBackwardOptions, TensorLike, ValuesIndices } from "./tensor_core.js";
@@ -42,6 +43,7 @@ const shapeOf = (args: ShapeArgs): number[] => (Array.isArray(args[0]) ? [...(ar
  * y.backward();
  * x.grad; // tensor([[2., 4.], [6., 8.]])
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface below adds methods_more.ts's methods, installed on the prototype.
 export class Tensor extends TensorCore {
   /** The last two dims swapped (for 2-D tensors `.T`; PyTorch deprecates `.T` on other ranks, we allow ≤ 2). */
   get T(): Tensor {
@@ -607,4 +609,7 @@ export class Tensor extends TensorCore {
 }
 
 setZerosFactory((shape, dtype, device) => C.zeros([...shape], { dtype, device }));
-installCallForms(Tensor.prototype, METHOD_FORMS);
+// The methods of src/tensor/methods_more.ts (x.tan(), x.diagonal(), probs.multinomial(1)...), installed here.
+export interface Tensor extends MoreMethods {}
+installMoreMethods(Tensor.prototype);
+installCallForms(Tensor.prototype, { ...METHOD_FORMS, ...MORE_METHOD_FORMS });
