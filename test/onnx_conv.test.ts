@@ -236,14 +236,10 @@ describe("tg.onnx.load of convolution and pooling graphs", () => {
       [node("ConvTranspose", {}, 3, [2, 2, 3, 3, 3]), 3, /is 3-D; tensorgrad runs 1- and 2-D transposed convolutions/],
       [node("Conv", { strides: { ints: [0, 1] } }, 2, [2, 2, 3, 3]), 2, /has strides \[0,1\]; expected 2 integers of at least 1/],
       [node("Conv", { kernel_shape: { ints: [5, 5] } }, 2, [2, 2, 3, 3]), 2, /kernel_shape \[5,5\] for weight \[2, 2, 3, 3\]/],
-      [node("Conv", { auto_pad: { string: "SAME_UPPER" } }, 2, [2, 2, 3, 3]), 2, /auto_pad SAME_UPPER/],
+      [node("ConvTranspose", { auto_pad: { string: "SAME_UPPER" } }, 2, [2, 2, 3, 3]), 2, /auto_pad SAME_UPPER; write pads/],
+      [node("Conv", { auto_pad: { string: "SAME" } }, 2, [2, 2, 3, 3]), 2, /auto_pad SAME; write pads/],
       [node("MaxPool", { kernel_shape: { ints: [2, 2, 2] } }, 3), 3, /MaxPool "MaxPool_\d+" is 3-D; tensorgrad runs 1- and 2-D pooling/],
       [node("MaxPool", { kernel_shape: { ints: [2] }, pads: { ints: [1] } }, 1), 1, /has pads \[1\]; expected 2 integers/],
-      [
-        node("AveragePool", { kernel_shape: { ints: [3] }, pads: { ints: [1, 1] }, count_include_pad: { int: 0 } }, 1),
-        1,
-        /excludes padding from the mean/,
-      ],
       [node("AveragePool", { kernel_shape: { ints: [3] }, strides: { ints: [2] }, ceil_mode: { int: 1 } }, 1), 1, /no ceil mode/],
     ];
     for (const [bytes, spatial, message] of cases) {
@@ -272,5 +268,47 @@ describe("tg.onnx.load of convolution and pooling graphs", () => {
     // edge Pad: one copy in front, two at the back.
     const y = model(tg.tensor([[[-1, -2, -3, -4, -5]]]));
     assert.deepEqual(Array.from(y.toArray()), [-0.5, -0.5, -2, -4, -4, -4]);
+  });
+
+  it("runs auto_pad (VALID, SAME_UPPER, SAME_LOWER) and AveragePool's count_include_pad 0 as onnxruntime does", async () => {
+    tg.manualSeed(14);
+    const x = tg.randn([1, 2, 7, 6]);
+    const graph = (op: string, attrs: Record<string, Attr>, weight = false) => {
+      const g = new GraphBuilder();
+      const inputs = ["input"];
+      if (weight) inputs.push(g.tensor("w", tg.randn([3, 2, 3, 2])));
+      g.op(op, inputs, attrs, "output");
+      // The output's declared shape is left free: onnxruntime infers it.
+      return encodeModel(g, {
+        name: "g",
+        opsetVersion: 17,
+        inputs: [{ name: "input", dtype: "float32", shape: [1, 2, 7, 6] }],
+        outputs: [{ name: "output", dtype: "float32", shape: ["n", "c", "h", "w"] }],
+      });
+    };
+    const cases: [string, Record<string, Attr>, boolean][] = [];
+    for (const auto of ["VALID", "SAME_UPPER", "SAME_LOWER"]) {
+      const strides = { ints: [2, 2] }; // onnxruntime refuses the negative SAME padding a stride past the kernel would need
+      cases.push(["Conv", { auto_pad: { string: auto }, strides }, true]); // onnxruntime has no dilated SAME
+      cases.push(["MaxPool", { auto_pad: { string: auto }, kernel_shape: { ints: [3, 2] }, strides }, false]);
+      cases.push(["AveragePool", { auto_pad: { string: auto }, kernel_shape: { ints: [2, 4] }, strides: { ints: [1, 2] } }, false]);
+    }
+    cases.push(["AveragePool", { kernel_shape: { ints: [3, 3] }, pads: { ints: [1, 1, 1, 0] }, count_include_pad: { int: 0 } }, false]);
+    cases.push([
+      "AveragePool",
+      { auto_pad: { string: "SAME_LOWER" }, kernel_shape: { ints: [3, 2] }, count_include_pad: { int: 0 } },
+      false,
+    ]);
+    for (const [op, attrs, weight] of cases) {
+      const bytes = graph(op, attrs, weight);
+      const session = await ort.InferenceSession.create(bytes);
+      const want = (await session.run({ input: new ort.Tensor("float32", x.toArray() as Float32Array, x.shape) })).output;
+      const got = tg.onnx.load(bytes)(x);
+      const what = `${op} ${JSON.stringify(attrs)}`;
+      assert.deepEqual(got.shape, [...want.dims], what);
+      const w = want.data as Float32Array;
+      const err = Math.max(...Array.from(got.toArray(), (v, i) => Math.abs(v - w[i])));
+      assert.ok(err <= 1e-5, `${what}: ${err}`);
+    }
   });
 });

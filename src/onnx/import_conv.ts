@@ -2,10 +2,12 @@
  * Convolution, pooling and padding ops for `tg.onnx.load`: Conv (1-, 2- and 3-D), ConvTranspose (1- and 2-D),
  * MaxPool and AveragePool (1- and 2-D), GlobalAveragePool, GlobalMaxPool and Pad. Attributes come from an untrusted
  * file, so each is checked (length, integer, range) before it reaches a kernel; asymmetric pads (PyTorch's "same"
- * with an even kernel, ceil mode written as end padding) become an explicit pad before the op.
+ * with an even kernel, ceil mode written as end padding, auto_pad SAME_UPPER/SAME_LOWER) become an explicit pad before
+ * the op, and AveragePool's count_include_pad 0 divides by the pooled count of real elements.
  */
 import { ValueError } from "../errors.js";
 import * as F from "../nn/functional/index.js";
+import { onesLike } from "../ops/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { NodeReader } from "./import_ops.js";
 
@@ -30,11 +32,33 @@ function ints(r: NodeReader, key: string, dims: number, fallback: number, min: n
   return v;
 }
 
-/** The pads attribute as begin and end padding per spatial dim (auto_pad is refused). */
-function pads(r: NodeReader, dims: number): [number[], number[]] {
-  if ((r.string("auto_pad") ?? "NOTSET") !== "NOTSET") fail(`${r.op} "${r.name}" has auto_pad ${r.string("auto_pad")}; write pads`);
-  const p = ints(r, "pads", 2 * dims, 0, 0);
-  return [p.slice(0, dims), p.slice(dims)];
+/** A window op's geometry, for auto_pad. */
+interface Geometry {
+  sizes: number[];
+  kernel: number[];
+  stride: number[];
+  dilation: number[];
+}
+
+/**
+ * The pads attribute as begin and end padding per spatial dim; with `geometry`, auto_pad too (VALID: none; SAME_UPPER
+ * and SAME_LOWER: ⌈size/stride⌉ outputs, the odd one at the end or the beginning). Without it auto_pad is refused.
+ */
+function pads(r: NodeReader, dims: number, geometry?: Geometry): [number[], number[]] {
+  const auto = r.string("auto_pad") ?? "NOTSET";
+  if (auto === "NOTSET") {
+    const p = ints(r, "pads", 2 * dims, 0, 0);
+    return [p.slice(0, dims), p.slice(dims)];
+  }
+  if (!geometry || !["VALID", "SAME_UPPER", "SAME_LOWER"].includes(auto)) fail(`${r.op} "${r.name}" has auto_pad ${auto}; write pads`);
+  const g = geometry as Geometry;
+  if (auto === "VALID") return [g.sizes.map(() => 0), g.sizes.map(() => 0)];
+  const total = g.sizes.map((n, i) =>
+    Math.max(0, (Math.ceil(n / g.stride[i]) - 1) * g.stride[i] + g.dilation[i] * (g.kernel[i] - 1) + 1 - n),
+  );
+  const small = total.map((t) => Math.floor(t / 2));
+  const large = total.map((t, i) => t - small[i]);
+  return auto === "SAME_UPPER" ? [small, large] : [large, small];
 }
 
 /** F.pad's widths (last dim first) for begin/end padding of the last `begin.length` dims. */
@@ -58,7 +82,7 @@ function conv(r: NodeReader, x: Tensor): Tensor {
   const dilation = ints(r, "dilations", dims, 1, 1);
   const groups = r.int("group", 1);
   if (!Number.isSafeInteger(groups) || groups < 1) fail(`Conv "${r.name}" has group ${groups}`);
-  const [begin, end] = pads(r, dims);
+  const [begin, end] = pads(r, dims, { sizes: x.shape.slice(2), kernel: w.shape.slice(2), stride, dilation });
   // Asymmetric pads (PyTorch's "same" with an even kernel): pad with zeros first.
   const input = same(begin, end) ? x : F.pad(x, widths(begin, end));
   const padding = same(begin, end) ? begin : begin.map(() => 0);
@@ -113,36 +137,34 @@ function pool(r: NodeReader, x: Tensor): Tensor {
   const k = ints(r, "kernel_shape", dims, 1, 1);
   const stride = ints(r, "strides", dims, 1, 1);
   const dilation = ints(r, "dilations", dims, 1, 1);
-  const [begin, end] = pads(r, dims);
+  const [begin, end] = pads(r, dims, { sizes: x.shape.slice(2), kernel: k, stride, dilation });
   let ceil = r.int("ceil_mode", 0) === 1;
   const isMax = r.op === "MaxPool";
+  // count_include_pad 0: the mean over the real elements, as the padded mean of x over the padded mean of ones.
+  const excludePad = !isMax && r.int("count_include_pad", 0) !== 1 && [...begin, ...end].some((p) => p > 0);
   if (!isMax) {
     if (dilation.some((d) => d !== 1)) fail(`AveragePool "${r.name}" has dilations ${JSON.stringify(dilation)}`);
-    if (r.int("count_include_pad", 0) !== 1 && [...begin, ...end].some((p) => p > 0)) {
-      fail(`AveragePool "${r.name}" excludes padding from the mean (count_include_pad 0); tensorgrad counts it`);
-    }
     // Ceil mode changes nothing where every window fits; elsewhere tensorgrad's average pooling has none.
     if (ceil && k.some((kk, i) => (x.shape[i + 2] + begin[i] + end[i] - kk) % stride[i] !== 0)) {
       fail(`AveragePool "${r.name}" uses ceil_mode with windows past the end; tensorgrad's average pooling has no ceil mode`);
     }
     ceil = false;
   }
-  let input = x;
-  let padding = begin;
   // PyTorch's layers take symmetric padding of at most half the kernel; other pads are applied first (max: -∞).
   const direct = same(begin, end) && begin.every((p, i) => p <= Math.floor(k[i] / 2));
-  if (!direct) {
-    if (ceil) fail(`MaxPool "${r.name}" uses ceil_mode with pads ${JSON.stringify([...begin, ...end])}`);
-    input = F.pad(x, widths(begin, end), { value: isMax ? Number.NEGATIVE_INFINITY : 0 });
-    padding = begin.map(() => 0);
-  }
-  if (dims === 1) {
-    if (isMax) return F.maxPool1d(input, k[0], { stride: stride[0], padding: padding[0], dilation: dilation[0], ceilMode: ceil });
-    return F.avgPool1d(input, k[0], { stride: stride[0], padding: padding[0] });
-  }
-  const two = (v: number[]) => v as [number, number];
-  if (isMax) return F.maxPool2d(input, two(k), { stride: two(stride), padding: two(padding), dilation: two(dilation), ceilMode: ceil });
-  return F.avgPool2d(input, two(k), { stride: two(stride), padding: two(padding) });
+  if (!direct && ceil) fail(`MaxPool "${r.name}" uses ceil_mode with pads ${JSON.stringify([...begin, ...end])}`);
+  const run = (t: Tensor): Tensor => {
+    const input = direct ? t : F.pad(t, widths(begin, end), { value: isMax ? Number.NEGATIVE_INFINITY : 0 });
+    const padding = direct ? begin : begin.map(() => 0);
+    if (dims === 1) {
+      if (isMax) return F.maxPool1d(input, k[0], { stride: stride[0], padding: padding[0], dilation: dilation[0], ceilMode: ceil });
+      return F.avgPool1d(input, k[0], { stride: stride[0], padding: padding[0] });
+    }
+    const two = (v: number[]) => v as [number, number];
+    if (isMax) return F.maxPool2d(input, two(k), { stride: two(stride), padding: two(padding), dilation: two(dilation), ceilMode: ceil });
+    return F.avgPool2d(input, two(k), { stride: two(stride), padding: two(padding) });
+  };
+  return excludePad ? run(x).div(run(onesLike(x))) : run(x);
 }
 
 const PAD_MODES: Record<string, F.PadMode> = { constant: "constant", reflect: "reflect", edge: "replicate", wrap: "circular" };
