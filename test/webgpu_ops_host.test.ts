@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as tg from "tensorgrad";
 import { webgpuSkip } from "./helpers_webgpu.js";
-import { ints, type OpCase, randn, runTable, uniform, values } from "./webgpu_ops_harness.js";
+import { bools, type Input, ints, type OpCase, randn, runTable, uniform, values } from "./webgpu_ops_harness.js";
 
 // Ops that used to read their input on the host (asin, acos, atan, atan2, sort and its kin...) on webgpu against the
 // CPU, and the clear refusals of the data-dependent ones that must read values to know their output's shape.
@@ -47,6 +47,60 @@ const cases: OpCase[] = [
   { name: "atan2 on NaN, ±Inf, ±0, tiny and huge", inputs: [values(ys), values(xs)], fn: (y, x) => tg.atan2(y, x), grad: false },
   { name: "asin and atan2 of an empty tensor", inputs: [randn([0, 3])], fn: (x) => [x.asin(), tg.atan2(x, x)] },
 ];
+
+/** Integer-valued floats in [0, 4) with NaN and infinities mixed in: ties for stability, NaN ordered as the largest. */
+const tied =
+  (shape: number[]): Input =>
+  (g) => {
+    const r = tg.randint(0, 6, shape, { generator: g }).float();
+    return tg.where(r.eq(4), Number.NaN, tg.where(r.eq(5), Number.NEGATIVE_INFINITY, r));
+  };
+const sortAll = (x: tg.Tensor, dim: number): tg.Tensor[] => {
+  const a = x.sort(dim);
+  const d = x.sort(dim, true);
+  return [a.values, a.indices, d.values, d.indices];
+};
+// Rows from 2 to 3000 elements: one workgroup block (≤ 512), then merges across blocks with a padded tail.
+for (const n of [2, 3, 7, 512, 513, 1000, 3000]) {
+  cases.push({ name: `sort, ascending and descending, rows of ${n} with ties and NaN`, inputs: [tied([3, n])], fn: (x) => sortAll(x, -1) });
+}
+cases.push(
+  { name: "sort along dim 0 of a transposed view", inputs: [randn([9, 13])], fn: (x) => sortAll(x.T, 0) },
+  {
+    name: "sort of a 0-dim tensor and of rows of 1",
+    inputs: [randn([]), randn([4, 1])],
+    fn: (a, b) => [...sortAll(a, 0), ...sortAll(b, 1)],
+  },
+  { name: "sort of int32 and bool", inputs: [ints([5, 33], 4, -3), bools([4, 9])], fn: (a, b) => [...sortAll(a, 1), ...sortAll(b, 1)] },
+  { name: "sort of an empty tensor", inputs: [randn([0, 4])], fn: (x) => sortAll(x, 1) },
+  { name: "argsort along dim 1 of [4, 5, 6]", inputs: [tied([4, 5, 6])], fn: (x) => [x.argsort(1), x.argsort(1, true)] },
+  {
+    name: "topk largest and smallest, sorted, of rows of 1000",
+    inputs: [randn([5, 1000])],
+    fn: (x) => {
+      const l = x.topk(10);
+      const s = x.topk(3, -1, false);
+      return [l.values, l.indices, s.values, s.indices];
+    },
+  },
+  { name: "topk along dim 0 with ties", inputs: [tied([6, 4])], fn: (x) => [x.topk(2, 0).values, x.topk(2, 0).indices] },
+  { name: "kthvalue with keepdim", inputs: [tied([3, 7, 2])], fn: (x) => [x.kthvalue(3, 1, true).values, x.kthvalue(3, 1, true).indices] },
+  {
+    name: "median of all, and along a dim (even and odd counts)",
+    inputs: [randn([4, 6])],
+    fn: (x) => [x.median(), x.median(1).values, x.median(1).indices, x.median(0).values, x.median(0).indices],
+  },
+  {
+    name: "cummax, cummin with ties and NaN, along each dim",
+    inputs: [tied([5, 8])],
+    fn: (x) => [x.cummax(1).values, x.cummax(1).indices, x.cummin(0).values, x.cummin(0).indices],
+  },
+  {
+    name: "cummax, cummin of a strided view and int32",
+    inputs: [randn([6, 9]), ints([3, 10], 5)],
+    fn: (x, i) => [x.T.cummax(1).values, x.T.cummin(0).indices, i.cummax(1).indices, i.cummin(1).values],
+  },
+);
 
 runTable(cases, skip);
 

@@ -11,6 +11,7 @@ import { cat } from "./join.js";
 import { matmul } from "./linalg.js";
 import { logaddexp } from "./math.js";
 import type { Dims } from "./reduce.js";
+import { fromBuffer } from "./util.js";
 
 // Reductions, scans and products PyTorch has and the kernel set does not, composed from existing tensor ops so their
 // gradients are autograd's: nansum, nanmean, logcumsumexp, cummax, cummin, rot90, cross, kron, tensordot.
@@ -147,33 +148,11 @@ export function logcumsumexp(input: Tensor, dim: number, ...rest: [] | [options:
   return (parts.length === 1 ? parts[0] : cat(parts, -1)).transpose(d, -1);
 }
 
-/** Running extreme along `dim`: indices on the host (PyTorch's: the last of equal values, NaN sticks), values by gather. */
+/** Running extreme along `dim`: indices by the backend's kernel (PyTorch's: the last of equal values, NaN sticks), values by gather. */
 function cumExtreme(fn: "cummax" | "cummin", input: Tensor, dim: number): ValuesIndices {
   if (input.ndim === 0) return { values: input.clone(), indices: fromTyped(new Int32Array([0]), [], { device: input._backend.device }) };
   const d = normalizeDim(dim, input.ndim, fn);
-  const shape = input.shape;
-  const n = shape[d];
-  const inner = shape.slice(d + 1).reduce((p, s) => p * s, 1);
-  const outer = shape.slice(0, d).reduce((p, s) => p * s, 1);
-  const src = input.contiguous().toArray();
-  const idx = new Int32Array(src.length);
-  const better = fn === "cummax" ? (v: number, b: number) => v >= b : (v: number, b: number) => v <= b;
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      const base = o * n * inner + i;
-      let best = 0;
-      let bv = Number.NaN;
-      for (let k = 0; k < n; k++) {
-        const v = Number(src[base + k * inner]);
-        if (k === 0 || (!Number.isNaN(bv) && (Number.isNaN(v) || better(v, bv)))) {
-          best = k;
-          bv = v;
-        }
-        idx[base + k * inner] = best;
-      }
-    }
-  }
-  const indices = fromTyped(idx, shape, { device: input._backend.device });
+  const indices = fromBuffer(input._backend.cumExtremeIndices(fn, input._view, d), input.shape, "int32", input._backend);
   return { values: gather(input, d, indices), indices };
 }
 

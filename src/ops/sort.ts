@@ -3,10 +3,11 @@ import { ValueError } from "../errors.js";
 import { normalizeDim } from "../shape.js";
 import type { Tensor, ValuesIndices } from "../tensor/tensor.js";
 import { fromTyped } from "./creation.js";
+import { fromBuffer } from "./util.js";
 
-// Sorting picks an order on the host (the comparison is data-dependent, which no kernel in the backend interface
-// does), then gathers the values with that order: `gather` carries the gradient back to where each value came from,
-// so sort, topk, kthvalue and median are differentiable with no backward rule of their own.
+// Sorting picks an order with the backend's `sortIndices` kernel (a stable sort of each row, on the tensor's device),
+// then gathers the values with that order: `gather` carries the gradient back to where each value came from, so sort,
+// topk, kthvalue and median are differentiable with no backward rule of their own.
 
 const SORT = signature("sort", {
   input: required(is.tensor),
@@ -35,27 +36,13 @@ const KTHVALUE = signature("kthvalue", {
 });
 const MEDIAN = signature("median", { input: required(is.tensor), dim: arg(is.nullable(is.int), null), keepdim: arg(is.boolean, false) });
 
-/** Ascending order with NaN last (PyTorch sorts NaN as the largest value); ties keep their original order. */
-const ascending = (a: number, b: number): number => (Number.isNaN(a) ? (Number.isNaN(b) ? 0 : 1) : Number.isNaN(b) ? -1 : a - b);
-
 /** The int32 order that sorts `x` along `dim` (stable: equal values keep their order, as PyTorch's stable sort). */
 function order(x: Tensor, dim: number, descending: boolean, op: string): Tensor {
   const d = normalizeDim(dim, x.ndim, op);
   if (x.ndim === 0) return fromTyped(new Int32Array(1), [], { device: x._backend.device });
-  const moved = x.transpose(d, -1).contiguous();
-  const n = moved.shape[moved.ndim - 1];
-  const data = moved.toArray();
-  const out = new Int32Array(data.length);
-  const idx = new Array<number>(n);
-  const cmp = descending
-    ? (a: number, b: number) => ascending(data[b] as number, data[a] as number)
-    : (a: number, b: number) => ascending(data[a] as number, data[b] as number);
-  for (let start = 0; start < data.length; start += n) {
-    for (let i = 0; i < n; i++) idx[i] = start + i;
-    idx.sort(cmp);
-    for (let i = 0; i < n; i++) out[start + i] = idx[i] - start;
-  }
-  return fromTyped(out, moved.shape, { device: x._backend.device }).transpose(d, -1).contiguous();
+  const moved = x.transpose(d, -1);
+  const indices = fromBuffer(x._backend.sortIndices(moved._view, descending), moved.shape, "int32", x._backend);
+  return indices.transpose(d, -1).contiguous();
 }
 
 /**

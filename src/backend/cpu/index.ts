@@ -6,6 +6,7 @@ import { gather, scatter } from "./indexing.js";
 import { addmm, matmul } from "./matmul.js";
 import { argReduce, cumsum, logSoftmax, reduce } from "./reduce.js";
 import { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./rnn_cell.js";
+import { cumExtremeIndices, sortIndices } from "./sort.js";
 import { materialize } from "./strided.js";
 
 /**
@@ -34,6 +35,8 @@ export const cpuBackend: Backend = {
   reduce,
   argReduce,
   cumsum,
+  sortIndices,
+  cumExtremeIndices,
   matmul,
   addmm,
   gather,
