@@ -311,4 +311,66 @@ describe("tg.onnx.load of convolution and pooling graphs", () => {
       assert.ok(err <= 1e-5, `${what}: ${err}`);
     }
   });
+
+  it("hostile attributes: 600 random Conv/ConvTranspose/pool/Pad/LRN nodes each run or throw a TensorGradError", () => {
+    tg.manualSeed(15);
+    let state = 1;
+    const rand = () => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state / 2147483648;
+    };
+    const pick = <T>(a: readonly T[]): T => a[Math.floor(rand() * a.length)];
+    const INTS = [-5, -1, 0, 1, 2, 3, 7, 1e9, 2 ** 40];
+    const KEYS: Record<string, string[]> = {
+      Conv: ["kernel_shape", "strides", "pads", "dilations", "group", "auto_pad"],
+      ConvTranspose: ["kernel_shape", "strides", "pads", "dilations", "group", "output_padding", "output_shape"],
+      MaxPool: ["kernel_shape", "strides", "pads", "dilations", "ceil_mode", "auto_pad"],
+      AveragePool: ["kernel_shape", "strides", "pads", "ceil_mode", "count_include_pad", "auto_pad"],
+      Pad: ["mode"],
+      LRN: ["size", "alpha"],
+    };
+    const outcomes = new Map<string, number>();
+    for (let i = 0; i < 600; i++) {
+      const op = pick(Object.keys(KEYS));
+      const spatial = pick([1, 2, 3]);
+      const g = new GraphBuilder();
+      const inputs = ["input"];
+      if (op.startsWith("Conv"))
+        inputs.push(g.tensor("w", tg.randn([2, 2, ...new Array(pick([spatial, spatial, 1, 2])).fill(pick([1, 2, 3]))])));
+      if (op === "Pad") {
+        const n = pick([2, 4, 6, 8]);
+        inputs.push(
+          g.constant(
+            "pads",
+            Array.from({ length: pick([n, 6]) }, () => pick([-1, 0, 1, 3, 50])),
+            [n],
+            "int64",
+          ),
+        );
+      }
+      const attrs: Record<string, Attr> = {};
+      for (const k of KEYS[op]) {
+        if (rand() < 0.5) continue;
+        if (k === "auto_pad") attrs[k] = { string: pick(["NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER", "junk"]) };
+        else if (k === "mode") attrs[k] = { string: pick(["constant", "reflect", "edge", "wrap", "junk"]) };
+        else if (k === "alpha") attrs[k] = { float: pick([-1, 0, 1e-4, 1e30]) };
+        else if (["group", "ceil_mode", "count_include_pad", "size"].includes(k)) attrs[k] = { int: pick(INTS) };
+        else attrs[k] = { ints: Array.from({ length: pick([0, 1, 2, 3, 4, 6]) }, () => pick(INTS)) };
+      }
+      if (op.endsWith("Pool") && !attrs.kernel_shape && rand() < 0.8) attrs.kernel_shape = { ints: new Array(spatial).fill(2) };
+      g.op(op, inputs, attrs, "output");
+      const shape = [1, 2, ...new Array(spatial).fill(pick([1, 4, 5]))];
+      const io = { name: "g", opsetVersion: 17, inputs: [{ name: "input", dtype: "float32" as const, shape }] };
+      const bytes = encodeModel(g, { ...io, outputs: [{ name: "output", dtype: "float32", shape }] });
+      let outcome = "ran";
+      try {
+        tg.onnx.load(bytes)(tg.randn(shape));
+      } catch (e) {
+        assert.ok(e instanceof tg.TensorGradError, `${op} ${JSON.stringify(attrs)}: ${String(e)}`);
+        outcome = e.constructor.name;
+      }
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+    }
+    assert.ok((outcomes.get("ran") ?? 0) > 20, `some graphs are valid and run: ${JSON.stringify([...outcomes])}`);
+  });
 });
