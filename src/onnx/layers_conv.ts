@@ -193,7 +193,8 @@ function adaptive(g: GraphBuilder, m: AnyModule, type: string, x: string, exampl
   const dims = type.endsWith("1d") ? 1 : 2;
   const isMax = type.startsWith("AdaptiveMax");
   const sizes = example.shape.slice(-dims);
-  const outs = expand((m as unknown as { outputSize: Size }).outputSize, dims, 1).map((o, i) => o ?? sizes[i]);
+  const outs = expand((m as unknown as { outputSize: Size }).outputSize, dims, 1);
+  if (outs.includes(0)) throw new ValueError(`onnx.export: ${type} to an empty output [${outs.join(", ")}] has no ONNX translation`);
   if (outs.every((o) => o === 1))
     return batched(g, x, example, dims, (input) => g.op(isMax ? "GlobalMaxPool" : "GlobalAveragePool", [input]));
   if (outs.every((o, i) => sizes[i] % o === 0)) {
