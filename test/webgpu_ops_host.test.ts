@@ -115,3 +115,30 @@ test("asin, atan and atan2 keep the sign of zero on webgpu", { skip }, async () 
   const want = [0, -0, Math.PI, -Math.PI, -0, -Math.PI].map(Math.fround);
   for (let i = 0; i < want.length; i++) assert.ok(Object.is(got[i], want[i]), `atan2 element ${i}: ${got[i]}, want ${want[i]}`);
 });
+
+// The ops that must read values on the host refuse on webgpu, naming themselves, the device and the call on the CPU
+// (never toArray(), which the user did not call).
+const REFUSALS: [string, (x: tg.Tensor) => unknown, RegExp][] = [
+  ["nonzero", (x) => tg.nonzero(x), /^nonzero: .*webgpu device .*output's shape depends.*tg\.nonzero\(await x\.cpuAsync\(\)\)/],
+  ["unique", (x) => tg.unique(x), /^unique: .*webgpu device .*tg\.unique\(await x\.cpuAsync\(\)\)/],
+  ["mode", (x) => tg.mode(x, 0), /^mode: .*webgpu device .*computed on the host.*tg\.mode\(await x\.cpuAsync\(\), dim\)/],
+  ["mask get", (x) => x.get(x.gt(0)), /^index: .*webgpu device .*output's shape depends.*\.get\(await mask\.cpuAsync\(\)\)/],
+  ["histc", (x) => tg.histc(x, 4, -1, 1), /^histc: .*webgpu device .*tg\.histc\(await x\.cpuAsync\(\), bins, min, max\)/],
+  [
+    "multinomial",
+    (x) => tg.multinomial(x.abs(), 2, true),
+    /^multinomial: .*webgpu device .*tg\.multinomial\(await probs\.cpuAsync\(\), numSamples\)/,
+  ],
+];
+for (const [name, f, message] of REFUSALS) {
+  test(`${name} on webgpu throws a DeviceError naming the op and the way to the CPU`, { skip }, async () => {
+    const x = tg.tensor([0.5, -1, 0, 2], { device: "webgpu" });
+    assert.throws(
+      () => f(x),
+      (e: unknown) => e instanceof tg.DeviceError && message.test((e as Error).message) && !/toArray/.test((e as Error).message),
+    );
+    // The way out the message names works.
+    const cpu = await x.cpuAsync();
+    assert.doesNotThrow(() => f(cpu));
+  });
+}

@@ -3,6 +3,7 @@ import { ShapeError, ValueError } from "../errors.js";
 import { fmt } from "../shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { fromTyped } from "./creation.js";
+import { hostValues } from "./host_values.js";
 import { defaultGenerator, Generator } from "./random.js";
 
 const MULTINOMIAL = signature("multinomial", {
@@ -46,7 +47,7 @@ export function multinomial(
   const categories = input.shape[input.ndim - 1];
   const rows = input.ndim === 2 ? input.shape[0] : 1;
   if (categories === 0) throw new ValueError("multinomial: the input has no categories");
-  const data = input.contiguous().toArray();
+  const data = hostValues(input, "multinomial", "host", "tg.multinomial(await probs.cpuAsync(), numSamples)");
   const out = new Int32Array(rows * a.numSamples);
   const weights = new Float64Array(categories);
   for (let r = 0; r < rows; r++) {

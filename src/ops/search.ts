@@ -3,6 +3,7 @@ import { DTypeError, ShapeError, ValueError } from "../errors.js";
 import { fmt } from "../shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { fromTyped } from "./creation.js";
+import { hostValues } from "./host_values.js";
 import { isTensor } from "./util.js";
 
 // searchsorted, bucketize and histc: data-dependent lookups done on the host (no kernel does them); their results are
@@ -120,7 +121,7 @@ export function histc(
   if (input.dtype !== "float32" && input.dtype !== "float64") {
     throw new DTypeError(`histc: expected a floating input, got ${input.dtype} (shape ${fmt(input.shape)})`);
   }
-  const src = input.contiguous().toArray();
+  const src = hostValues(input, "histc", "host", "tg.histc(await x.cpuAsync(), bins, min, max)");
   let lo = a.min;
   let hi = a.max;
   if (lo > hi) throw new ValueError(`histc: max (${hi}) must be larger than or equal to min (${lo})`);

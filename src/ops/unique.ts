@@ -2,6 +2,7 @@ import { type Args, arg, is, kw, required, signature } from "../args.js";
 import { normalizeDim } from "../shape.js";
 import type { Tensor, ValuesIndices } from "../tensor/tensor.js";
 import { fromTyped } from "./creation.js";
+import { hostValues } from "./host_values.js";
 import { gather } from "./indexing.js";
 
 // nonzero, unique and mode: data-dependent shapes or choices, found on the host; mode's values are gathered so they
@@ -32,7 +33,7 @@ export function nonzero(input: Tensor, options: { asTuple: true }): Tensor[];
 export function nonzero(input: Tensor, options: { asTuple?: boolean }): Tensor | Tensor[];
 export function nonzero(input: Tensor, ...rest: [] | [options: { asTuple?: boolean }]): Tensor | Tensor[] {
   const a = NONZERO.parse([input, ...rest]);
-  const src = input.contiguous().toArray();
+  const src = hostValues(input, "nonzero", "shape", "tg.nonzero(await x.cpuAsync())");
   const shape = input.shape;
   const hits: number[] = [];
   for (let i = 0; i < src.length; i++) if (Number(src[i]) !== 0) hits.push(i);
@@ -87,7 +88,7 @@ export function unique(
   ...rest: Args<[sorted: boolean, returnInverse: boolean, returnCounts: boolean, dim: null], UniqueOptions>
 ): Tensor | Tensor[] {
   const a = UNIQUE.parse([input, ...rest]);
-  const src = input.contiguous().toArray();
+  const src = hostValues(input, "unique", "shape", "tg.unique(await x.cpuAsync())");
   const vals = Array.from(src, Number);
   const order = vals.map((_, i) => i).sort((i, j) => vals[i] - vals[j] || i - j);
   const distinct: number[] = [];
@@ -127,7 +128,7 @@ export function mode(input: Tensor, ...rest: Args<[dim: number, keepdim: boolean
   const n = shape[d];
   const inner = shape.slice(d + 1).reduce((p, s) => p * s, 1);
   const outer = shape.slice(0, d).reduce((p, s) => p * s, 1);
-  const src = input.contiguous().toArray();
+  const src = hostValues(input, "mode", "host", "tg.mode(await x.cpuAsync(), dim)");
   const idx = new Int32Array(outer * inner);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
