@@ -128,6 +128,15 @@ describe("interop coverage: every tg.nn class is described by the module-tree sp
       () => tg.io.parseModuleSpec({ type: "TransformerDecoder", args: [], options: {} }),
       /without its layer \(and norm\) as children/,
     );
+    const layer = tg.io.describeModule(new nn.TransformerEncoderLayer(8, 2));
+    assert.throws(
+      () => tg.io.parseModuleSpec({ type: "TransformerEncoder", args: [], options: { numLayers: 1e9 }, children: [layer] }),
+      /model is past the limit of 10000 modules/,
+    );
+    assert.throws(
+      () => tg.io.parseModuleSpec({ type: "TransformerEncoder", args: [], options: { numLayers: 1.5 }, children: [layer] }),
+      /with numLayers 1\.5/,
+    );
   });
 
   it("checkpoints of models with the new layers rebuild through tg.nn.loadModel", () => {

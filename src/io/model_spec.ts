@@ -253,6 +253,11 @@ export function parseModuleSpec(value: unknown, path = "model", count = { n: 0 }
     if (!Array.isArray(children) || children.length < 1 || children.length > 2)
       bad(`is a ${type} without its layer (and norm) as children`);
     spec.children = (children as unknown[]).map((c, i) => parseModuleSpec(c, `${path}.${i === 0 ? "layers.0" : "norm"}`, count, depth + 1));
+    // Each of the numLayers copies counts toward the module limit (a file can't ask for a billion layers).
+    const n = spec.options.numLayers;
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 1) bad(`is a ${type} with numLayers ${JSON.stringify(n)}`);
+    count.n += (n as number) - 1;
+    if (count.n > MAX_MODULES) bad(`is past the limit of ${MAX_MODULES} modules`);
     const [layer, norm] = spec.children;
     if (layer.type !== STACKS[type]) bad(`is a ${type} whose layer is a ${layer.type}, not a ${STACKS[type]}`);
     if (norm && norm.type !== "LayerNorm") bad(`is a ${type} whose norm is a ${norm.type}, not a LayerNorm`);
