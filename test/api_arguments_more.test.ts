@@ -286,6 +286,186 @@ describe("argument rule: tg.data, tg.io, tg.onnx and tg.utils", () => {
   });
 });
 
+/** Walks the public methods of `proto` (own, not "_"-prefixed) on instances `make()` returns. */
+function walkMethods(
+  what: string,
+  proto: object,
+  make: () => object,
+  entries: Record<string, Entry>,
+  exempt: Record<string, string> = {},
+): void {
+  const names = Object.getOwnPropertyNames(proto).filter(
+    (k) => k !== "constructor" && !k.startsWith("_") && typeof Object.getOwnPropertyDescriptor(proto, k)?.value === "function",
+  );
+  assert.deepEqual(
+    names.filter((k) => !(k in entries) && !(k in exempt)),
+    [],
+    `every method of ${what} is listed`,
+  );
+  for (const [name, e] of Object.entries(entries)) {
+    const call = (extra: unknown[]) => {
+      const self = make() as Record<string, Fn>;
+      return self[name].call(self, ...e.args(), ...extra);
+    };
+    if (!e.refusalsOnly) call([]);
+    assertRefused(e.fn ?? name, () => call([JUNK]), `${what}.${name}: one positional argument too many`);
+    assertRefused(e.fn ?? name, () => call([BAD]), `${what}.${name}: an unknown option`);
+  }
+}
+
+describe("argument rule: the methods of nn.Module, optimizers and lr schedulers", () => {
+  it("nn.Module", () => {
+    const model = () => new tg.nn.Sequential(new tg.nn.Linear(2, 3));
+    walkMethods("nn.Module", tg.nn.Module.prototype, model, {
+      extraRepr: { args: () => [] },
+      registerBuffer: { args: () => ["buf", tg.zeros([1]), true] },
+      namedChildren: { args: () => [] },
+      children: { args: () => [] },
+      namedModules: { args: () => [""] },
+      modules: { args: () => [] },
+      namedParameters: { args: () => ["", true] },
+      parameters: { args: () => [true] },
+      namedBuffers: { args: () => [""] },
+      buffers: { args: () => [] },
+      train: { args: () => [true] },
+      eval: { args: () => [] },
+      zeroGrad: { args: () => [true] },
+      apply: { args: () => [() => undefined] },
+      requiresGrad_: { args: () => [true] },
+      to: { args: () => ["cpu", "float32"] },
+      toAsync: { args: () => ["cpu", "float32"], refusalsOnly: true },
+      double: { args: () => [] },
+      float: { args: () => [] },
+      stateDict: { args: () => [] },
+      stateEntries: { args: () => [] },
+      loadStateDict: { args: () => [model().stateDict(), true] },
+      countParameters: { args: () => [false] },
+      toString: { args: () => [] },
+      describe: { args: () => [] },
+    });
+  });
+
+  it("optimizers (Optimizer and LBFGS, which overrides step)", () => {
+    const p = () => tg.zeros([2], { requiresGrad: true });
+    const sgd = () => new tg.optim.SGD([p()], 0.1);
+    walkMethods(
+      "Optimizer",
+      tg.optim.Optimizer.prototype,
+      sgd,
+      {
+        addParamGroup: { args: () => [{ params: [p()] }] },
+        zeroGrad: { args: () => [false] },
+        step: { args: () => [() => 0] },
+        stateDict: { args: () => [] },
+        loadStateDict: { args: () => [sgd().stateDict()] },
+      },
+      { checkSparse: "internal (TypeScript-private): refuses a sparse gradient the optimizer cannot step on" },
+    );
+    const lbfgs = () => {
+      const w = p();
+      const opt = new tg.optim.LBFGS([w], { lr: 1 });
+      return Object.assign(opt, { w });
+    };
+    const internal = "internal (TypeScript-private): one step of the algorithm";
+    walkMethods(
+      "LBFGS",
+      tg.optim.LBFGS.prototype,
+      lbfgs,
+      {
+        addParamGroup: { args: () => [{ params: [p()] }], refusalsOnly: true },
+        step: {
+          args: () => {
+            const w = tg.zeros([2], { requiresGrad: true });
+            return [() => w.sub(1).square().sum().item()];
+          },
+        },
+        stateDict: { args: () => [] },
+        loadStateDict: { args: () => [lbfgs().stateDict()] },
+      },
+      { update: "internal (TypeScript-protected): LBFGS steps in run", gatherFlatGrad: internal, addGrad: internal, run: internal },
+    );
+  });
+
+  it("lr schedulers (LRScheduler, SequentialLR and ReduceLROnPlateau)", () => {
+    const opt = () => new tg.optim.SGD([tg.zeros([2], { requiresGrad: true })], 0.1);
+    const { StepLR, SequentialLR, ReduceLROnPlateau, ExponentialLR, LRScheduler } = tg.optim.lrScheduler;
+    const step = () => new StepLR(opt(), 2);
+    walkMethods(
+      "LRScheduler",
+      LRScheduler.prototype,
+      step,
+      {
+        step: { args: () => [3] },
+        getLastLr: { args: () => [] },
+        stateDict: { args: () => [] },
+        loadStateDict: { args: () => [step().stateDict()] },
+      },
+      {
+        initialStep: "run once by each constructor",
+        getLr: "overridden by each scheduler: the rate of this epoch",
+        closedFormLr: "internal (TypeScript-protected): the rate of step(epoch)",
+        groupLrs: "internal (TypeScript-protected)",
+        excludedStateKeys: "internal (TypeScript-protected)",
+      },
+    );
+    const seq = () => {
+      const o = opt();
+      return new SequentialLR(o, [new StepLR(o, 2), new ExponentialLR(o, 0.9)], [2]);
+    };
+    walkMethods(
+      "SequentialLR",
+      SequentialLR.prototype,
+      seq,
+      {
+        step: { args: () => [] },
+        stateDict: { args: () => [] },
+        loadStateDict: { args: () => [seq().stateDict()] },
+      },
+      { getLr: "the current scheduler's rate", excludedStateKeys: "internal (TypeScript-protected)" },
+    );
+    const plateau = () => new ReduceLROnPlateau(opt());
+    walkMethods(
+      "ReduceLROnPlateau",
+      ReduceLROnPlateau.prototype,
+      plateau,
+      {
+        step: { args: () => [1.5] },
+        isBetter: { args: () => [1, 2] },
+        getLastLr: { args: () => [] },
+        stateDict: { args: () => [] },
+        loadStateDict: { args: () => [plateau().stateDict()] },
+      },
+      {
+        initIsBetter: "internal (TypeScript-private)",
+        reduceLr: "internal (TypeScript-private)",
+      },
+    );
+  });
+
+  it("PyTorch's positional booleans: zeroGrad(false) zeroes, loadStateDict(sd, false) is not strict", () => {
+    const model = new tg.nn.Linear(2, 1);
+    model(tg.ones([1, 2]))
+      .sum()
+      .backward();
+    model.zeroGrad(false); // PyTorch: zero_grad(set_to_none=False)
+    assert.deepEqual(model.weight.grad?.tolist(), [[0, 0]]);
+    model.zeroGrad();
+    assert.equal(model.weight.grad, null);
+    const opt = new tg.optim.SGD(model.parameters(), 0.1);
+    model(tg.ones([1, 2]))
+      .sum()
+      .backward();
+    opt.zeroGrad(false);
+    assert.deepEqual(model.bias?.grad?.tolist(), [0]);
+    // load_state_dict(sd, strict=False) with a missing key: reported, not thrown
+    const { weight } = model.stateDict();
+    const result = model.loadStateDict({ weight }, false);
+    assert.deepEqual(result.missingKeys, ["bias"]);
+    assert.throws(() => model.loadStateDict({ weight }, true), /bias/);
+    assert.throws(() => model.zeroGrad({ set_to_none: false } as never), /unknown option "set_to_none" \(did you mean "setToNone"\?\)/);
+  });
+});
+
 describe("PyTorch's positional forms", () => {
   it("nn.init: kaimingUniform_(w, a, mode, nonlinearity), as torch.nn.init", () => {
     // PyTorch: the bound of kaiming_uniform_(w, a=sqrt(5)) on a [64, 128] weight is 1/sqrt(128) = 0.08838834764831845;

@@ -1,3 +1,5 @@
+import { arg, is, signature } from "../args.js";
+import { installCallForms } from "../arity.js";
 import { noGrad } from "../autograd/grad_mode.js";
 import type { DeviceType } from "../backend/backend.js";
 import type { DType } from "../dtype.js";
@@ -153,9 +155,12 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return this.train(false);
   }
 
-  /** Clears the gradients of all parameters (to null by default, as PyTorch 2 does). */
-  zeroGrad(options: { setToNone?: boolean } = {}): void {
-    const setToNone = options.setToNone ?? true;
+  /**
+   * Clears the gradients of all parameters: to null by default (PyTorch 2's `zero_grad(set_to_none=True)`), to zeros
+   * with `zeroGrad(false)` or `zeroGrad({ setToNone: false })`.
+   */
+  zeroGrad(...args: [] | [setToNone: boolean] | [options: { setToNone?: boolean }]): void {
+    const { setToNone } = MODULE_ZERO_GRAD.parse(args);
     for (const p of this.parameters()) {
       clearSparseGrad(p); // a sparse: true embedding's gradient, dropped as PyTorch drops a sparse .grad
       if (setToNone) p.grad = null;
@@ -238,7 +243,9 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * wrote them before they followed PyTorch (`bn.runningMean`) load too. A missing key that differs from an
    * unexpected one only in spelling (case, underscores) throws even with `strict: false`, naming both.
    */
-  loadStateDict(state: StateDict, options: { strict?: boolean } = {}): LoadResult {
+  loadStateDict(state: StateDict, strictOrOptions: boolean | { strict?: boolean } = {}): LoadResult {
+    // PyTorch's load_state_dict(state_dict, strict=True): strict positionally, or in an options object
+    const options = typeof strictOrOptions === "boolean" ? { strict: strictOrOptions } : strictOrOptions;
     checkLoadOptions(options);
     const strict = options.strict ?? true;
     const name = this.constructor.name;
@@ -334,6 +341,37 @@ function checkLoadOptions(options: unknown): void {
     if (v !== undefined && typeof v !== "boolean") throw new ValueError(`loadStateDict: strict must be a boolean, got ${String(v)}`);
   }
 }
+
+const MODULE_ZERO_GRAD = signature("zeroGrad", { setToNone: arg(is.boolean, true) });
+
+// Module's public methods refuse an extra positional argument or an unknown option (src/arity.ts), instead of
+// ignoring it: `model.train(true, 1)`, `model.parameters(true, "x")`. zeroGrad reads a Signature itself.
+installCallForms(Module.prototype, {
+  extraRepr: "",
+  registerBuffer: "name, tensor, persistent",
+  namedChildren: "",
+  children: "",
+  namedModules: "prefix",
+  modules: "",
+  namedParameters: "prefix, recurse",
+  parameters: "recurse",
+  namedBuffers: "prefix",
+  buffers: "",
+  train: "mode",
+  eval: "",
+  apply: "fn",
+  requiresGrad_: "requiresGrad",
+  to: "target, dtype",
+  toAsync: "target, dtype",
+  double: "",
+  float: "",
+  stateDict: "",
+  stateEntries: "",
+  loadStateDict: "stateDict, strict",
+  countParameters: "trainableOnly",
+  toString: "",
+  describe: "",
+});
 
 /** Throws a ShapeError naming the layer and both shapes (`Linear(in=784, out=256) got input of shape [...]`). */
 export function badInput(layer: string, expected: string, shape: readonly number[]): never {

@@ -1,4 +1,5 @@
 import { type Args, arg, is, signature } from "../args.js";
+import { installCallForms } from "../arity.js";
 import { enableGrad, noGrad } from "../autograd/grad_mode.js";
 import { ValueError } from "../errors.js";
 import { sparseGrad } from "../nn/sparse_grad.js";
@@ -281,3 +282,5 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     }
   }
 }
+
+installCallForms(LBFGS.prototype, { addParamGroup: "paramGroup", step: "closure", stateDict: "", loadStateDict: "stateDict" });

@@ -1,3 +1,5 @@
+import { arg, is, signature } from "../args.js";
+import { installCallForms } from "../arity.js";
 import { enableGrad, noGrad } from "../autograd/grad_mode.js";
 import { ArgumentError, ValueError } from "../errors.js";
 import { clearSparseGrad, type SparseGrad, sparseGrad } from "../nn/sparse_grad.js";
@@ -71,9 +73,12 @@ export abstract class Optimizer<O extends { lr: number }> {
     this.paramGroups.push({ ...this.defaults, ...group, params });
   }
 
-  /** Clears the gradients of every parameter (to null by default, as PyTorch 2 does; sparse ones are dropped). */
-  zeroGrad(options: { setToNone?: boolean } = {}): void {
-    const setToNone = options.setToNone ?? true;
+  /**
+   * Clears the gradients of every parameter: to null by default (PyTorch 2's `zero_grad(set_to_none=True)`; sparse
+   * ones are dropped), to zeros with `zeroGrad(false)` or `zeroGrad({ setToNone: false })`.
+   */
+  zeroGrad(...args: [] | [setToNone: boolean] | [options: { setToNone?: boolean }]): void {
+    const { setToNone } = ZERO_GRAD.parse(args);
     for (const g of this.paramGroups) {
       for (const p of g.params) {
         clearSparseGrad(p);
@@ -197,3 +202,9 @@ function stateLike(v: Tensor, p: Tensor): Tensor {
 function copyOptions<T extends object>(options: T): T {
   return Object.fromEntries(Object.entries(options).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v])) as T;
 }
+
+const ZERO_GRAD = signature("zeroGrad", { setToNone: arg(is.boolean, true) });
+
+// The optimizer's methods refuse an extra positional argument (src/arity.ts): `opt.step(closure, 1)` throws.
+// zeroGrad reads a Signature itself; subclasses that override a method install its form too (LBFGS).
+installCallForms(Optimizer.prototype, { addParamGroup: "paramGroup", step: "closure", stateDict: "", loadStateDict: "stateDict" });

@@ -1,3 +1,4 @@
+import { installCallForms } from "../../arity.js";
 import { ValueError } from "../../errors.js";
 import { Optimizer, type ParamGroup } from "../optimizer.js";
 
@@ -187,3 +188,7 @@ export abstract class LRScheduler {
     }
   }
 }
+
+// A scheduler's methods refuse an extra positional argument (src/arity.ts); subclasses that override one install
+// its form too (SequentialLR).
+installCallForms(LRScheduler.prototype, { step: "epoch", getLastLr: "", stateDict: "", loadStateDict: "stateDict" });

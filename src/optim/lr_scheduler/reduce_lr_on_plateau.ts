@@ -1,4 +1,5 @@
 import type { Args } from "../../args.js";
+import { installCallForms } from "../../arity.js";
 import { ValueError } from "../../errors.js";
 import { Tensor } from "../../tensor/tensor.js";
 import { type AnyOptimizer, checkInt, checkOptimizer, type SchedulerStateDict, type SchedulerStateValue } from "./base.js";
@@ -208,3 +209,12 @@ export class ReduceLROnPlateau {
     if (this.best === null) this.best = this.modeWorse;
   }
 }
+
+// step(metrics): PyTorch's deprecated second argument, epoch, is refused like any extra one (src/arity.ts).
+installCallForms(ReduceLROnPlateau.prototype, {
+  step: "metrics",
+  isBetter: "a, best",
+  getLastLr: "",
+  stateDict: "",
+  loadStateDict: "stateDict",
+});

@@ -1,4 +1,5 @@
 import type { Args } from "../../args.js";
+import { installCallForms } from "../../arity.js";
 import { ValueError } from "../../errors.js";
 import { type AnyOptimizer, asRecord, checkInt, checkOptimizer, LRScheduler, type SchedulerStateDict } from "./base.js";
 import { SEQUENTIAL_LR } from "./signatures.js";
@@ -105,3 +106,5 @@ function undo(s: LRScheduler): void {
   if (s instanceof SequentialLR) for (const child of s.schedulers) undo(child);
   else s.lastEpoch -= 1;
 }
+
+installCallForms(SequentialLR.prototype, { step: "", stateDict: "", loadStateDict: "stateDict" });
