@@ -297,3 +297,62 @@ describe("WASM max_pool2d kernel", { skip: getKernels() === null ? "no WASM SIMD
     });
   }
 });
+
+describe("the MNIST example's net, small, end to end on the WASM kernels", { skip: getKernels() === null }, () => {
+  /** Trains PyTorch examples' CNN shape (two convs, max-pool, dropouts, Adadelta) on 10×10 bars; the losses per step. */
+  function train(threads: number): number[] {
+    tg.setNumThreads(threads);
+    tg.manualSeed(1);
+    const { nn } = tg;
+    const n = 48;
+    const labels = tg.randint(0, 2, [n]);
+    const images = tg.randn([n, 1, 10, 10]).mul(0.3);
+    const at = tg.randint(2, 8, [n]).toArray();
+    const lab = labels.toArray();
+    tg.noGrad(() => {
+      for (let i = 0; i < n; i++) (lab[i] === 0 ? images.get(i, 0, at[i]) : images.get(i, 0, ":", at[i])).add_(1);
+    });
+    const model = new nn.Sequential(
+      new nn.Conv2d(1, 8, 3, 1),
+      new nn.ReLU(),
+      new nn.Conv2d(8, 16, 3, 1),
+      new nn.ReLU(),
+      new nn.MaxPool2d(2),
+      new nn.Dropout(0.25),
+      new nn.Flatten(),
+      new nn.Linear(16 * 3 * 3, 32),
+      new nn.ReLU(),
+      new nn.Dropout(0.5),
+      new nn.Linear(32, 2),
+      new nn.LogSoftmax(1),
+    );
+    const opt = new tg.optim.Adadelta(model.parameters(), { lr: 1 });
+    const losses: number[] = [];
+    for (let step = 0; step < 40; step++) {
+      opt.zeroGrad();
+      const loss = F.nllLoss(model(images), labels);
+      loss.backward();
+      opt.step();
+      losses.push(loss.item());
+    }
+    return losses;
+  }
+
+  it("learns, with the same losses bit for bit on one thread and on two", () => {
+    const before = tg.getBackend().name;
+    tg.setBackend("wasm");
+    Object.assign(thresholds, { matmul: 0, threads: 0 });
+    try {
+      const one = train(1);
+      tg.setNumThreads(2);
+      warmUp();
+      const two = train(2);
+      assert.deepEqual(two, one);
+      const last = one.slice(-5).reduce((a, b) => a + b, 0) / 5;
+      assert.ok(last < 0.2, `loss ${one[0]} -> ${last}`);
+    } finally {
+      Object.assign(thresholds, saved);
+      tg.setBackend(before);
+    }
+  });
+});
