@@ -100,6 +100,25 @@ cases.push(
     inputs: [randn([6, 9]), ints([3, 10], 5)],
     fn: (x, i) => [x.T.cummax(1).values, x.T.cummin(0).indices, i.cummax(1).indices, i.cummin(1).values],
   },
+  {
+    name: "searchsorted left and right, 1-D with ties and NaN, values with NaN and ±inf",
+    inputs: [tied([40]), tied([6, 7])],
+    fn: (s, v) => {
+      const seq = s.sort().values;
+      return [tg.searchsorted(seq, v), tg.searchsorted(seq, v, { right: true }), tg.searchsorted(seq, v.T, { side: "right" })];
+    },
+    grad: false,
+  },
+  {
+    name: "searchsorted N-D, a scalar, and bucketize",
+    inputs: [randn([3, 50]), randn([3, 9]), ints([5], 8, -2)],
+    fn: (s, v, b) => {
+      const seq = s.sort().values;
+      const bounds = tg.tensor([-1, 0, 0, 2, 5], { dtype: "int32", device: b.device });
+      return [tg.searchsorted(seq, v), tg.searchsorted(seq.get(0), 0.25), tg.bucketize(b, bounds), tg.bucketize(v, bounds, { right: true })];
+    },
+    grad: false,
+  },
 );
 
 runTable(cases, skip);

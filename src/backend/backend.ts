@@ -209,6 +209,12 @@ export interface Backend {
    * shape. Ties take the latest index, and a NaN, once met, stays (PyTorch's rule).
    */
   cumExtremeIndices(op: "cummax" | "cummin", x: View, axis: number): BackendBuffer;
+  /**
+   * searchsorted's insertion indices: for each element v of `values`, how many elements of its row of `seq` (sorted
+   * along its last axis) come before it: those < v, or ≤ v with `right` (NaN sorts last). `seq` is 1-D (every value
+   * searches it) or [...lead, n] with `values` [...lead, m]; both of one dtype. int32, contiguous, of values' shape.
+   */
+  searchSorted(seq: View, values: View, right: boolean): BackendBuffer;
 
   /** `a @ b` for `[...batch, m, k] @ [...batch, k, n]` with equal batch shapes; contiguous `[...batch, m, n]`. */
   matmul(a: View, b: View, outDType: DType): BackendBuffer;

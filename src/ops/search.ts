@@ -4,10 +4,10 @@ import { fmt } from "../shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { fromTyped } from "./creation.js";
 import { hostValues } from "./host_values.js";
-import { isTensor } from "./util.js";
+import { asTensor, backendOf, fromBuffer, resultTypeOf } from "./util.js";
 
-// searchsorted, bucketize and histc: data-dependent lookups done on the host (no kernel does them); their results are
-// indices and counts, which carry no gradient, as in PyTorch.
+// searchsorted and bucketize: a backend kernel (binary searches, on the tensors' device); histc: counted on the host.
+// Their results are indices and counts, which carry no gradient, as in PyTorch.
 
 const SEARCHSORTED = signature("searchsorted", {
   sortedSequence: required(is.tensor),
@@ -30,20 +30,6 @@ const HISTC = signature("histc", {
   max: arg(is.number, 0),
 });
 
-/** The first index in seq[lo, lo + n) whose value is >= v (left) or > v (right); NaN sorts last. */
-function bound(seq: ArrayLike<number>, lo: number, n: number, v: number, right: boolean): number {
-  let a = 0;
-  let b = n;
-  while (a < b) {
-    const m = (a + b) >>> 1;
-    const s = Number(seq[lo + m]);
-    const before = Number.isNaN(v) ? !Number.isNaN(s) || right : right ? s <= v : s < v;
-    if (before) a = m + 1;
-    else b = m;
-  }
-  return a;
-}
-
 /**
  * The indices where `input`'s values would be inserted into `sortedSequence` (sorted along its last dim) to keep it
  * sorted (`torch.searchsorted`): `right` (or `side: "right"`) takes the index after equal values. A 1-D sequence
@@ -65,28 +51,25 @@ export function searchsorted(
   return search("searchsorted", sortedSequence, a.input, right);
 }
 
+/**
+ * The insertion indices of `input` in `seq` by the backend's `searchSorted` kernel (on the tensors' device), both
+ * brought to their common dtype first, as PyTorch does.
+ */
 function search(fn: string, seq: Tensor, input: Tensor | number, right: boolean): Tensor {
-  const device = seq._backend.device;
   if (seq.ndim === 0) throw new ShapeError(`${fn}: the sorted sequence must have at least 1 dim, got shape ${fmt(seq.shape)}`);
-  const x = isTensor(input) ? input : null;
-  const values = x ? x.contiguous().toArray() : [input as number];
-  const shape = x ? x.shape : [];
-  const n = seq.shape[seq.ndim - 1];
-  const s = seq.contiguous().toArray();
-  const out = new Int32Array(values.length);
-  if (seq.ndim === 1) {
-    for (let i = 0; i < values.length; i++) out[i] = bound(s, 0, n, Number(values[i]), right);
-  } else {
+  const backend = backendOf(fn, seq, input);
+  const dtype = resultTypeOf(seq, input);
+  const s = asTensor(seq, dtype, backend);
+  const x = asTensor(input, dtype, backend);
+  if (seq.ndim > 1) {
     const lead = seq.shape.slice(0, -1);
-    if (shape.length !== seq.ndim || lead.some((d, i) => d !== shape[i])) {
+    if (x.ndim !== seq.ndim || lead.some((d, i) => d !== x.shape[i])) {
       throw new ShapeError(
-        `${fn}: an N-D sorted sequence needs an input with the same leading dims, got shapes ${fmt(seq.shape)} and ${fmt(shape)}`,
+        `${fn}: an N-D sorted sequence needs an input with the same leading dims, got shapes ${fmt(seq.shape)} and ${fmt(x.shape)}`,
       );
     }
-    const m = shape[shape.length - 1];
-    for (let i = 0; i < values.length; i++) out[i] = bound(s, Math.floor(i / m) * n, n, Number(values[i]), right);
   }
-  return fromTyped(out, shape, { device });
+  return fromBuffer(backend.searchSorted(s._view, x._view, right), x.shape, "int32", backend);
 }
 
 /**

@@ -6,7 +6,7 @@ import { gather, scatter } from "./indexing.js";
 import { addmm, matmul } from "./matmul.js";
 import { argReduce, cumsum, logSoftmax, reduce } from "./reduce.js";
 import { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./rnn_cell.js";
-import { cumExtremeIndices, sortIndices } from "./sort.js";
+import { cumExtremeIndices, searchSorted, sortIndices } from "./sort.js";
 import { materialize } from "./strided.js";
 
 /**
@@ -37,6 +37,7 @@ export const cpuBackend: Backend = {
   cumsum,
   sortIndices,
   cumExtremeIndices,
+  searchSorted,
   matmul,
   addmm,
   gather,

@@ -29,6 +29,33 @@ export function sortIndices(x: View, descending: boolean): Int32Array {
 }
 
 /**
+ * searchsorted's insertion indices of `values` in the rows of the sorted `seq` (see `Backend.searchSorted`): a binary
+ * search each, NaN sorting last.
+ */
+export function searchSorted(seq: View, values: View, right: boolean): Int32Array {
+  const s = materialize(seq);
+  const v = materialize(values);
+  const out = new Int32Array(v.length);
+  const n = seq.shape[seq.shape.length - 1];
+  const m = values.shape.length === 0 ? 1 : values.shape[values.shape.length - 1];
+  for (let i = 0; i < v.length; i++) {
+    const x = Number(v[i]);
+    const lo = seq.shape.length === 1 ? 0 : Math.floor(i / m) * n;
+    let a = 0;
+    let b = n;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      const e = Number(s[lo + mid]);
+      const before = Number.isNaN(x) ? !Number.isNaN(e) || right : right ? e <= x : e < x;
+      if (before) a = mid + 1;
+      else b = mid;
+    }
+    out[i] = a;
+  }
+  return out;
+}
+
+/**
  * Where the running maximum (cummax) or minimum (cummin) along `axis` of `x` was found: int32, of x's shape; ties take
  * the latest index and a NaN, once met, stays (PyTorch's rule).
  */

@@ -9,7 +9,7 @@ import { addmm, matmul } from "./matmul.js";
 import { argReduce, cumsum, reduce } from "./reduce.js";
 import type { GpuBuffer, Runtime } from "./runtime.js";
 import { logSoftmax } from "./softmax.js";
-import { cumExtremeIndices, sortIndices } from "./sort.js";
+import { cumExtremeIndices, searchSorted, sortIndices } from "./sort.js";
 import { wgslType } from "./wgsl.js";
 
 /** An upload-ready copy of host data: 4 bytes an element (bools as u32). */
@@ -79,6 +79,7 @@ export function createWebgpuBackend(rt: Runtime): Backend {
     cumsum: (x, axis, outDType) => cumsum(rt, x, axis, outDType),
     sortIndices: (x, descending) => sortIndices(rt, x, descending),
     cumExtremeIndices: (op, x, axis) => cumExtremeIndices(rt, op, x, axis),
+    searchSorted: (seq, values, right) => searchSorted(rt, seq, values, right),
     matmul: (a, b, outDType) => matmul(rt, a, b, outDType),
     addmm: (a, b, bias, outDType) => addmm(rt, a, b, bias, outDType),
     gather: (x, axis, index) => gather(rt, x, axis, index),

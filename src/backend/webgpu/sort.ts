@@ -202,3 +202,42 @@ export function cumExtremeIndices(rt: Runtime, op: "cummax" | "cummin", x: View,
   rt.dispatch(code, [lines, n, inner, dense ? x.offset : 0], [keys, out.buffer], groupsFor(lines));
   return out;
 }
+
+/**
+ * searchsorted's insertion indices (see `Backend.searchSorted`): a thread per value, binary searching its row.
+ * Parameters: [values, n, m (0 for a 1-D sequence), seq offset, values offset].
+ */
+export function searchSorted(rt: Runtime, seq: View, values: View, right: boolean): GpuBuffer {
+  const total = numel(values.shape);
+  const out = rt.alloc("int32", total);
+  if (total === 0) return out;
+  const t = wgslType(seq.dtype);
+  const dense = (v: View): [GPUBuffer, number] =>
+    isContiguous(v.shape, v.strides) ? [gpu(v), v.offset] : [contiguousCopy(rt, v).buffer, 0];
+  const [sb, so] = dense(seq);
+  const [vb, vo] = dense(values);
+  const n = seq.shape[seq.shape.length - 1];
+  const m = seq.shape.length === 1 ? 0 : values.shape[values.shape.length - 1];
+  const nan = t === "f32" ? `if (is_nan(v)) { before = !is_nan(e) || ${right}; } else ` : "";
+  const code = cachedSource(`search|${t}|${right}`, () =>
+    kernelHead(
+      [`var<storage, read> seq: array<${t}>`, `var<storage, read> vals: array<${t}>`, "var<storage, read_write> out: array<i32>"],
+      `let n = prm[1];
+    let lo = select(0, (i / max(prm[2], 1)) * n, prm[2] > 0) + prm[3];
+    let v = vals[prm[4] + i];
+    var a = 0;
+    var b = n;
+    loop {
+      if (a >= b) { break; }
+      let mid = (a + b) / 2;
+      let e = seq[lo + mid];
+      var before: bool;
+      ${nan}{ before = ${right ? "e <= v" : "e < v"}; }
+      if (before) { a = mid + 1; } else { b = mid; }
+    }
+    out[i] = a;`,
+    ),
+  );
+  rt.dispatch(code, [total, n, m, so, vo], [sb, vb, out.buffer], groupsFor(total));
+  return out;
+}
