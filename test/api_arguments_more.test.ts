@@ -466,6 +466,82 @@ describe("argument rule: the methods of nn.Module, optimizers and lr schedulers"
   });
 });
 
+describe("argument rule: the methods of tg.data, tg.utils and tg.nn.utils classes", () => {
+  it("instance methods and static constructors", () => {
+    const vocab = () => new tg.data.CharVocab(".ab");
+    walkMethods("CharVocab", tg.data.CharVocab.prototype, vocab, { encode: { args: () => ["ab"] }, decode: { args: () => [[1, 2]] } });
+    walkMethods("CharVocab (static)", tg.data.CharVocab, () => tg.data.CharVocab, {
+      fromText: { args: () => ["abc", { boundary: "." }] },
+      fromWords: { args: () => [["ab"], "."] },
+    });
+    const kv = () => new tg.data.KeyedVectors(["a", "b", "c", "d"], tg.randn([4, 3]));
+    walkMethods("KeyedVectors", tg.data.KeyedVectors.prototype, kv, {
+      has: { args: () => ["a"] },
+      closeSpellings: { args: () => ["a", 2] },
+      indexOf: { args: () => ["a"] },
+      getVector: { args: () => ["a"] },
+      similarity: { args: () => ["a", "b"] },
+      mostSimilar: { args: () => ["a", 2, { negative: ["b"] }] },
+      analogy: { args: () => ["a", "b", "c", 1] },
+      slice: { args: () => [2] },
+    });
+    const ckpt = () => ({ modelState: { "inEmbed.weight": tg.randn([2, 3]) }, config: { vocab: ["a", "b"] } });
+    walkMethods("KeyedVectors (static)", tg.data.KeyedVectors, () => tg.data.KeyedVectors, {
+      fromCheckpoint: { args: () => [ckpt(), "inEmbed.weight"], refusalsOnly: true },
+    });
+    const neg = () => new tg.data.NegativeSampler([1, 2, 3]);
+    walkMethods("NegativeSampler", tg.data.NegativeSampler.prototype, neg, {
+      sampleIds: { args: () => [4] },
+      sample: { args: () => [[2, 2]] },
+    });
+    const docs = () => [Int32Array.from([0, 1, 2, 1])];
+    walkMethods("SkipGramDataset", tg.data.SkipGramDataset.prototype, () => new tg.data.SkipGramDataset(docs()), {
+      estimatedPairs: { args: () => [] },
+    });
+    walkMethods("CbowDataset", tg.data.CbowDataset.prototype, () => new tg.data.CbowDataset(docs()), {
+      estimatedExamples: { args: () => [] },
+    });
+    const words = () => tg.data.Vocab.build([["a", "b", "a"]]);
+    walkMethods(
+      "Vocab",
+      tg.data.Vocab.prototype,
+      words,
+      { has: { args: () => ["a"] }, count: { args: () => ["a"] }, encode: { args: () => [["a"]] }, decode: { args: () => [[1]] } },
+      { toJSON: "JSON.stringify calls it with the key" },
+    );
+    walkMethods("Vocab (static)", tg.data.Vocab, () => tg.data.Vocab, {
+      build: { args: () => [[["a", "b"]], { minFreq: 1 }] },
+      fromJSON: { args: () => [words().toJSON()] },
+    });
+    const ds = () => new tg.data.ArrayDataset([1, 2, 3]);
+    walkMethods("DataLoader", tg.data.DataLoader.prototype, () => new tg.data.DataLoader(ds(), 2), { batchIndices: { args: () => [] } });
+    walkMethods("WeightedRandomSampler", tg.data.WeightedRandomSampler.prototype, () => new tg.data.WeightedRandomSampler([1, 2], 2), {
+      sample: { args: () => [] },
+    });
+    walkMethods("ArrayDataset", tg.data.ArrayDataset.prototype, ds, { get: { args: () => [0] } });
+    walkMethods("TensorDataset", tg.data.TensorDataset.prototype, () => new tg.data.TensorDataset(tg.zeros([3, 2])), {
+      get: { args: () => [0] },
+    });
+    walkMethods("Subset", tg.data.Subset.prototype, () => new tg.data.Subset(ds(), [1]), { get: { args: () => [0] } });
+    walkMethods("ConcatDataset", tg.data.ConcatDataset.prototype, () => new tg.data.ConcatDataset([ds(), ds()]), {
+      get: { args: () => [4] },
+    });
+    const stopper = () => new tg.utils.EarlyStopping({ patience: 2 });
+    walkMethods("EarlyStopping", tg.utils.EarlyStopping.prototype, stopper, {
+      isImprovement: { args: () => [1] },
+      step: { args: () => [1, new tg.nn.Linear(1, 1)] },
+      restore: { args: () => [new tg.nn.Linear(1, 1)] },
+      reset: { args: () => [] },
+    });
+    const sparse = () => new tg.nn.utils.SparseGrad(tg.tensor([0], { dtype: "int32" }), tg.ones([1, 2]), [3, 2]);
+    walkMethods("SparseGrad", tg.nn.utils.SparseGrad.prototype, sparse, {
+      coalesce: { args: () => [] },
+      toDense: { args: () => [] },
+      add: { args: () => [sparse()] },
+    });
+  });
+});
+
 describe("PyTorch's positional forms", () => {
   it("nn.init: kaimingUniform_(w, a, mode, nonlinearity), as torch.nn.init", () => {
     // PyTorch: the bound of kaiming_uniform_(w, a=sqrt(5)) on a [64, 128] weight is 1/sqrt(128) = 0.08838834764831845;

@@ -1,8 +1,10 @@
 import { type Args, arg, is, required, signature } from "../args.js";
-import { withCallForms, withConstructorForm } from "../arity.js";
+import { installCallForms, withCallForms, withConstructorForm } from "../arity.js";
 import { defaultGenerator, Generator } from "../ops/random.js";
 import * as COL from "./collate.js";
+import * as CC from "./concat.js";
 import * as CSV from "./csv.js";
+import * as DL from "./dataloader.js";
 import * as D from "./dataset.js";
 import * as IDX from "./idx.js";
 import * as KV from "./keyed_vectors.js";
@@ -89,3 +91,27 @@ export function randomSplit<T>(
   const a = RANDOM_SPLIT.parse(args);
   return SP.randomSplit(a.dataset as D.Dataset<T>, a.lengths, a.generator);
 }
+
+// The public methods (and static constructors) of tg.data's classes refuse an extra argument too. Vocab.toJSON is
+// left alone: JSON.stringify calls it with the key.
+installCallForms(TX.CharVocab.prototype, { encode: "text", decode: "ids" });
+installCallForms(TX.CharVocab, { fromText: "text; boundary", fromWords: "words, boundary" });
+installCallForms(KV.KeyedVectors.prototype, {
+  has: "word",
+  closeSpellings: "word, n",
+  indexOf: "word",
+  getVector: "word",
+  similarity: "a, b",
+  mostSimilar: "positive, k; negative",
+  analogy: "a, b, c, k",
+  slice: "n",
+});
+installCallForms(KV.KeyedVectors, { fromCheckpoint: "ckpt, weightKey" });
+installCallForms(WP.NegativeSampler.prototype, { sampleIds: "n", sample: "shape" });
+installCallForms(WP.SkipGramDataset.prototype, { estimatedPairs: "" });
+installCallForms(WP.CbowDataset.prototype, { estimatedExamples: "" });
+installCallForms(W.Vocab.prototype, { has: "word", count: "word", encode: "tokens", decode: "ids" });
+installCallForms(W.Vocab, { build: "sentences; minFreq, maxSize, specials", fromJSON: "json" });
+installCallForms(DL.DataLoader.prototype, { batchIndices: "" });
+installCallForms(SM.WeightedRandomSampler.prototype, { sample: "" });
+for (const cls of [D.ArrayDataset, D.TensorDataset, SU.Subset, CC.ConcatDataset]) installCallForms(cls.prototype, { get: "index" });

@@ -1,4 +1,4 @@
-import { withCallForms, withConstructorForm } from "../arity.js";
+import { installCallForms, withCallForms, withConstructorForm } from "../arity.js";
 import * as ES from "./early_stopping.js";
 import * as G from "./gradients.js";
 import * as M from "./metrics.js";
@@ -21,3 +21,4 @@ export const { accuracy, confusionMatrix, precisionRecallF1 } = withCallForms(M,
 export const { overfitCheck } = withCallForms(O, {
   overfitCheck: "; model, lossFn, inputs, targets, lr, steps, optimizer, lossRatio, restoreWeights",
 });
+installCallForms(ES.EarlyStopping.prototype, { isImprovement: "metric", step: "metric, model", restore: "model", reset: "" });

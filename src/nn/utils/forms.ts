@@ -1,4 +1,4 @@
-import { withCallForms, withConstructorForm } from "../../arity.js";
+import { installCallForms, withCallForms, withConstructorForm } from "../../arity.js";
 import * as SG from "../sparse_grad.js";
 import * as R from "./rnn.js";
 
@@ -15,3 +15,4 @@ export const { accumulateSparseGrad, clearSparseGrad, sparseGrad } = withCallFor
   clearSparseGrad: "param",
   sparseGrad: "param",
 });
+installCallForms(SG.SparseGrad.prototype, { coalesce: "", toDense: "", add: "other" });
