@@ -115,7 +115,12 @@ cases.push(
     fn: (s, v, b) => {
       const seq = s.sort().values;
       const bounds = tg.tensor([-1, 0, 0, 2, 5], { dtype: "int32", device: b.device });
-      return [tg.searchsorted(seq, v), tg.searchsorted(seq.get(0), 0.25), tg.bucketize(b, bounds), tg.bucketize(v, bounds, { right: true })];
+      return [
+        tg.searchsorted(seq, v),
+        tg.searchsorted(seq.get(0), 0.25),
+        tg.bucketize(b, bounds),
+        tg.bucketize(v, bounds, { right: true }),
+      ];
     },
     grad: false,
   },
@@ -143,11 +148,6 @@ const REFUSALS: [string, (x: tg.Tensor) => unknown, RegExp][] = [
   ["mode", (x) => tg.mode(x, 0), /^mode: .*webgpu device .*computed on the host.*tg\.mode\(await x\.cpuAsync\(\), dim\)/],
   ["mask get", (x) => x.get(x.gt(0)), /^index: .*webgpu device .*output's shape depends.*\.get\(await mask\.cpuAsync\(\)\)/],
   ["histc", (x) => tg.histc(x, 4, -1, 1), /^histc: .*webgpu device .*tg\.histc\(await x\.cpuAsync\(\), bins, min, max\)/],
-  [
-    "multinomial",
-    (x) => tg.multinomial(x.abs(), 2, true),
-    /^multinomial: .*webgpu device .*tg\.multinomial\(await probs\.cpuAsync\(\), numSamples\)/,
-  ],
 ];
 for (const [name, f, message] of REFUSALS) {
   test(`${name} on webgpu throws a DeviceError naming the op and the way to the CPU`, { skip }, async () => {
@@ -161,3 +161,40 @@ for (const [name, f, message] of REFUSALS) {
     assert.doesNotThrow(() => f(cpu));
   });
 }
+
+test("multinomial on webgpu draws what the CPU draws from the same seed, with and without replacement", { skip }, async () => {
+  const w = tg.tensor([
+    [0.1, 0, 0.6, 0.3, 0],
+    [1, 2, 3, 4, 5],
+    [0, 0, 7, 0, 1],
+  ]);
+  const gw = w.to("webgpu");
+  for (const [k, replacement] of [
+    [50, true],
+    [2, false],
+    [1, false],
+  ] as const) {
+    const cpu = tg.multinomial(w, k, replacement, { generator: new tg.Generator(7) });
+    const gpu = tg.multinomial(gw, k, replacement, { generator: new tg.Generator(7) });
+    assert.equal(gpu.device, "webgpu");
+    assert.deepEqual([...gpu.shape], [3, k]);
+    assert.deepEqual(Array.from(await gpu.toArrayAsync()), Array.from(cpu.toArray()));
+  }
+  const one = tg.multinomial(gw.get(1), 4, { generator: new tg.Generator(3) });
+  assert.deepEqual(
+    Array.from(await one.toArrayAsync()),
+    Array.from(tg.multinomial(w.get(1), 4, { generator: new tg.Generator(3) }).toArray()),
+  );
+});
+
+test("multinomial on webgpu follows the weights (frequencies of 20,000 draws), never a zero weight", { skip }, async () => {
+  const p = [0.1, 0, 0.6, 0.3];
+  const draws = await tg.multinomial(tg.tensor(p, { device: "webgpu" }), 20000, true, { generator: new tg.Generator(1) }).toArrayAsync();
+  const counts = [0, 0, 0, 0];
+  for (const d of draws) counts[d]++;
+  assert.equal(counts[1], 0);
+  for (let c = 0; c < 4; c++) {
+    const sd = Math.sqrt(20000 * p[c] * (1 - p[c]));
+    assert.ok(Math.abs(counts[c] - 20000 * p[c]) <= 4 * sd + 1, `category ${c}: ${counts[c]} draws`);
+  }
+});

@@ -3,8 +3,8 @@ import { ShapeError, ValueError } from "../errors.js";
 import { fmt } from "../shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { fromTyped } from "./creation.js";
-import { hostValues } from "./host_values.js";
 import { defaultGenerator, Generator } from "./random.js";
+import { multinomialOnDevice } from "./sampling_device.js";
 
 const MULTINOMIAL = signature("multinomial", {
   input: required(is.tensor),
@@ -29,8 +29,9 @@ function pick(weights: Float64Array, total: number, u: number): number {
 /**
  * Samples `numSamples` category indices from each row of non-negative weights (1-D [C] or 2-D [N, C]; they need not
  * sum to 1), as `torch.multinomial`: int32 indices of shape [numSamples] or [N, numSamples]. Without `replacement`,
- * each row's samples are distinct (so numSamples may not exceed its number of non-zero weights). Drawn on the host
- * with the seeded generator, so the same seed gives the same samples (not PyTorch's numbers: its generator differs).
+ * each row's samples are distinct (so numSamples may not exceed its number of non-zero weights). Drawn with the seeded
+ * generator, so the same seed gives the same samples (not PyTorch's numbers: its generator differs); on webgpu from the
+ * same uniforms, on the device, where the weights are not checked (see sampling_device.ts).
  *
  * @example
  * const probs = F.softmax(logits, -1);
@@ -47,7 +48,13 @@ export function multinomial(
   const categories = input.shape[input.ndim - 1];
   const rows = input.ndim === 2 ? input.shape[0] : 1;
   if (categories === 0) throw new ValueError("multinomial: the input has no categories");
-  const data = hostValues(input, "multinomial", "host", "tg.multinomial(await probs.cpuAsync(), numSamples)");
+  if (input._backend.asyncOnly) {
+    if (!a.replacement && a.numSamples > categories) {
+      throw new ValueError(`multinomial: cannot draw ${a.numSamples} samples without replacement from ${categories} categories`);
+    }
+    return multinomialOnDevice(input, a.numSamples, a.replacement, g);
+  }
+  const data = input.contiguous().toArray();
   const out = new Int32Array(rows * a.numSamples);
   const weights = new Float64Array(categories);
   for (let r = 0; r < rows; r++) {
