@@ -139,6 +139,14 @@ describe("interop coverage: every tg.nn class is described by the module-tree sp
     );
   });
 
+  it("buildModule caps what a file can make it allocate: 2^29 elements, recurrent layers and stacks checked before they are built", () => {
+    const over = /buildModule: the model is over the limit of 536,870,912 elements \(at a (RNN|TransformerEncoder)\)/;
+    assert.throws(() => tg.io.buildModule(tg.io.parseModuleSpec({ type: "RNN", args: [2, 8192], options: { numLayers: 9000 } })), over);
+    const layer = tg.io.describeModule(new nn.TransformerEncoderLayer(512, 8));
+    const stack = { type: "TransformerEncoder", args: [], options: { numLayers: 5000 }, children: [layer] };
+    assert.throws(() => tg.io.buildModule(tg.io.parseModuleSpec(stack)), over);
+  });
+
   it("checkpoints of models with the new layers rebuild through tg.nn.loadModel", () => {
     tg.manualSeed(1);
     const model = new nn.Sequential(

@@ -245,6 +245,11 @@ export function parseModuleSpec(value: unknown, path = "model", count = { n: 0 }
   if (!isRecord(options) || !isSpecValue(options)) bad("has options that are not an object of plain values");
   for (const k of Object.keys(value)) if (!["type", "args", "options", "children"].includes(k)) bad(`has an unknown field "${k}"`);
   const spec: ModuleSpec = { type, args: args as SpecValue[], options: options as Record<string, SpecValue> };
+  // Each of numLayers (RNN/LSTM/GRU, the Transformer stacks) counts toward the module limit: a file can't ask for a
+  // billion layers.
+  const layers = spec.options.numLayers;
+  if (typeof layers === "number" && layers > 1) count.n += Math.min(layers, MAX_MODULES + 1) - 1;
+  if (count.n > MAX_MODULES) bad(`is past the limit of ${MAX_MODULES} modules`);
   if (type === "Sequential") {
     if (!Array.isArray(children)) return bad("is a Sequential without a children array");
     spec.children = children.map((c, i) => parseModuleSpec(c, `${path}.${i}`, count, depth + 1));
@@ -253,11 +258,8 @@ export function parseModuleSpec(value: unknown, path = "model", count = { n: 0 }
     if (!Array.isArray(children) || children.length < 1 || children.length > 2)
       bad(`is a ${type} without its layer (and norm) as children`);
     spec.children = (children as unknown[]).map((c, i) => parseModuleSpec(c, `${path}.${i === 0 ? "layers.0" : "norm"}`, count, depth + 1));
-    // Each of the numLayers copies counts toward the module limit (a file can't ask for a billion layers).
     const n = spec.options.numLayers;
     if (typeof n !== "number" || !Number.isInteger(n) || n < 1) bad(`is a ${type} with numLayers ${JSON.stringify(n)}`);
-    count.n += (n as number) - 1;
-    if (count.n > MAX_MODULES) bad(`is past the limit of ${MAX_MODULES} modules`);
     const [layer, norm] = spec.children;
     if (layer.type !== STACKS[type]) bad(`is a ${type} whose layer is a ${layer.type}, not a ${STACKS[type]}`);
     if (norm && norm.type !== "LayerNorm") bad(`is a ${type} whose norm is a ${norm.type}, not a LayerNorm`);
@@ -265,25 +267,58 @@ export function parseModuleSpec(value: unknown, path = "model", count = { n: 0 }
   return spec;
 }
 
+/** The most elements (parameters and buffers of all modules together) a spec may build: 2^29, 2 GiB of float32. */
+const MAX_ELEMENTS = 2 ** 29;
+
+const GATES: Record<string, number> = { RNN: 1, GRU: 3, LSTM: 4 };
+
+/** An upper bound of the elements a recurrent layer's spec allocates, checked before its constructor runs. */
+function recurrentElements(spec: ModuleSpec): number {
+  const [input, hidden] = spec.args.map((a) => (typeof a === "number" ? a : 0));
+  const layers = typeof spec.options.numLayers === "number" ? spec.options.numLayers : 1;
+  const dirs = spec.options.bidirectional === true ? 2 : 1;
+  return layers * dirs * GATES[spec.type] * hidden * (Math.max(input, hidden * dirs) + hidden + 2);
+}
+
 /**
  * Builds the module a spec describes (with fresh weights: load a state dict into it). The constructors check the
- * arguments as they check a user's.
+ * arguments as they check a user's, and the whole model is capped at 2^29 elements (a file can't make it allocate
+ * more).
  *
  * @example
  * const model = tg.io.buildModule(tg.io.describeModule(original));
  * model.loadStateDict(original.stateDict());
  */
 export function buildModule(spec: ModuleSpec): AnyModule {
+  return build(spec, { n: 0 });
+}
+
+function spend(budget: { n: number }, elements: number, type: string): void {
+  budget.n += elements;
+  if (budget.n > MAX_ELEMENTS) {
+    throw new ValueError(`buildModule: the model is over the limit of ${MAX_ELEMENTS.toLocaleString("en-US")} elements (at a ${type})`);
+  }
+}
+
+const elementsOf = (m: AnyModule): number => Object.values(m.stateDict()).reduce((sum, t) => sum + t.numel(), 0);
+
+function build(spec: ModuleSpec, budget: { n: number }): AnyModule {
   const entry = entryOf(spec.type);
   if (!entry) throw new ValueError(`buildModule: unknown module type ${JSON.stringify(spec.type)}`);
-  if (spec.type === "Sequential") return new Sequential(...(spec.children ?? []).map(buildModule)) as unknown as AnyModule;
+  if (spec.type === "Sequential") return new Sequential(...(spec.children ?? []).map((c) => build(c, budget))) as unknown as AnyModule;
   if (STACKS[spec.type]) {
-    const [layer, norm] = (spec.children ?? []).map(buildModule);
+    const [layer, norm] = (spec.children ?? []).map((c) => build(c, budget));
+    // The stack clones its layer numLayers times: the copies beyond the one built count too, before they are made.
+    const copies = typeof spec.options.numLayers === "number" ? spec.options.numLayers - 1 : 0;
+    spend(budget, Math.max(0, copies) * elementsOf(layer), spec.type);
     const Stack = entry.cls as unknown as new (layer: AnyModule, numLayers: unknown, options: { norm: AnyModule | null }) => AnyModule;
     return new Stack(layer, spec.options.numLayers, { norm: norm ?? null });
   }
+  if (GATES[spec.type]) spend(budget, recurrentElements(spec), spec.type);
   const Cls = entry.cls as unknown as new (...args: unknown[]) => AnyModule;
   const args: unknown[] = [...spec.args];
   if (Object.keys(spec.options).length > 0) args.push(spec.options);
-  return new Cls(...args);
+  const m = new Cls(...args);
+  if (!GATES[spec.type]) spend(budget, elementsOf(m), spec.type);
+  return m;
 }
