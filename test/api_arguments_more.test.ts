@@ -203,25 +203,31 @@ describe("argument rule: tg.data, tg.io, tg.onnx and tg.utils", () => {
     const model = lin();
     const spec = () => tg.io.describeModule(model, "model");
     const bytes = () => tg.io.checkpointToBytes({ model, optimizer: new tg.optim.SGD(model.parameters(), 0.1) });
-    walk("tg.io", tg.io, {
-      checkpointToBytes: { args: () => [{ model }] },
-      checkpointFromBytes: { args: () => [bytes()] },
-      loadModelState: { args: () => [model, tg.io.checkpointFromBytes(bytes()), { strict: true }] },
-      loadOptimizerState: { args: () => [new tg.optim.SGD(model.parameters(), 0.1), tg.io.checkpointFromBytes(bytes())] },
-      restoreCheckpoint: { args: () => [tg.io.checkpointFromBytes(bytes()), { model }] },
-      saveModelBytes: { args: () => [model] },
-      loadModel: { args: () => [tg.io.saveModelBytes(model)] },
-      modelFromCheckpoint: { args: () => [tg.io.checkpointFromBytes(tg.io.saveModelBytes(model))] },
-      describeModule: { args: () => [model, "model"] },
-      parseModuleSpec: { args: () => [spec(), "model"] },
-      buildModule: { args: () => [spec()] },
-      pytorchCode: { args: () => [spec(), { weights: "model.safetensors" }] },
-      pytorchExpression: { args: () => [spec(), ""] },
-      encodeSafetensors: { args: () => [{ w: tg.ones([2]) }, { format: "pt" }, { int64: false }] },
-      decodeSafetensors: { args: () => [tg.io.encodeSafetensors({ w: tg.ones([2]) })] },
-      floatToHalfBits: { args: () => [1.5] },
-      floatToBFloat16Bits: { args: () => [1.5] },
-    });
+    walk(
+      "tg.io",
+      tg.io,
+      {
+        checkpointToBytes: { args: () => [{ model }] },
+        checkpointFromBytes: { args: () => [bytes()] },
+        loadModelState: { args: () => [model, tg.io.checkpointFromBytes(bytes()), { strict: true }] },
+        loadOptimizerState: { args: () => [new tg.optim.SGD(model.parameters(), 0.1), tg.io.checkpointFromBytes(bytes())] },
+        restoreCheckpoint: { args: () => [tg.io.checkpointFromBytes(bytes()), { model }] },
+        saveModelBytes: { args: () => [model] },
+        loadModel: { args: () => [tg.io.saveModelBytes(model)] },
+        modelFromCheckpoint: { args: () => [tg.io.checkpointFromBytes(tg.io.saveModelBytes(model))] },
+        describeModule: { args: () => [model, "model"] },
+        parseModuleSpec: { args: () => [spec(), "model"] },
+        buildModule: { args: () => [spec()] },
+        pytorchCode: { args: () => [spec(), { weights: "model.safetensors" }] },
+        pytorchExpression: { args: () => [spec(), ""] },
+        encodeSafetensors: { args: () => [{ w: tg.ones([2]) }, { format: "pt" }, { int64: false }] },
+        decodeSafetensors: { args: () => [tg.io.encodeSafetensors({ w: tg.ones([2]) })] },
+      },
+      {
+        floatToHalfBits: "one number in, its bits out: made to be an Array.map callback (value, index, array)",
+        floatToBFloat16Bits: "as floatToHalfBits",
+      },
+    );
   });
 
   it("tg.onnx", () => {

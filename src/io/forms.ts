@@ -1,13 +1,13 @@
 import { withCallForms } from "../arity.js";
 import * as CK from "./checkpoint.js";
-import * as H from "./half.js";
 import * as MF from "./model_file.js";
 import * as MS from "./model_spec.js";
 import * as PC from "./pytorch_code.js";
 import * as ST from "./safetensors.js";
 
 // tg.io's functions as exported: an extra positional argument or an unknown option (or an unknown field of
-// checkpointToBytes' input) throws an ArgumentError (src/arity.ts) instead of being ignored.
+// checkpointToBytes' input) throws an ArgumentError (src/arity.ts) instead of being ignored. floatToHalfBits and
+// floatToBFloat16Bits are not wrapped: one number in, its bits out, and made to be Array.map callbacks.
 
 export const { checkpointFromBytes, checkpointToBytes, loadModelState, loadOptimizerState, restoreCheckpoint } = withCallForms(CK, {
   checkpointFromBytes: "bytes",
@@ -16,7 +16,6 @@ export const { checkpointFromBytes, checkpointToBytes, loadModelState, loadOptim
   loadOptimizerState: "optimizer, checkpoint",
   restoreCheckpoint: "checkpoint; model, optimizer, strict, restoreRngState",
 });
-export const { floatToBFloat16Bits, floatToHalfBits } = withCallForms(H, { floatToBFloat16Bits: "value", floatToHalfBits: "value" });
 export const { loadModel, modelFromCheckpoint, saveModelBytes } = withCallForms(MF, {
   loadModel: "bytes",
   modelFromCheckpoint: "checkpoint",

@@ -11,8 +11,6 @@ export {
   decodeSafetensors,
   describeModule,
   encodeSafetensors,
-  floatToBFloat16Bits,
-  floatToHalfBits,
   loadModel,
   loadModelState,
   loadOptimizerState,
@@ -23,6 +21,7 @@ export {
   restoreCheckpoint,
   saveModelBytes,
 } from "./forms.js";
+export { floatToBFloat16Bits, floatToHalfBits } from "./half.js";
 export * from "./model_file.js";
 export { type ModuleSpec, SPEC_TYPES, type SpecType, type SpecValue } from "./model_spec.js";
 export * from "./safetensors.js";
