@@ -1,12 +1,14 @@
 import { type Args, arg, is, kw, required, signature } from "../args.js";
-import { normalizeDim } from "../shape.js";
+import { IndexError } from "../errors.js";
+import { fmt, normalizeDim } from "../shape.js";
 import type { Tensor, ValuesIndices } from "../tensor/tensor.js";
 import { fromTyped } from "./creation.js";
 import { hostValues } from "./host_values.js";
 import { gather } from "./indexing.js";
+import { modeIndicesOnDevice } from "./mode_device.js";
 
-// nonzero, unique and mode: data-dependent shapes or choices, found on the host; mode's values are gathered so they
-// carry the gradient back to where they came from, as in PyTorch.
+// nonzero, unique and mode: data-dependent shapes or choices, found on the host (mode on webgpu: in device ops, see
+// mode_device.ts); mode's values are gathered so they carry the gradient back to where they came from, as in PyTorch.
 
 const NONZERO = signature("nonzero", { input: required(is.tensor), asTuple: kw(is.boolean, false) });
 const UNIQUE = signature("unique", {
@@ -128,7 +130,13 @@ export function mode(input: Tensor, ...rest: Args<[dim: number, keepdim: boolean
   const n = shape[d];
   const inner = shape.slice(d + 1).reduce((p, s) => p * s, 1);
   const outer = shape.slice(0, d).reduce((p, s) => p * s, 1);
-  const src = hostValues(input, "mode", "host", "tg.mode(await x.cpuAsync(), dim)");
+  if (input._backend.asyncOnly) {
+    if (n === 0) throw new IndexError(`mode: cannot compute the mode of an empty dim ${a.dim} (shape ${fmt(shape)})`);
+    const indices = modeIndicesOnDevice(input, d);
+    const values = gather(input, d, indices);
+    return a.keepdim ? { values, indices } : { values: values.squeeze(d), indices: indices.squeeze(d) };
+  }
+  const src = input.contiguous().toArray();
   const idx = new Int32Array(outer * inner);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
