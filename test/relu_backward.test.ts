@@ -55,7 +55,7 @@ describe("ReLU's fused backward", () => {
   it("under create_graph the gradient stays differentiable (the composed form)", () => {
     const x = tg.tensor([1.5, -2, 0.5, 3], { dtype: "float64" }).requiresGrad_(true);
     const [gx] = tg.autograd.grad([x.relu().square().sum()], [x], { createGraph: true });
-    assert.ok(gx !== null && gx.requiresGrad);
+    assert.ok(gx?.requiresGrad);
     assert.deepEqual(gx.tolist(), [3, 0, 1, 6]);
     assert.equal(
       tg.autograd.gradgradcheck((t: tg.Tensor) => t.relu().square(), [x.detach().requiresGrad_(true)]),
