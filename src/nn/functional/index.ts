@@ -12,6 +12,7 @@ export * from "./conv_transpose.js";
 export { type Conv3dOptions, type ConvPadding3, conv3d, type Size3 } from "./conv3d.js";
 export * from "./distance.js";
 export * from "./dropout.js";
+export { dropout1d, dropout2d, dropout3d } from "./dropout_nd.js";
 export { type FoldOptions, fold, unfold } from "./fold.js";
 export { type InterpolateMode, type InterpolateOptions, interpolate } from "./interpolate.js";
 export * from "./linear.js";
