@@ -5,6 +5,8 @@
  * hyperparameters and parameter groups, and the training state (epoch, step, best metric, random generator
  * state...). Browser-safe: bytes in, bytes out; `tensorgrad/node` adds files.
  */
+
+import { className } from "../class_names.js";
 import { ValueError } from "../errors.js";
 import { type LoadResult, Module, type StateDict } from "../nn/module.js";
 import { defaultGenerator } from "../ops/random.js";
@@ -147,11 +149,7 @@ export function checkpointToBytes(input: CheckpointInput): Uint8Array {
   if (architecture) metadata[KEY_ARCHITECTURE] = JSON.stringify(architecture);
   if (optimizer) {
     const sd = optimizer.stateDict();
-    metadata[KEY_OPTIMIZER] = stringify(
-      { type: optimizer.constructor.name, state: sd.state, paramGroups: sd.paramGroups },
-      "optimizer",
-      extra,
-    );
+    metadata[KEY_OPTIMIZER] = stringify({ type: className(optimizer), state: sd.state, paramGroups: sd.paramGroups }, "optimizer", extra);
   }
   const training: TrainingState | undefined = saveRngState
     ? { ...input.trainingState, rngState: defaultGenerator.getState() }
@@ -264,7 +262,7 @@ export function loadModelState(model: CheckpointModel, checkpoint: Checkpoint, o
  */
 export function loadOptimizerState(optimizer: CheckpointOptimizer, checkpoint: Checkpoint): void {
   if (!checkpoint.optimizerState) throw new ValueError("loadOptimizerState: the checkpoint holds no optimizer state");
-  const name = optimizer.constructor.name;
+  const name = className(optimizer);
   if (checkpoint.optimizerType !== null && checkpoint.optimizerType !== name) {
     throw new ValueError(`loadOptimizerState: the checkpoint holds ${checkpoint.optimizerType} state, which can't load into ${name}`);
   }

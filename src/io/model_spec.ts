@@ -3,6 +3,8 @@
  * their constructor arguments, so a checkpoint can rebuild its model (`tg.io.buildModule`) and other tools (the
  * PyTorch code generator, the ONNX exporter) can read the layers without running them. Browser-safe.
  */
+
+import { className } from "../class_names.js";
 import { ValueError } from "../errors.js";
 import type { AnyModule } from "../nn/module.js";
 import * as A from "../nn/modules/activation.js";
@@ -45,7 +47,7 @@ const recurrent = (m: RNN | LSTM | GRU): Record<string, SpecValue> => ({
 const encoderLayer = (m: TransformerEncoderLayer | TransformerDecoderLayer): Described => {
   const c = m.config;
   if (typeof c.activation !== "string") {
-    throw new ValueError(`describeModule: a ${m.constructor.name} with a function as its activation can't be written down as data`);
+    throw new ValueError(`describeModule: a ${className(m)} with a function as its activation can't be written down as data`);
   }
   const { dModel, nhead, dimFeedforward, dropout, activation, layerNormEps, batchFirst, normFirst, bias } = c;
   return { args: [dModel, nhead], options: { dimFeedforward, dropout, activation, layerNormEps, batchFirst, normFirst, bias } };
@@ -179,7 +181,7 @@ function entryOf(type: string): Entry<AnyModule> | undefined {
  * // { type: "Sequential", args: [], options: {}, children: [{ type: "Linear", args: [2, 3], options: { bias: true } }, ...] }
  */
 export function describeModule(model: AnyModule, path = "model"): ModuleSpec {
-  const type = model.constructor.name;
+  const type = className(model);
   const entry = entryOf(type);
   const why = refusal(type);
   if (why) throw new ValueError(`describeModule: ${path} is a ${type}, ${why}; a spec can't describe it`);

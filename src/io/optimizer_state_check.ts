@@ -3,6 +3,8 @@
  * that a misspelled or missing state key, a tensor of the wrong shape or an option of the wrong type is refused by name
  * at load time instead of crashing inside `step()` later.
  */
+
+import { className } from "../class_names.js";
 import { ValueError } from "../errors.js";
 import type { Optimizer, OptimizerStateDict } from "../optim/optimizer.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -43,7 +45,7 @@ const shapeOf = (t: Tensor): string => `[${t.shape.join(", ")}]`;
  */
 export function checkOptimizerState(optimizer: Optimizer<{ lr: number }>, sd: OptimizerStateDict<{ lr: number }>, fn: string): void {
   const bad = (what: string): never => {
-    throw new ValueError(`${fn}: the optimizer state does not fit ${optimizer.constructor.name}: ${what}`);
+    throw new ValueError(`${fn}: the optimizer state does not fit ${className(optimizer)}: ${what}`);
   };
   const params = new Map<number, Tensor>();
   sd.paramGroups.forEach((saved, gi) => {
@@ -70,17 +72,15 @@ export function checkOptimizerState(optimizer: Optimizer<{ lr: number }>, sd: Op
       if (own[k]) params.set(id, own[k]);
     });
   });
-  const keys = STATE_KEYS[optimizer.constructor.name];
-  const flat = optimizer.constructor.name === "LBFGS" ? [...params.values()].reduce((n, p) => n + p.numel(), 0) : null;
+  const keys = STATE_KEYS[className(optimizer)];
+  const flat = className(optimizer) === "LBFGS" ? [...params.values()].reduce((n, p) => n + p.numel(), 0) : null;
   for (const [id, state] of Object.entries(sd.state)) {
     const param = params.get(Number(id));
     if (!param) bad(`state ${id} belongs to no parameter of the parameter groups`);
     const p = param as Tensor;
     for (const [key, value] of Object.entries(state)) {
       if (keys && !keys.required.includes(key) && !keys.optional.includes(key)) {
-        bad(
-          `state ${id} has an unknown key "${key}"; ${optimizer.constructor.name} keeps ${[...keys.required, ...keys.optional].join(", ")}`,
-        );
+        bad(`state ${id} has an unknown key "${key}"; ${className(optimizer)} keeps ${[...keys.required, ...keys.optional].join(", ")}`);
       }
       if (key === "step" || key === "funcEvals" || key === "nIter") {
         if (typeof value !== "number" || !Number.isInteger(value) || value < 0)

@@ -2,6 +2,8 @@
  * One ONNX subgraph per built-in layer, in eval-mode semantics (Dropout is the identity, BatchNorm uses its running
  * statistics). Ops that the default opset lacks (GELU, SiLU, Mish, GroupNorm) are composed from ones it has.
  */
+
+import { className } from "../class_names.js";
 import type { DType } from "../dtype.js";
 import { ValueError } from "../errors.js";
 import type { AnyModule } from "../nn/module.js";
@@ -90,7 +92,7 @@ export const LAYER_TYPES: ReadonlySet<string> = new Set([
 /** Emits the ONNX nodes of one non-container layer applied to `x`; returns the output's name. */
 export function emitLayer(g: GraphBuilder, m: AnyModule, x: Traced): string {
   const dtype = x.example.dtype;
-  const type = m.constructor.name;
+  const type = className(m);
   switch (type) {
     case "Identity":
     case "Dropout":

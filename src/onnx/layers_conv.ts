@@ -5,6 +5,8 @@
  * where the windows are even, per-window slices otherwise: the traced shape is static), and Unfold/Fold as a grouped
  * Conv/ConvTranspose with one-hot kernels (each output channel picks, or puts back, one tap of one input channel).
  */
+
+import { className } from "../class_names.js";
 import { ValueError } from "../errors.js";
 import type { AnyModule } from "../nn/module.js";
 import type { Conv1d, Conv2d } from "../nn/modules/conv.js";
@@ -267,7 +269,7 @@ function foldLayer(g: GraphBuilder, m: AnyModule, type: string, x: string, examp
 
 /** Emits the ONNX nodes of one of `CONV_LAYER_TYPES` applied to `x`; returns the output's name. */
 export function emitConvLayer(g: GraphBuilder, m: AnyModule, x: { name: string; example: Tensor }): string {
-  const type = m.constructor.name;
+  const type = className(m);
   if (type === "Unfold" || type === "Fold") return foldLayer(g, m, type, x.name, x.example);
   if (type.startsWith("ConvTranspose")) return convTranspose(g, m, type, x.name);
   if (type.startsWith("Conv")) return conv(g, m, type, x.name, x.example);

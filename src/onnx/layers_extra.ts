@@ -3,6 +3,8 @@
  * window matches PyTorch's for odd sizes only; an even size is refused rather than exported shifted) and
  * CosineSimilarity (two inputs).
  */
+
+import { className } from "../class_names.js";
 import { ValueError } from "../errors.js";
 import type { AnyModule } from "../nn/module.js";
 import type { CosineSimilarity } from "../nn/modules/distance.js";
@@ -36,7 +38,7 @@ function padLayer(g: GraphBuilder, m: AnyModule, type: string, x: string, exampl
 
 /** Emits the ONNX nodes of one of `EXTRA_LAYER_TYPES` applied to `x`; returns the output's name. */
 export function emitExtraLayer(g: GraphBuilder, m: AnyModule, x: { name: string; example: Tensor }): string {
-  const type = m.constructor.name;
+  const type = className(m);
   if (type !== "LocalResponseNorm") return padLayer(g, m, type, x.name, x.example);
   const l = m as unknown as LocalResponseNorm;
   if (l.size % 2 === 0) {

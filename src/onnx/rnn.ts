@@ -4,6 +4,8 @@
  * GRU r,z,n → z,r,h with linear_before_reset=1 (PyTorch applies r to h·W_hnᵀ + b_hn). ONNX's layout is
  * [T, B, features]: batchFirst inputs are transposed in and out, unbatched ones get a batch axis of 1.
  */
+
+import { className } from "../class_names.js";
 import { ValueError } from "../errors.js";
 import type { AnyModule } from "../nn/module.js";
 import type { GRU, LSTM, RNN } from "../nn/modules/rnn.js";
@@ -50,7 +52,8 @@ const axes = (g: GraphBuilder, a: number[]) => g.constant("axes", a, [a.length],
  */
 export function emitRecurrent(g: GraphBuilder, module: AnyModule, input: { name: string; example: Tensor }, hx: string[] | null): string[] {
   const m = module as unknown as Recurrent;
-  const kind = m.constructor.name === "LSTM" ? "LSTM" : m.constructor.name === "GRU" ? "GRU" : "RNN";
+  const name = className(m);
+  const kind = name === "LSTM" ? "LSTM" : name === "GRU" ? "GRU" : "RNN";
   if (!(input.example instanceof Tensor))
     throw new ValueError(`onnx.export: ${kind} with a PackedSequence input has no ONNX translation; pad it`);
   if (m.projSize > 0)

@@ -2,6 +2,8 @@
  * ONNX subgraphs of RNNCell, LSTMCell (gates i, f, g, o) and GRUCell (r, z, n): one step written with MatMul and Add
  * per gate (each gate's weight rows as their own constant, so no Split), batched [B, in] or unbatched [in] alike.
  */
+
+import { className } from "../class_names.js";
 import type { AnyModule } from "../nn/module.js";
 import type { LSTMCell, RNNCell } from "../nn/modules/rnn_cell.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -15,7 +17,7 @@ export const CELL_TYPES: ReadonlySet<string> = new Set(["RNNCell", "LSTMCell", "
  * names (LSTMCell: h', c').
  */
 export function emitCell(g: GraphBuilder, m: AnyModule, x: { name: string; example: Tensor }, hx: string[] | null): string[] {
-  const type = m.constructor.name;
+  const type = className(m);
   const cell = m as unknown as LSTMCell;
   const H = cell.hiddenSize;
   const dtype = x.example.dtype;

@@ -8,6 +8,7 @@
  */
 import { enableGrad } from "../autograd/grad_mode.js";
 import { AccumulateGrad, type Node } from "../autograd/node.js";
+import { className } from "../class_names.js";
 import { ValueError } from "../errors.js";
 import type { AnyModule } from "../nn/module.js";
 import * as Act from "../nn/modules/activation.js";
@@ -99,7 +100,7 @@ const SPECIAL = new Set(["RNN", "LSTM", "GRU", "MultiheadAttention", "Transforme
 
 /** The name of a built-in layer the exporter translates as a whole, or null (its forward is traced instead). */
 function layerType(m: AnyModule): string | null {
-  const name = m.constructor.name;
+  const name = className(m);
   const cls = CLASSES[name];
   if (typeof cls !== "function" || Object.getPrototypeOf(m) !== cls.prototype) return null;
   return LAYER_TYPES.has(name) || SPECIAL.has(name) ? name : null;
@@ -334,7 +335,7 @@ export class Tracer {
         // A forward set on the instance (a class field) wins over the prototype's, as in the call itself.
         const own = Object.getOwnPropertyDescriptor(m, "forward");
         const original = (own ? own.value : Object.getPrototypeOf(m).forward) as (...a: unknown[]) => unknown;
-        const where = `${path} (${m.constructor.name})`;
+        const where = `${path} (${className(m)})`;
         Object.defineProperty(m, "forward", {
           configurable: true,
           writable: true,
