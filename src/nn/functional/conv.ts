@@ -43,8 +43,11 @@ export function conv2d(
 ): Tensor {
   const a = CONV2D.parse([x, weight, ...rest]);
   const { bias, groups } = a;
+  // PyTorch's unbatched form: [C, H, W] in, [O, oh, ow] out.
+  if (x.ndim === 3)
+    return conv2d(x.unsqueeze(0), weight, bias, a.stride as Size2, a.padding as Size2, a.dilation as Size2, groups).squeeze(0);
   const options = { stride: a.stride as Size2, padding: a.padding as Size2, dilation: a.dilation as Size2 };
-  if (x.ndim !== 4) throw new ShapeError(`conv2d: expected a 4-D input [N, C, H, W], got shape ${fmt(x.shape)}`);
+  if (x.ndim !== 4) throw new ShapeError(`conv2d: expected a 3-D or 4-D input ([N,] C, H, W), got shape ${fmt(x.shape)}`);
   if (weight.ndim !== 4) throw new ShapeError(`conv2d: expected a 4-D weight [O, C/groups, kh, kw], got shape ${fmt(weight.shape)}`);
   const [n, c] = x.shape;
   const [o, cg, kh, kw] = weight.shape;
@@ -97,7 +100,10 @@ export function conv1d(
 ): Tensor {
   const a = CONV1D.parse([x, weight, ...rest]);
   const { bias } = a;
-  if (x.ndim !== 3) throw new ShapeError(`conv1d: expected a 3-D input [N, C, L], got shape ${fmt(x.shape)}`);
+  // Unbatched: [C, L] in, [O, oL] out.
+  if (x.ndim === 2)
+    return conv1d(x.unsqueeze(0), weight, bias, a.stride as number, a.padding as number, a.dilation as number, a.groups).squeeze(0);
+  if (x.ndim !== 3) throw new ShapeError(`conv1d: expected a 2-D or 3-D input ([N,] C, L), got shape ${fmt(x.shape)}`);
   if (weight.ndim !== 3) throw new ShapeError(`conv1d: expected a 3-D weight [O, C/groups, k], got shape ${fmt(weight.shape)}`);
   const out = conv2d(x.unsqueeze(2), weight.unsqueeze(2), bias, {
     stride: [1, a.stride as number],

@@ -44,7 +44,9 @@ function convTranspose2dImpl(
   bias: Tensor | null,
   o: { stride: Size2; padding: Size2; outputPadding: Size2; groups: number; dilation: Size2 },
 ): Tensor {
-  if (x.ndim !== 4) throw new ShapeError(`${op}: expected a 4-D input [N, C, H, W], got shape ${fmt(x.shape)}`);
+  // PyTorch's unbatched form: [C, H, W] in, [O, oh, ow] out.
+  if (x.ndim === 3) return convTranspose2dImpl(op, x.unsqueeze(0), weight, bias, o).squeeze(0);
+  if (x.ndim !== 4) throw new ShapeError(`${op}: expected a 3-D or 4-D input ([N,] C, H, W), got shape ${fmt(x.shape)}`);
   if (weight.ndim !== 4) throw new ShapeError(`${op}: expected a 4-D weight [C, O/groups, kh, kw], got shape ${fmt(weight.shape)}`);
   const [n, c, h, w] = x.shape as [number, number, number, number];
   const [wc, og, kh, kw] = weight.shape as [number, number, number, number];
@@ -118,7 +120,18 @@ export function convTranspose1d(
   >
 ): Tensor {
   const a = CONV_T1D.parse([x, weight, ...rest]);
-  if (x.ndim !== 3) throw new ShapeError(`convTranspose1d: expected a 3-D input [N, C, L], got shape ${fmt(x.shape)}`);
+  if (x.ndim === 2)
+    return convTranspose1d(
+      x.unsqueeze(0),
+      weight,
+      a.bias,
+      a.stride as number,
+      a.padding as number,
+      a.outputPadding as number,
+      a.groups,
+      a.dilation as number,
+    ).squeeze(0);
+  if (x.ndim !== 3) throw new ShapeError(`convTranspose1d: expected a 2-D or 3-D input ([N,] C, L), got shape ${fmt(x.shape)}`);
   if (weight.ndim !== 3) throw new ShapeError(`convTranspose1d: expected a 3-D weight [C, O/groups, k], got shape ${fmt(weight.shape)}`);
   const out = convTranspose2dImpl("convTranspose1d", x.unsqueeze(2), weight.unsqueeze(2), a.bias, {
     stride: [1, a.stride as number],

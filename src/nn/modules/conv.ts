@@ -134,7 +134,10 @@ export class Conv2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    if (x.ndim !== 4 || x.shape[1] !== this.inChannels) badInput(this.describe(), `[N, ${this.inChannels}, H, W]`, x.shape);
+    // PyTorch's unbatched form: [C, H, W] in, [O, oh, ow] out.
+    if (x.ndim === 3 && x.shape[0] === this.inChannels) return this.forward(x.unsqueeze(0)).squeeze(0);
+    if (x.ndim !== 4 || x.shape[1] !== this.inChannels)
+      badInput(this.describe(), `[N, ${this.inChannels}, H, W] or [${this.inChannels}, H, W]`, x.shape);
     const { stride, padding, dilation, groups } = this.options;
     if (this.paddingMode === "zeros") return conv2d(x, this.weight, this.bias, { stride, padding, dilation, groups });
     // Other modes pad first (PyTorch's _reversed_padding_repeated_twice), then convolve without padding.
@@ -202,7 +205,9 @@ export class Conv1d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    if (x.ndim !== 3 || x.shape[1] !== this.inChannels) badInput(this.describe(), `[N, ${this.inChannels}, L]`, x.shape);
+    if (x.ndim === 2 && x.shape[0] === this.inChannels) return this.forward(x.unsqueeze(0)).squeeze(0);
+    if (x.ndim !== 3 || x.shape[1] !== this.inChannels)
+      badInput(this.describe(), `[N, ${this.inChannels}, L] or [${this.inChannels}, L]`, x.shape);
     const { stride, padding, dilation, groups } = this.options;
     if (this.paddingMode === "zeros") return conv1d(x, this.weight, this.bias, { stride, padding, dilation, groups });
     const xp = padByMode(x, padPairs("Conv1d", this.options, [this.kernelSize]), this.paddingMode);

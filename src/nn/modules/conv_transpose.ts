@@ -103,7 +103,10 @@ export class ConvTranspose2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    if (x.ndim !== 4 || x.shape[1] !== this.inChannels) badInput(this.describe(), `[N, ${this.inChannels}, H, W]`, x.shape);
+    // PyTorch's unbatched form: [C, H, W] in, [O, oh, ow] out.
+    if (x.ndim === 3 && x.shape[0] === this.inChannels) return this.forward(x.unsqueeze(0)).squeeze(0);
+    if (x.ndim !== 4 || x.shape[1] !== this.inChannels)
+      badInput(this.describe(), `[N, ${this.inChannels}, H, W] or [${this.inChannels}, H, W]`, x.shape);
     return convTranspose2d(x, this.weight, this.bias, this.options);
   }
 
@@ -146,7 +149,9 @@ export class ConvTranspose1d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    if (x.ndim !== 3 || x.shape[1] !== this.inChannels) badInput(this.describe(), `[N, ${this.inChannels}, L]`, x.shape);
+    if (x.ndim === 2 && x.shape[0] === this.inChannels) return this.forward(x.unsqueeze(0)).squeeze(0);
+    if (x.ndim !== 3 || x.shape[1] !== this.inChannels)
+      badInput(this.describe(), `[N, ${this.inChannels}, L] or [${this.inChannels}, L]`, x.shape);
     return convTranspose1d(x, this.weight, this.bias, this.options);
   }
 
