@@ -3,10 +3,11 @@ import { DTypeError, ShapeError, ValueError } from "../errors.js";
 import { fmt } from "../shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { fromTyped } from "./creation.js";
-import { hostValues } from "./host_values.js";
+import { histcOnDevice } from "./histc_device.js";
 import { asTensor, backendOf, fromBuffer, resultTypeOf } from "./util.js";
 
-// searchsorted and bucketize: a backend kernel (binary searches, on the tensors' device); histc: counted on the host.
+// searchsorted and bucketize: a backend kernel (binary searches, on the tensors' device); histc: counted on the host
+// (on webgpu in device ops, see histc_device.ts).
 // Their results are indices and counts, which carry no gradient, as in PyTorch.
 
 const SEARCHSORTED = signature("searchsorted", {
@@ -104,10 +105,11 @@ export function histc(
   if (input.dtype !== "float32" && input.dtype !== "float64") {
     throw new DTypeError(`histc: expected a floating input, got ${input.dtype} (shape ${fmt(input.shape)})`);
   }
-  const src = hostValues(input, "histc", "host", "tg.histc(await x.cpuAsync(), bins, min, max)");
   let lo = a.min;
   let hi = a.max;
   if (lo > hi) throw new ValueError(`histc: max (${hi}) must be larger than or equal to min (${lo})`);
+  if (input._backend.asyncOnly) return histcOnDevice(input, a.bins, lo, hi);
+  const src = input.contiguous().toArray();
   if (lo === hi && src.length > 0) {
     lo = Number.POSITIVE_INFINITY;
     hi = Number.NEGATIVE_INFINITY;

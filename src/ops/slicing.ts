@@ -90,7 +90,7 @@ function maskSelect(x: Tensor, dim: number, mask: Tensor): Tensor {
       `index: the shape of the mask [${mask.shape.join(", ")}] does not match the shape of the indexed tensor [${x.shape.join(", ")}] at dim ${dim}`,
     );
   }
-  const values = hostValues(mask, "index", "shape", "(await x.cpuAsync()).get(await mask.cpuAsync())");
+  const values = hostValues(mask, "index", "(await x.cpuAsync()).get(await mask.cpuAsync())");
   const picked: number[] = [];
   for (let i = 0; i < values.length; i++) if (values[i]) picked.push(i);
   const flat = mask.ndim === 0 ? x.unsqueeze(dim) : x.flatten(dim, dim + mask.ndim - 1);

@@ -35,7 +35,7 @@ export function nonzero(input: Tensor, options: { asTuple: true }): Tensor[];
 export function nonzero(input: Tensor, options: { asTuple?: boolean }): Tensor | Tensor[];
 export function nonzero(input: Tensor, ...rest: [] | [options: { asTuple?: boolean }]): Tensor | Tensor[] {
   const a = NONZERO.parse([input, ...rest]);
-  const src = hostValues(input, "nonzero", "shape", "tg.nonzero(await x.cpuAsync())");
+  const src = hostValues(input, "nonzero", "tg.nonzero(await x.cpuAsync())");
   const shape = input.shape;
   const hits: number[] = [];
   for (let i = 0; i < src.length; i++) if (Number(src[i]) !== 0) hits.push(i);
@@ -90,7 +90,7 @@ export function unique(
   ...rest: Args<[sorted: boolean, returnInverse: boolean, returnCounts: boolean, dim: null], UniqueOptions>
 ): Tensor | Tensor[] {
   const a = UNIQUE.parse([input, ...rest]);
-  const src = hostValues(input, "unique", "shape", "tg.unique(await x.cpuAsync())");
+  const src = hostValues(input, "unique", "tg.unique(await x.cpuAsync())");
   const vals = Array.from(src, Number);
   const order = vals.map((_, i) => i).sort((i, j) => vals[i] - vals[j] || i - j);
   const distinct: number[] = [];
