@@ -123,6 +123,12 @@ cases.push(
     grad: false,
   },
   {
+    name: "topk with k = 0, sort and cummax of [3, 0], searchsorted into an empty sequence",
+    inputs: [randn([3, 5]), randn([3, 0]), randn([0]), randn([4])],
+    fn: (x, e, seq, v) => [x.topk(0).values, x.topk(0).indices, e.sort().indices, e.cummax(1).indices, tg.searchsorted(seq, v)],
+    grad: false,
+  },
+  {
     name: "searchsorted left and right, 1-D with ties and NaN, values with NaN and ±inf",
     inputs: [tied([40]), tied([6, 7])],
     fn: (s, v) => {
