@@ -42,6 +42,7 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
 export function normalizeDim(dim: number, ndim: number, op: string): number {
   const n = Math.max(ndim, 1);
   if (!Number.isInteger(dim) || dim < -n || dim >= n) {
+    if (typeof dim !== "number") throw new DimError(`${op}: a dim must be an integer, got ${notADim(dim)}`);
     throw new DimError(`${op}: dimension out of range (expected to be in range of [${-n}, ${n - 1}], but got ${dim})`);
   }
   return dim < 0 ? dim + n : dim;
@@ -58,6 +59,7 @@ export function normalizeDims(dims: number | readonly number[] | undefined, ndim
     const d = normalizeDim(dims, ndim, op);
     return ndim === 0 ? [] : [d];
   }
+  if (!Array.isArray(dims)) throw new DimError(`${op}: dims must be an integer or an array of integers, got ${notADim(dims)}`);
   const out = new Array<number>(dims.length);
   for (let i = 0; i < dims.length; i++) out[i] = normalizeDim(dims[i], ndim, op);
   if (ndim === 0) return [];
@@ -119,4 +121,12 @@ export function inferShape(shape: readonly number[], total: number, op: string):
     throw new ShapeError(`${op}: shape ${fmt(shape)} is invalid for input of size ${total}`);
   }
   return out;
+}
+
+/** A value given where a dim belongs, for messages; an options object gets PyTorch users' most likely slip named. */
+export function notADim(v: unknown): string {
+  if (v !== null && typeof v === "object" && !Array.isArray(v)) {
+    return `an object with keys ${Object.keys(v).join(", ") || "(none)"} (dims are positional here: x.sum(1), not x.sum({ dim: 1 }))`;
+  }
+  return typeof v === "string" ? JSON.stringify(v) : String(v);
 }

@@ -1,6 +1,6 @@
 import { record } from "../autograd/node.js";
 import { DeviceError, ShapeError, ValueError } from "../errors.js";
-import { fmt, normalizeDim, normalizeDims } from "../shape.js";
+import { fmt, normalizeDim, normalizeDims, notADim } from "../shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { where } from "./binary.js";
 import { arange } from "./creation.js";
@@ -76,6 +76,9 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
   const d = normalizeDim(dim, x.ndim, "split");
   const size = x.shape[d];
   let sizes: number[];
+  if (typeof splitSize !== "number" && !Array.isArray(splitSize)) {
+    throw new ValueError(`split: splitSize must be an integer or an array of integers, got ${notADim(splitSize)}`);
+  }
   if (typeof splitSize === "number") {
     if (!Number.isInteger(splitSize) || splitSize <= 0)
       throw new ValueError(`split: splitSize must be a positive integer, got ${splitSize}`);
@@ -195,6 +198,7 @@ export function triu(x: Tensor, diagonal = 0): Tensor {
 }
 
 function triangle(x: Tensor, k: number, op: "tril" | "triu"): Tensor {
+  if (!Number.isInteger(k)) throw new ValueError(`${op}: diagonal must be an integer, got ${notADim(k)}`);
   if (x.ndim < 2) throw new ShapeError(`${op}: input tensor must have at least 2 dimensions, got shape ${fmt(x.shape)}`);
   const [rows, cols] = x.shape.slice(-2);
   const device = { device: x._backend.device };

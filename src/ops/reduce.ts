@@ -1,8 +1,8 @@
-import { type Args, arg, is, kw, required, signature } from "../args.js";
+import { type Args, arg, describe, is, kw, required, signature } from "../args.js";
 import { record1 } from "../autograd/node.js";
 import type { ReduceOp } from "../backend/backend.js";
 import { type DType, isFloating } from "../dtype.js";
-import { DTypeError, ValueError } from "../errors.js";
+import { ArgumentError, DTypeError, ValueError } from "../errors.js";
 import { fmt, normalizeDim, normalizeDims } from "../shape.js";
 import type { Tensor, ValuesIndices } from "../tensor/tensor.js";
 import { where } from "./binary.js";
@@ -250,6 +250,14 @@ export function logSoftmax(x: Tensor, dim = -1): Tensor {
  */
 export function norm(x: Tensor, p: NormOrder = 2, dim?: Dims, keepdim = false): Tensor {
   requireFloat(x, "norm");
+  if (typeof p !== "number" && p !== "fro") {
+    throw new ArgumentError(
+      "norm",
+      "p",
+      'a number or "fro"',
+      `norm: p must be a number or "fro", got ${describe(p)}; the arguments are positional: norm(p, dim, keepdim)`,
+    );
+  }
   const order = p === "fro" ? 2 : p;
   const axes = normalizeDims(dim, x.ndim, "norm");
   if (order === Infinity) return x.abs().amax(axes, keepdim);

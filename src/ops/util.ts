@@ -1,7 +1,8 @@
+import { describe } from "../args.js";
 import type { Backend, BackendBuffer, DeviceType, View } from "../backend/backend.js";
 import { getBackend } from "../backend/registry.js";
 import { type DType, isFloating, resultType, type Scalar } from "../dtype.js";
-import { DeviceError, DTypeError, ValueError } from "../errors.js";
+import { ArgumentError, DeviceError, DTypeError, ValueError } from "../errors.js";
 import { fmt, shapesEqual } from "../shape.js";
 import { Storage } from "../tensor/storage.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
@@ -29,6 +30,15 @@ export function asTensor(x: TensorLike, dtype: DType, backend?: Backend): Tensor
 }
 
 export function scalarTensor(value: Scalar, dtype: DType, backend: Backend = getBackend()): Tensor {
+  if (typeof value !== "number" && typeof value !== "boolean") {
+    // JavaScript callers can pass anything: an options object here would become NaN.
+    throw new ArgumentError(
+      "operand",
+      "value",
+      "a number, a boolean or a Tensor",
+      `expected a number, a boolean or a Tensor as an operand, got ${describe(value)}`,
+    );
+  }
   const buf = backend.alloc(dtype, 1);
   const t = fromBuffer(buf, [], dtype, backend);
   backend.fill(t._view, dtype === "bool" ? (value ? 1 : 0) : Number(value));

@@ -1,8 +1,8 @@
 import { noGrad } from "../autograd/grad_mode.js";
 import { record1 } from "../autograd/node.js";
 import { DTYPES, type DType, isFloating } from "../dtype.js";
-import { DTypeError, IndexError, ShapeError, ValueError } from "../errors.js";
-import { contiguousStrides, fmt, inferShape, normalizeDim, numel } from "../shape.js";
+import { DimError, DTypeError, IndexError, ShapeError, ValueError } from "../errors.js";
+import { contiguousStrides, fmt, inferShape, normalizeDim, notADim, numel } from "../shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { fromBuffer, viewTensor } from "./util.js";
 
@@ -144,6 +144,9 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
 
 /** Removes size-1 dims: all of them, or those among `dim` (others are left as they are, like PyTorch). */
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
+  if (dim !== undefined && typeof dim !== "number" && !Array.isArray(dim)) {
+    throw new DimError(`squeeze: dim must be an integer or an array of integers, got ${notADim(dim)}`);
+  }
   const chosen = dim === undefined ? null : (typeof dim === "number" ? [dim] : dim).map((d) => normalizeDim(d, x.ndim, "squeeze"));
   const keep = x.shape.map((s, i) => s !== 1 || (chosen !== null && !chosen.includes(i)));
   const inShape = x.shape;
