@@ -229,3 +229,12 @@ test("multinomial on webgpu follows the weights (frequencies of 20,000 draws), n
     assert.ok(Math.abs(counts[c] - 20000 * p[c]) <= 4 * sd + 1, `category ${c}: ${counts[c]} draws`);
   }
 });
+
+test("a sparse embedding's optimizer step on webgpu names sparse gradients and the way out, not toArray()", { skip }, () => {
+  const emb = new tg.nn.Embedding(10, 4, { sparse: true }).to("webgpu");
+  const opt = new tg.optim.SparseAdam(emb.parameters());
+  emb(tg.tensor([1, 2], { dtype: "int32", device: "webgpu" }))
+    .sum()
+    .backward();
+  assert.throws(() => opt.step(), /^DeviceError: sparse gradients .* not available on the webgpu device; use a dense embedding/);
+});

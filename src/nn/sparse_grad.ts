@@ -1,4 +1,4 @@
-import { ShapeError, ValueError } from "../errors.js";
+import { DeviceError, ShapeError, ValueError } from "../errors.js";
 import { fromTyped, zeros } from "../ops/creation.js";
 import { cat } from "../ops/join.js";
 import { fmt } from "../shape.js";
@@ -93,6 +93,12 @@ export function hostData(t: Tensor): ArrayLike<number> & (Int32Array | Floats) {
   const buf = t.storage.buffer;
   if ((buf instanceof Float32Array || buf instanceof Float64Array || buf instanceof Int32Array) && t.isContiguous()) {
     return buf.subarray(t.offset, t.offset + t.numel());
+  }
+  if (t._backend.asyncOnly) {
+    throw new DeviceError(
+      `sparse gradients (nn.Embedding({ sparse: true }), SparseAdam, coalesce) are handled on the host and not available on the ${t.device} device; ` +
+        "use a dense embedding (sparse: false) with another optimizer there, or keep the sparse embedding on the CPU",
+    );
   }
   return t.toArray() as Int32Array | Floats;
 }
