@@ -238,3 +238,20 @@ test("a sparse embedding's optimizer step on webgpu names sparse gradients and t
     .backward();
   assert.throws(() => opt.step(), /^DeviceError: sparse gradients .* not available on the webgpu device; use a dense embedding/);
 });
+
+test("tg.utils.accuracy and confusionMatrix on webgpu name the CPU call, not toArray()", { skip }, async () => {
+  const scores = tg.tensor(
+    [
+      [2, 1],
+      [0, 3],
+    ],
+    { device: "webgpu" },
+  );
+  const targets = tg.tensor([0, 1], { dtype: "int32", device: "webgpu" });
+  assert.throws(
+    () => tg.utils.accuracy(scores, targets),
+    /accuracy: returns numbers read on the host.*tg\.utils\.accuracy\(await preds\.cpuAsync\(\), await targets\.cpuAsync\(\)\)/,
+  );
+  assert.throws(() => tg.utils.confusionMatrix(scores, targets), /confusionMatrix: .*webgpu device/);
+  assert.equal(tg.utils.accuracy(await scores.cpuAsync(), await targets.cpuAsync()), 1);
+});

@@ -1,4 +1,4 @@
-import { IndexError, ShapeError, ValueError } from "../errors.js";
+import { DeviceError, IndexError, ShapeError, ValueError } from "../errors.js";
 import { fromTyped } from "../ops/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
 
@@ -21,6 +21,13 @@ function labels(preds: Tensor, targets: Tensor, where: string): { p: ArrayLike<n
     throw new ShapeError(
       `${where}: predictions of shape ${shapeStr(preds.shape)} don't fit targets of shape ${shapeStr(targets.shape)}; ` +
         "expected labels of the targets' shape, or scores [N, C, ...] with the classes at dim 1",
+    );
+  }
+  const device = predicted._backend.asyncOnly ? predicted.device : targets._backend.asyncOnly ? targets.device : null;
+  if (device !== null) {
+    throw new DeviceError(
+      `${where}: returns numbers read on the host, and the ${device} device is read only asynchronously; ` +
+        `move the tensors to the CPU first: \`tg.utils.${where}(await preds.cpuAsync(), await targets.cpuAsync())\``,
     );
   }
   const p = predicted.toArray();
