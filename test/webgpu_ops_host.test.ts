@@ -255,3 +255,16 @@ test("tg.utils.accuracy and confusionMatrix on webgpu name the CPU call, not toA
   assert.throws(() => tg.utils.confusionMatrix(scores, targets), /confusionMatrix: .*webgpu device/);
   assert.equal(tg.utils.accuracy(await scores.cpuAsync(), await targets.cpuAsync()), 1);
 });
+
+test("tg.utils.checkGradients on webgpu names checkGradientsAsync, which works", { skip }, async () => {
+  const model = new tg.nn.Linear(3, 2).to("webgpu");
+  model(tg.randn([4, 3]).to("webgpu"))
+    .sum()
+    .backward();
+  assert.throws(
+    () => tg.utils.checkGradients(model),
+    /^DeviceError: checkGradients: .*webgpu device.*await tg\.utils\.checkGradientsAsync\(model\)/,
+  );
+  const report = await tg.utils.checkGradientsAsync(model);
+  assert.ok(Array.isArray(report.warnings));
+});

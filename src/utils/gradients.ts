@@ -1,4 +1,4 @@
-import { AutogradError, ValueError } from "../errors.js";
+import { AutogradError, DeviceError, ValueError } from "../errors.js";
 import type { AnyModule } from "../nn/module.js";
 import type { Tensor } from "../tensor/tensor.js";
 
@@ -58,7 +58,14 @@ function layerOf(model: GradModel, param: string): string {
  */
 export function checkGradients(model: GradModel, options: CheckGradientsOptions = {}): GradientReport {
   const threshold = vanishThreshold(options);
-  return reportGradients(model, threshold, (p) => p.grad?.toArray() ?? null);
+  return reportGradients(model, threshold, (p) => {
+    if (p.grad?._backend.asyncOnly) {
+      throw new DeviceError(
+        `checkGradients: the gradients are on the ${p.grad.device} device, which is read only asynchronously; use \`await tg.utils.checkGradientsAsync(model)\``,
+      );
+    }
+    return p.grad?.toArray() ?? null;
+  });
 }
 
 /**
