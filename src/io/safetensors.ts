@@ -5,7 +5,7 @@
  * `safetensors.torch.load_file` in Python, and files PyTorch writes load here. Browser-safe: no Node APIs.
  */
 import type { AnyTypedArray, DType } from "../dtype.js";
-import { ValueError } from "../errors.js";
+import { DeviceError, ValueError } from "../errors.js";
 import { fromTyped } from "../ops/creation.js";
 import { Tensor } from "../tensor/tensor.js";
 import { floatToBFloat16Bits, floatToHalfBits } from "./half.js";
@@ -130,6 +130,12 @@ function fileDTypeOf(t: Tensor, options: SafetensorsEncodeOptions): SafetensorsD
 
 /** The little-endian bytes of `t` stored as `dtype`. */
 function encodeData(t: Tensor, dtype: SafetensorsDType): Uint8Array {
+  if (t._backend.asyncOnly) {
+    throw new DeviceError(
+      `safetensors: a tensor on the ${t.device} device is read only asynchronously; save with \`await saveSafetensors(file, tensors)\` ` +
+        '(which reads the tensors first), or move the model to the CPU first: `await model.toAsync("cpu")`',
+    );
+  }
   const data = t.toArray();
   if (dtype === TO_FILE[t.dtype]) return bytesOf(data);
   const size = ELEMENT_SIZE[dtype];

@@ -8,7 +8,7 @@ import path from "node:path";
 import { ValueError } from "../errors.js";
 import { type Checkpoint, type CheckpointInput, checkpointFromBytes, checkpointToBytes } from "../io/checkpoint.js";
 import { type DecodedSafetensors, decodeSafetensors, encodeSafetensors, type SafetensorsEncodeOptions } from "../io/safetensors.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { Tensor } from "../tensor/tensor.js";
 import { removeStaleTemps, tempName } from "./stale_temps.js";
 
 let counter = 0;
@@ -112,7 +112,10 @@ export async function saveSafetensors(
   metadata?: Record<string, string>,
   options?: SafetensorsEncodeOptions,
 ): Promise<void> {
-  await writeFileAtomic(file, encodeSafetensors(tensors, metadata, options));
+  // Tensors on a device read only asynchronously (webgpu) are read first, as torch.save reads CUDA tensors.
+  const host: Record<string, Tensor> = {};
+  for (const [name, t] of Object.entries(tensors)) host[name] = t instanceof Tensor && t._backend.asyncOnly ? await t.cpuAsync() : t;
+  await writeFileAtomic(file, encodeSafetensors(host, metadata, options));
 }
 
 /**
