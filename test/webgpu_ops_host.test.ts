@@ -8,8 +8,10 @@ import { loadSafetensors, saveModel, saveSafetensors } from "tensorgrad/node";
 import { webgpuSkip } from "./helpers_webgpu.js";
 import { bools, type Input, ints, type OpCase, randn, runTable, uniform, values } from "./webgpu_ops_harness.js";
 
-// Ops that used to read their input on the host (asin, acos, atan, atan2, sort and its kin...) on webgpu against the
-// CPU, and the clear refusals of the data-dependent ones that must read values to know their output's shape.
+// Ops that used to read their input on the host and now run on webgpu (asin, acos, atan, atan2; sort, argsort, topk,
+// kthvalue, median, cummax, cummin; searchsorted, bucketize, mode, histc, multinomial) against the CPU, values and
+// gradients; and the clear DeviceErrors of what must still read values on the host (nonzero, unique, mask indexing,
+// sparse gradients, metrics, synchronous saving), each naming the op, the device and the way out.
 
 const skip = await webgpuSkip();
 
