@@ -82,6 +82,7 @@ async function main(): Promise<void> {
   }
   if (!only || only.test("RSS")) about.push(await memoryLine());
   if (!only || only.test("CNN")) about.push(cnnLines().join("\n"));
+  if (!only || only.test("warm-up")) about.push(await warmupLine());
   about.push(`Whole run: ${((performance.now() - started) / 1000).toFixed(0)} s`);
 
   const report: Report = { columns, rows, about };
@@ -110,21 +111,26 @@ function runRss(args: string[]): RssResult | string {
   return JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}") as RssResult;
 }
 
+let distBuilt: string | null = null;
+
 /**
- * bench/rss.ts bundled (esbuild) into a plain-JS script that imports the compiled library (dist/index.js, rebuilt here
- * with tsc first), so that the child runs on plain `node` without tsx; the reason when that can't be done.
+ * bench/<name>.ts bundled (esbuild) into a plain-JS script that imports the compiled library (dist/index.js, rebuilt here
+ * with tsc first, once per run), so that the child runs on plain `node` without tsx; the reason when that can't be done.
  */
-async function compiledRssScript(): Promise<{ script: string } | { error: string }> {
+async function compiledScript(name: "rss" | "warmup"): Promise<{ script: string } | { error: string }> {
   const root = fileURLToPath(new URL("..", import.meta.url));
-  const tsc = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")], {
-    encoding: "utf8",
-  });
-  if (tsc.status !== 0) return { error: `tsc -p tsconfig.build.json failed: ${(tsc.stdout + tsc.stderr).slice(0, 200)}` };
+  if (distBuilt === null) {
+    const tsc = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")], {
+      encoding: "utf8",
+    });
+    distBuilt = tsc.status === 0 ? "" : `tsc -p tsconfig.build.json failed: ${(tsc.stdout + tsc.stderr).slice(0, 200)}`;
+  }
+  if (distBuilt !== "") return { error: distBuilt };
   const dist = join(root, "dist/index.js");
-  const script = join(mkdtempSync(join(os.tmpdir(), "tg-rss-")), "rss.mjs");
+  const script = join(mkdtempSync(join(os.tmpdir(), `tg-${name}-`)), `${name}.mjs`);
   const { build } = await import("esbuild");
   await build({
-    entryPoints: [fileURLToPath(new URL("./rss.ts", import.meta.url))],
+    entryPoints: [fileURLToPath(new URL(`./${name}.ts`, import.meta.url))],
     bundle: true,
     platform: "node",
     format: "esm",
@@ -155,7 +161,7 @@ async function memoryLine(): Promise<string> {
       ? m
       : `peak RSS ${f(m.peakMB)} MB; RSS ${f(m.warmMB)} MB after ${m.steps / 10} steps, ${f(m.endMB)} MB at the end ` +
         `(growth ${f(m.endMB - m.warmMB)} MB), ${m.stepsPerSec.toFixed(0)} steps/s; the process before the model: ${f(m.baseMB)} MB`;
-  const compiled = await compiledRssScript();
+  const compiled = await compiledScript("rss");
   const plain = "script" in compiled ? runRss([compiled.script, steps]) : compiled.error;
   const viaTsx = runRss(["--conditions=source", "--import", "tsx", fileURLToPath(new URL("./rss.ts", import.meta.url)), steps]);
   const backend = typeof plain === "string" ? (typeof viaTsx === "string" ? "?" : viaTsx.backend) : plain.backend;
@@ -164,6 +170,40 @@ async function memoryLine(): Promise<string> {
     `${steps} steps. Compiled library (dist/) on plain node: ${describe(plain)} (Node + tensorgrad). ` +
     `Same script from the sources through tsx: ${describe(viaTsx)} (Node + tsx + tensorgrad)`
   );
+}
+
+interface WarmupResult {
+  steps: number;
+  backend: string;
+  importMs: number;
+  firstStepMs: number;
+  first100MeanMs: number;
+  steadyMeanMs: number;
+  ratio: number;
+}
+
+/** Runs bench/warmup.ts in fresh child processes (compiled library on plain node, so that nothing is warm yet), 3 times. */
+async function warmupLine(): Promise<string> {
+  const compiled = await compiledScript("warmup");
+  if ("error" in compiled) return `Warm-up: ${compiled.error}`;
+  const runs: WarmupResult[] = [];
+  for (let i = 0; i < 3; i++) {
+    const r = spawnSync(process.execPath, [compiled.script], { encoding: "utf8", timeout: 300_000 });
+    if (r.status !== 0) return `Warm-up: failed (${r.status ?? r.signal}): ${r.stderr.slice(0, 200)}`;
+    runs.push(JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}") as WarmupResult);
+  }
+  const range = (f: (w: WarmupResult) => number, digits: number): string => {
+    const v = runs.map(f).sort((a, b) => a - b);
+    return v[0] === v[v.length - 1] ? v[0].toFixed(digits) : `${v[0].toFixed(digits)}–${v[v.length - 1].toFixed(digits)}`;
+  };
+  const line =
+    `Warm-up (tensorgrad, ${runs[0].backend}; bench/warmup.ts, a fresh process each, compiled library on plain node, 3 runs): ` +
+    `micrograd's demo (2-16-16-1 ReLU MLP, 100 moons points, SVM loss + L2, SGD), ${runs[0].steps} steps. ` +
+    `Import ${range((w) => w.importMs, 0)} ms; first step ${range((w) => w.firstStepMs, 1)} ms; ` +
+    `mean of the first 100 steps ${range((w) => w.first100MeanMs, 2)} ms; steady mean (last quarter) ${range((w) => w.steadyMeanMs, 3)} ms; ` +
+    `ratio ${range((w) => w.ratio, 1)}× (target ≤ 3×)`;
+  console.log(line);
+  return line;
 }
 
 // `npm run bench -- --device webgpu` runs the WebGPU benchmark (bench/webgpu.ts) instead; `npm run bench -- --cnn` only
