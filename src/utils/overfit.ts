@@ -1,5 +1,5 @@
 import { noGrad } from "../autograd/grad_mode.js";
-import { ValueError } from "../errors.js";
+import { DeviceError, ValueError } from "../errors.js";
 import type { Module, StateDict } from "../nn/module.js";
 import type { Parameter } from "../nn/parameter.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -91,6 +91,14 @@ export function overfitCheck(options: OverfitCheckOptions): OverfitCheckResult {
   const named = model.namedParameters().filter(([, p]) => p.requiresGrad);
   const params = named.map(([, p]) => p);
   if (params.length === 0) throw new ValueError("overfitCheck: the model has no trainable parameters");
+  const onDevice = [inputs, ...params].find((t) => t._backend.asyncOnly);
+  if (onDevice) {
+    // It reads the loss and the gradients at every step; a few hundred steps on ≤ 30 examples are quick on the CPU.
+    throw new DeviceError(
+      `overfitCheck: reads the loss and gradients at every step, which the ${onDevice.device} device gives only asynchronously; ` +
+        'run it on the CPU: `await model.toAsync("cpu")` and `await inputs.cpuAsync()`, `await targets.cpuAsync()`',
+    );
+  }
   const optimizer = options.optimizer ? options.optimizer(params, lr) : new PlainSGD(params, lr);
   const everGrad = new Set<string>();
   const nanGrad = new Set<string>();

@@ -1,5 +1,5 @@
 import { type Args, arg, is, signature } from "../../args.js";
-import { ShapeError, ValueError } from "../../errors.js";
+import { DeviceError, ShapeError, ValueError } from "../../errors.js";
 import { full, tensor } from "../../ops/creation.js";
 import { cat, stack } from "../../ops/join.js";
 import { Tensor } from "../../tensor/tensor.js";
@@ -49,6 +49,12 @@ export class PackedSequence {
 }
 
 const lengthList = (lengths: Tensor | readonly number[], fn: string): number[] => {
+  if (lengths instanceof Tensor && lengths._backend.asyncOnly) {
+    // As PyTorch, which wants CPU lengths: the packing is planned on the host.
+    throw new DeviceError(
+      `${fn}: lengths must be an array of numbers or a tensor on the CPU, got a tensor on the ${lengths.device} device; pass \`await lengths.cpuAsync()\``,
+    );
+  }
   const list = lengths instanceof Tensor ? Array.from(lengths.toArray(), Number) : [...lengths];
   if (list.some((n) => !Number.isInteger(n))) throw new ValueError(`${fn}: lengths must be integers, got [${list.join(", ")}]`);
   return list;
