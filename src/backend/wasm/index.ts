@@ -5,7 +5,7 @@ import { wasmConv2d, wasmConv2dInputGrad, wasmConv2dWeightGrad } from "./conv.js
 import { wasmBinary, wasmUnary } from "./elementwise.js";
 import { wasmMatmul } from "./matmul.js";
 import { getKernels } from "./module.js";
-import { wasmAdadelta } from "./optim.js";
+import { wasmAdadelta, wasmAxpy } from "./optim.js";
 import { wasmMaxPool2d, wasmMaxPool2dBackward } from "./pool.js";
 import { wasmReduce } from "./reduce.js";
 import { wasmReluBackward } from "./relu.js";
@@ -86,6 +86,10 @@ export const wasmBackend: Backend = {
   adadelta(p: View, g: View, s: View, a: View, o: AdadeltaHyper): boolean {
     const k = getKernels();
     return k !== null && wasmAdadelta(k, p, g, s, a, o);
+  },
+  axpy(dst: View, x: View, alpha: number): boolean {
+    const k = getKernels();
+    return k === null ? cpuBackend.axpy?.(dst, x, alpha) === true : wasmAxpy(k, dst, x, alpha);
   },
 };
 

@@ -71,6 +71,8 @@ export interface Kernels {
     negLr: number,
     sign: number,
   ): void;
+  /** d = d + alpha·s in place over n float32s (assembly/optim.ts), alpha already rounded to float32. */
+  axpy(d: number, s: number, n: number, alpha: number): void;
   logSoftmaxRows(x: number, out: number, rows: number, cols: number): void;
   /** One LSTM step over dense rows: xg, hg [rows, 4H], c [rows, H] → h, c' [rows, H], act [rows, 5H]. */
   lstmCellRows(xg: number, hg: number, c: number, h: number, c2: number, act: number, rows: number, H: number): void;

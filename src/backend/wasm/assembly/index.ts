@@ -4,7 +4,7 @@
 export { convBlock, convScratchFloats } from "./conv";
 export { binary, reluBackward, unary } from "./elementwise";
 export { gemm, gemmWorkSize } from "./matmul";
-export { adadeltaStep } from "./optim";
+export { adadeltaStep, axpy } from "./optim";
 export { maxPoolBackward, maxPoolPlanes } from "./pool";
 export { reduceCols, reduceRows } from "./reduce";
 export { gruCellRows, lstmCellRows } from "./rnn_cell";

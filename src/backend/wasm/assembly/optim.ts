@@ -45,3 +45,27 @@ export function adadeltaStep(
     store<f32>(p + o, load<f32>(p + o) + negLr * delta);
   }
 }
+
+/**
+ * d = d + alpha·s over n elements (SGD's update, `add_(g, alpha=−lr)`): the product rounded to float32, then the sum, as
+ * the CPU backend's loop rounds them (no fused multiply-add).
+ */
+export function axpy(d: usize, s: usize, n: i32, alpha: f32): void {
+  const va = f32x4.splat(alpha);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const o = <usize>i << 2;
+    v128.store(d + o, f32x4.add(v128.load(d + o), f32x4.mul(va, v128.load(s + o))));
+    v128.store(d + o + 16, f32x4.add(v128.load(d + o + 16), f32x4.mul(va, v128.load(s + o + 16))));
+    v128.store(d + o + 32, f32x4.add(v128.load(d + o + 32), f32x4.mul(va, v128.load(s + o + 32))));
+    v128.store(d + o + 48, f32x4.add(v128.load(d + o + 48), f32x4.mul(va, v128.load(s + o + 48))));
+  }
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(d + o, f32x4.add(v128.load(d + o), f32x4.mul(va, v128.load(s + o))));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(d + o, load<f32>(d + o) + alpha * load<f32>(s + o));
+  }
+}
