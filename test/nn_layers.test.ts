@@ -521,7 +521,10 @@ describe("Conv2d", () => {
       () => c(tg.zeros([1, 2, 5, 5])),
       (e: Error) => {
         assert.ok(e instanceof tg.ShapeError);
-        assert.match(e.message, /^Conv2d\(3, 8, kernelSize=\[3, 3\].*\) got input of shape \[1, 2, 5, 5\]; expected \[N, 3, H, W\] or \[3, H, W\]$/);
+        assert.match(
+          e.message,
+          /^Conv2d\(3, 8, kernelSize=\[3, 3\].*\) got input of shape \[1, 2, 5, 5\]; expected \[N, 3, H, W\] or \[3, H, W\]$/,
+        );
         return true;
       },
     );
