@@ -72,6 +72,58 @@ function packB(dst: usize, b: usize, rs: i32, cs: i32, kc: i32, nc: i32): void {
         v128.store(d, v128.load(src));
         v128.store(d, v128.load(src, 16), 16);
       }
+    } else if (cols == NR && rs == 1) {
+      // B transposed (x·Wᵀ, a Linear layer's forward): each column's k values are adjacent; 4×4 blocks of two groups of
+      // four columns are transposed in registers.
+      const s0 = b + (<usize>(j0 * cs) << 2);
+      const s1 = b + (<usize>((j0 + 1) * cs) << 2);
+      const s2 = b + (<usize>((j0 + 2) * cs) << 2);
+      const s3 = b + (<usize>((j0 + 3) * cs) << 2);
+      const s4 = b + (<usize>((j0 + 4) * cs) << 2);
+      const s5 = b + (<usize>((j0 + 5) * cs) << 2);
+      const s6 = b + (<usize>((j0 + 6) * cs) << 2);
+      const s7 = b + (<usize>((j0 + 7) * cs) << 2);
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const o = <usize>p << 2;
+        const d = panel + (<usize>(p * NR) << 2);
+        let x0 = v128.load(s0 + o);
+        let x1 = v128.load(s1 + o);
+        let x2 = v128.load(s2 + o);
+        let x3 = v128.load(s3 + o);
+        let t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
+        let t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+        let t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+        let t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+        v128.store(d, v128.shuffle<f64>(t0, t1, 0, 2));
+        v128.store(d, v128.shuffle<f64>(t0, t1, 1, 3), 32);
+        v128.store(d, v128.shuffle<f64>(t2, t3, 0, 2), 64);
+        v128.store(d, v128.shuffle<f64>(t2, t3, 1, 3), 96);
+        x0 = v128.load(s4 + o);
+        x1 = v128.load(s5 + o);
+        x2 = v128.load(s6 + o);
+        x3 = v128.load(s7 + o);
+        t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
+        t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+        t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+        t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+        v128.store(d, v128.shuffle<f64>(t0, t1, 0, 2), 16);
+        v128.store(d, v128.shuffle<f64>(t0, t1, 1, 3), 48);
+        v128.store(d, v128.shuffle<f64>(t2, t3, 0, 2), 80);
+        v128.store(d, v128.shuffle<f64>(t2, t3, 1, 3), 112);
+      }
+      for (; p < kc; p++) {
+        const o = <usize>p << 2;
+        const d = panel + (<usize>(p * NR) << 2);
+        store<f32>(d, load<f32>(s0 + o));
+        store<f32>(d, load<f32>(s1 + o), 4);
+        store<f32>(d, load<f32>(s2 + o), 8);
+        store<f32>(d, load<f32>(s3 + o), 12);
+        store<f32>(d, load<f32>(s4 + o), 16);
+        store<f32>(d, load<f32>(s5 + o), 20);
+        store<f32>(d, load<f32>(s6 + o), 24);
+        store<f32>(d, load<f32>(s7 + o), 28);
+      }
     } else {
       for (let p = 0; p < kc; p++) {
         const d = panel + (<usize>(p * NR) << 2);
