@@ -3,9 +3,10 @@
  * benchmark loaded): PyTorch examples' MNIST net (conv 1→32 3×3, ReLU, conv 32→64 3×3, ReLU, max-pool 2, dropout 0.25,
  * flatten, fc 9216→128, ReLU, dropout 0.5, fc 128→10, log-softmax, NLL loss, Adadelta lr 1), batch 64, random images.
  * Prints JSON: median wall and CPU ms per training step, the median ms of each phase (forward, backward, optimizer step),
- * the resident set size after each phase of the last step and the process's peak RSS (getrusage maxRSS), in MB.
+ * the resident set size after each phase of the last step and the process's peak RSS (VmHWM: its own high-water mark), in MB.
  * Run: tsx --conditions=source bench/cnn_step.ts [threads]; bench/cnn.ts runs it beside PyTorch.
  */
+import { readFileSync } from "node:fs";
 import { cpuUsage, memoryUsage, resourceUsage } from "node:process";
 import * as tg from "../src/index.ts";
 import { median } from "./timing.ts";
@@ -67,6 +68,21 @@ for (let s = 0; s < WARMUP + REPS; s++) {
   phases.step.push(t3 - t2);
 }
 if (!Number.isFinite(loss)) throw new Error("loss is not finite");
+/**
+ * This process's peak RSS in MB: Linux's VmHWM, the high-water mark of this program's own memory. getrusage's maxRSS
+ * also counts the parent's resident set at the fork (Linux carries it across exec), so a child of a big bench process
+ * reported the parent's size.
+ */
+function peakRssMB(): number {
+  try {
+    const hwm = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync("/proc/self/status", "utf8"));
+    if (hwm) return Number(hwm[1]) / 1024;
+  } catch {
+    // not Linux: maxRSS below
+  }
+  return resourceUsage().maxRSS / 1024;
+}
+
 console.log(
   JSON.stringify({
     backend: tg.getBackend().name,
@@ -75,7 +91,7 @@ console.log(
     cpuMs: median(cpu),
     phaseMs: { forward: median(phases.forward), backward: median(phases.backward), step: median(phases.step) },
     rssAfterMB: { forward: mb(rssAfter.forward), backward: mb(rssAfter.backward), step: mb(rssAfter.step) },
-    peakMB: resourceUsage().maxRSS / 1024,
+    peakMB: peakRssMB(),
     baseMB,
     loss,
   }),
