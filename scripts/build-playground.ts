@@ -37,8 +37,6 @@ export async function buildPlayground(outdir = PLAYGROUND_OUT, options: { minify
     conditions: ["source"],
     outdir,
     minify: options.minify ?? true,
-    // Class names survive minification: describeModule names layers by their constructors (the teach page's export).
-    keepNames: true,
     sourcemap: true,
     logLevel: "warning",
     metafile: true,
