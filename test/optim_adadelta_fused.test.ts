@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { forEachBackend, tg } from "./helpers.ts";
 
-// Adadelta's one-pass update (src/optim/adadelta_fused.ts) against the same update composed from tensor ops (the
-// formula of torch.optim.Adadelta, written here op by op): equal bit for bit, float32 and float64, both CPU backends,
+// Adadelta's one-pass update (Backend.adadelta: src/backend/cpu/adadelta.ts, the WASM kernel) against the same update
+// composed from tensor ops (the formula of torch.optim.Adadelta, written here op by op): equal bit for bit, float32 and float64, both CPU backends,
 // over several steps with varied gradients, with and without maximize; the optimizer's state holds the same numbers.
 
 /** One Adadelta step on `p` composed from tensor ops, as the optimizer did before its one-pass update. */

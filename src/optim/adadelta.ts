@@ -1,7 +1,7 @@
 import { type Args, arg, is, signature } from "../args.js";
+import type { AdadeltaHyper } from "../backend/backend.js";
 import { zerosLike } from "../ops/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { adadeltaFused } from "./adadelta_fused.js";
 import { maximize, params as paramsArg } from "./args.js";
 import { addcmul_, check } from "./ops.js";
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from "./optimizer.js";
@@ -61,8 +61,8 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
       state.accDelta = zerosLike(param);
     }
     state.step = (state.step as number) + 1;
-    // One pass over the elements where the tensors are host arrays (the same numbers as the ops below).
-    if (weightDecay === 0 && adadeltaFused(param, grad, state.squareAvg as Tensor, state.accDelta as Tensor, group)) return;
+    // One pass over the elements on the backend's kernel where it has one (the same numbers as the ops below).
+    if (weightDecay === 0 && fusedStep(param, grad, state.squareAvg as Tensor, state.accDelta as Tensor, group)) return;
     let g = maximize ? grad.neg() : grad;
     if (weightDecay !== 0) g = g.add(param, { alpha: weightDecay });
     const squareAvg = addcmul_((state.squareAvg as Tensor).mul_(rho), g, g, 1 - rho);
@@ -72,4 +72,14 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
     addcmul_(accDelta.mul_(rho), delta, delta, 1 - rho);
     param.add_(delta, { alpha: -lr });
   }
+}
+
+/** Backend.adadelta over the four tensors (one dtype, one backend), bumping the versions it writes; false where it can't. */
+function fusedStep(param: Tensor, grad: Tensor, squareAvg: Tensor, accDelta: Tensor, o: AdadeltaHyper): boolean {
+  const backend = param._backend;
+  const others = [grad, squareAvg, accDelta];
+  if (others.some((t) => t._backend !== backend || t.dtype !== param.dtype)) return false;
+  if (!backend.adadelta?.(param._view, grad._view, squareAvg._view, accDelta._view, o)) return false;
+  for (const t of [param, squareAvg, accDelta]) t.storage.version++;
+  return true;
 }

@@ -1,5 +1,6 @@
 import { type AnyTypedArray, type DType, storageArrayFor } from "../../dtype.js";
 import type { Backend, BackendBuffer, View } from "../backend.js";
+import { adadelta } from "./adadelta.js";
 import { axpy, copyInto, fillView } from "./copy.js";
 import { binary, unary, where } from "./elementwise.js";
 import { gather, scatter } from "./indexing.js";
@@ -24,6 +25,7 @@ export const cpuBackend: Backend = {
   copy: (dst: View, src: View) => copyInto(dst, src),
   fill: (dst: View, value: number) => fillView(dst, value),
   axpy,
+  adadelta,
   unary,
   binary,
   where,

@@ -85,7 +85,8 @@ export const wasmBackend: Backend = {
   },
   adadelta(p: View, g: View, s: View, a: View, o: AdadeltaHyper): boolean {
     const k = getKernels();
-    return k !== null && wasmAdadelta(k, p, g, s, a, o);
+    // The kernel takes float32; float64 (and a missing module) take the CPU's loops.
+    return (k !== null && wasmAdadelta(k, p, g, s, a, o)) || cpuBackend.adadelta?.(p, g, s, a, o) === true;
   },
   axpy(dst: View, x: View, alpha: number): boolean {
     const k = getKernels();
